@@ -1,0 +1,10 @@
+//! Personal data by construction: the keys, the keyed hashes and encryption of personal fields,
+//! the password hasher, and the data inventory that export, erasure and the notice come from.
+
+pub mod inventory;
+pub mod keys;
+pub mod passwords;
+
+pub use inventory::Inventory;
+pub use keys::{KeyError, Keys};
+pub use passwords::PasswordHasher;

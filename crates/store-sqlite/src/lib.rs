@@ -1,0 +1,466 @@
+//! The SQLite backend: the embedded default, one writer connection and a pool of readers.
+
+use async_trait::async_trait;
+use kodlek_domain::{Millis, Role};
+use kodlek_store::*;
+use serde_json::{Map, Value};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Writes go through one connection (SQLite has one writer anyway), reads through a pool.
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    readers: SqlitePool,
+}
+
+fn db_err(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(d) = &e
+        && d.is_unique_violation()
+    {
+        let m = d.message();
+        if m.contains("email_lookup") {
+            return StoreError::Conflict("email");
+        }
+        if m.contains("username") {
+            return StoreError::Conflict("username");
+        }
+        return StoreError::Conflict("id");
+    }
+    StoreError::Database(e.to_string())
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and runs the migrations.
+    pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let url = format!("sqlite://{}", path.display());
+        Self::connect(&url).await
+    }
+
+    pub async fn connect(url: &str) -> Result<SqliteStore, StoreError> {
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(db_err)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            // Deleted content is overwritten with zeros, so erased personal data is gone from
+            // the file's pages and free list, not only unlinked.
+            .pragma("secure_delete", "ON");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await
+            .map_err(db_err)?;
+        MIGRATOR.run(&writer).await.map_err(|e| StoreError::Database(e.to_string()))?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts.read_only(true))
+            .await
+            .map_err(db_err)?;
+        Ok(SqliteStore { writer, readers })
+    }
+
+    /// Moves everything from the WAL into the main file and truncates the WAL, so that
+    /// erased rows leave no old copy behind in it.
+    async fn checkpoint(&self) -> StoreResult<()> {
+        for _ in 0..50 {
+            let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.writer)
+                .await
+                .map_err(db_err)?;
+            let busy: i64 = row.get(0);
+            if busy == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Err(StoreError::Database("the WAL could not be checkpointed".into()))
+    }
+}
+
+fn account_from(r: &SqliteRow) -> AccountRecord {
+    AccountRecord {
+        id: r.get("id"),
+        role: Role::parse(r.get::<&str, _>("role")).unwrap_or(Role::Student),
+        display_name: r.get("display_name"),
+        username: r.get("username"),
+        age_years: r.get("age_years"),
+        age_stated_at: r.get("age_stated_at"),
+        gender: r.get("gender"),
+        email_lookup: r.get("email_lookup"),
+        email_ciphertext: r.get("email_ciphertext"),
+        email_verified: r.get("email_verified"),
+        password_hash: r.get("password_hash"),
+        school_name: r.get("school_name"),
+        school_address_ciphertext: r.get("school_address_ciphertext"),
+        managed_by_teacher: r.get("managed_by_teacher"),
+        created_at: r.get("created_at"),
+        updated_at: r.get("updated_at"),
+    }
+}
+
+fn session_from(r: &SqliteRow) -> SessionRecord {
+    SessionRecord {
+        token_hash: r.get("token_hash"),
+        account_id: r.get("account_id"),
+        created_at: r.get("created_at"),
+        last_seen_at: r.get("last_seen_at"),
+        expires_at: r.get("expires_at"),
+        persistent: r.get("persistent"),
+    }
+}
+
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn insert_account(&self, a: &AccountRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO accounts (id, role, display_name, username, age_years, age_stated_at, gender, \
+             email_lookup, email_ciphertext, email_verified, password_hash, school_name, \
+             school_address_ciphertext, managed_by_teacher, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&a.id)
+        .bind(a.role.as_str())
+        .bind(&a.display_name)
+        .bind(&a.username)
+        .bind(a.age_years)
+        .bind(a.age_stated_at)
+        .bind(&a.gender)
+        .bind(&a.email_lookup)
+        .bind(&a.email_ciphertext)
+        .bind(a.email_verified)
+        .bind(&a.password_hash)
+        .bind(&a.school_name)
+        .bind(&a.school_address_ciphertext)
+        .bind(a.managed_by_teacher)
+        .bind(a.created_at)
+        .bind(a.updated_at)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn account_by_id(&self, id: &str) -> StoreResult<Option<AccountRecord>> {
+        let r = sqlx::query("SELECT * FROM accounts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(r.as_ref().map(account_from))
+    }
+
+    async fn account_by_email_lookup(&self, candidates: &[String]) -> StoreResult<Option<AccountRecord>> {
+        for c in candidates {
+            let r = sqlx::query("SELECT * FROM accounts WHERE email_lookup = ?")
+                .bind(c)
+                .fetch_optional(&self.readers)
+                .await
+                .map_err(db_err)?;
+            if let Some(r) = r {
+                return Ok(Some(account_from(&r)));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn account_by_username(&self, username: &str) -> StoreResult<Option<AccountRecord>> {
+        let r = sqlx::query("SELECT * FROM accounts WHERE username = ?")
+            .bind(username)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(r.as_ref().map(account_from))
+    }
+
+    async fn update_account(&self, a: &AccountRecord) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE accounts SET role = ?, display_name = ?, username = ?, age_years = ?, \
+             age_stated_at = ?, gender = ?, email_lookup = ?, email_ciphertext = ?, \
+             email_verified = ?, password_hash = ?, school_name = ?, school_address_ciphertext = ?, \
+             managed_by_teacher = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(a.role.as_str())
+        .bind(&a.display_name)
+        .bind(&a.username)
+        .bind(a.age_years)
+        .bind(a.age_stated_at)
+        .bind(&a.gender)
+        .bind(&a.email_lookup)
+        .bind(&a.email_ciphertext)
+        .bind(a.email_verified)
+        .bind(&a.password_hash)
+        .bind(&a.school_name)
+        .bind(&a.school_address_ciphertext)
+        .bind(a.managed_by_teacher)
+        .bind(a.updated_at)
+        .bind(&a.id)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn erase_account(&self, id: &str) -> StoreResult<bool> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+        // Sessions and mail tokens go with the account (ON DELETE CASCADE).
+        let n = sqlx::query("DELETE FROM accounts WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        tx.commit().await.map_err(db_err)?;
+        if n > 0 {
+            self.checkpoint().await?;
+        }
+        Ok(n > 0)
+    }
+}
+
+#[async_trait]
+impl SessionStore for SqliteStore {
+    async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, persistent) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&s.token_hash)
+        .bind(&s.account_id)
+        .bind(s.created_at)
+        .bind(s.last_seen_at)
+        .bind(s.expires_at)
+        .bind(s.persistent)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        let r = sqlx::query("SELECT * FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(r.as_ref().map(session_from))
+    }
+
+    async fn touch_session(&self, token_hash: &str, last_seen_at: Millis, expires_at: Millis) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?")
+            .bind(last_seen_at)
+            .bind(expires_at)
+            .bind(token_hash)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn delete_other_sessions(&self, account_id: &str, keep: Option<&str>) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE account_id = ? AND token_hash <> ?")
+            .bind(account_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn purge_expired_sessions(&self, now: Millis) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected())
+    }
+}
+
+#[async_trait]
+impl MailTokenStore for SqliteStore {
+    async fn insert_mail_token(&self, t: &MailTokenRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO mail_tokens (token_hash, account_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&t.token_hash)
+        .bind(&t.account_id)
+        .bind(t.purpose.as_str())
+        .bind(t.created_at)
+        .bind(t.expires_at)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn take_mail_token(&self, token_hash: &str, purpose: TokenPurpose, now: Millis) -> StoreResult<Option<String>> {
+        let r = sqlx::query(
+            "DELETE FROM mail_tokens WHERE token_hash = ? AND purpose = ? RETURNING account_id, expires_at",
+        )
+        .bind(token_hash)
+        .bind(purpose.as_str())
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(r.and_then(|r| (r.get::<i64, _>("expires_at") > now).then(|| r.get("account_id"))))
+    }
+}
+
+#[async_trait]
+impl LimitStore for SqliteStore {
+    async fn hit(&self, bucket: &str, window: Millis, now: Millis) -> StoreResult<Hits> {
+        let r = sqlx::query(
+            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?1, ?2, 1) \
+             ON CONFLICT(bucket) DO UPDATE SET \
+               hits = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE hits + 1 END, \
+               window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END \
+             RETURNING hits, window_start",
+        )
+        .bind(bucket)
+        .bind(now)
+        .bind(window)
+        .fetch_one(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(Hits { count: r.get("hits"), window_start: r.get("window_start") })
+    }
+
+    async fn peek(&self, bucket: &str, window: Millis, now: Millis) -> StoreResult<Hits> {
+        let r = sqlx::query("SELECT hits, window_start FROM rate_limits WHERE bucket = ? AND window_start > ?")
+            .bind(bucket)
+            .bind(now - window)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(r.map(|r| Hits { count: r.get("hits"), window_start: r.get("window_start") })
+            .unwrap_or(Hits { count: 0, window_start: now }))
+    }
+
+    async fn clear(&self, bucket: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM rate_limits WHERE bucket = ?")
+            .bind(bucket)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn purge_limits(&self, older_than: Millis) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM rate_limits WHERE window_start < ?")
+            .bind(older_than)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected())
+    }
+}
+
+#[async_trait]
+impl UnsubscribeStore for SqliteStore {
+    async fn add_unsubscribe(&self, address_key: &str, now: Millis) -> StoreResult<()> {
+        sqlx::query("INSERT INTO unsubscribes (address_key, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .bind(address_key)
+            .bind(now)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn is_unsubscribed(&self, address_keys: &[String]) -> StoreResult<bool> {
+        for k in address_keys {
+            let r = sqlx::query("SELECT 1 FROM unsubscribes WHERE address_key = ?")
+                .bind(k)
+                .fetch_optional(&self.readers)
+                .await
+                .map_err(db_err)?;
+            if r.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+#[async_trait]
+impl MaintenanceStore for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.readers).await.map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn rows_owned_by(&self, table: &str, owner_column: &str, owner: &str) -> StoreResult<Vec<Map<String, Value>>> {
+        if !is_plain_identifier(table) || !is_plain_identifier(owner_column) {
+            return Err(StoreError::Database("not a table or column name".into()));
+        }
+        let types: Vec<(String, String)> = // Both names were checked to be plain identifiers above.
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT name, type FROM pragma_table_info('{table}')")))
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|r| (r.get("name"), r.get::<String, _>("type").to_uppercase()))
+            .collect();
+        if types.is_empty() {
+            return Err(StoreError::Database(format!("no table {table}")));
+        }
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table} WHERE {owner_column} = ?")))
+            .bind(owner)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                types
+                    .iter()
+                    .map(|(name, ty)| {
+                        let v = match ty.as_str() {
+                            "BOOLEAN" => r.get::<Option<bool>, _>(name.as_str()).map(Value::Bool),
+                            "INTEGER" | "BIGINT" => r.get::<Option<i64>, _>(name.as_str()).map(Value::from),
+                            _ => r.get::<Option<String>, _>(name.as_str()).map(Value::String),
+                        };
+                        (name.clone(), v.unwrap_or(Value::Null))
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    async fn schema(&self) -> StoreResult<BTreeMap<String, BTreeSet<String>>> {
+        let rows = sqlx::query(
+            "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
+        )
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_err)?;
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for r in rows {
+            out.entry(r.get("t")).or_default().insert(r.get("c"));
+        }
+        Ok(out)
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}
