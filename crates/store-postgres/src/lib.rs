@@ -1,1 +1,468 @@
+//! The PostgreSQL backend: for districts that run many servers against one database.
 
+use async_trait::async_trait;
+use kodlek_domain::{Millis, Role};
+use kodlek_store::*;
+use serde_json::{Map, Value};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::{PgPool, Row};
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+fn db_err(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(d) = &e
+        && d.is_unique_violation()
+    {
+        let m = d.message();
+        if m.contains("email_lookup") {
+            return StoreError::Conflict("email");
+        }
+        if m.contains("username") {
+            return StoreError::Conflict("username");
+        }
+        return StoreError::Conflict("id");
+    }
+    StoreError::Database(e.to_string())
+}
+
+impl PgStore {
+    /// Connects and runs the migrations. `schema`, when given, is created and used instead of
+    /// the default one (each test gets its own).
+    pub async fn connect(url: &str, schema: Option<&str>) -> Result<PgStore, StoreError> {
+        let mut opts = PgConnectOptions::from_str(url).map_err(db_err)?;
+        if let Some(schema) = schema {
+            if !is_plain_identifier(schema) {
+                return Err(StoreError::Database("not a schema name".into()));
+            }
+            let admin = PgPoolOptions::new().max_connections(1).connect_with(opts.clone()).await.map_err(db_err)?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}")))
+                .execute(&admin)
+                .await
+                .map_err(db_err)?;
+            admin.close().await;
+            opts = opts.options([("search_path", schema)]);
+        }
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) as u32;
+        let pool = PgPoolOptions::new()
+            .max_connections(cores * 4)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await
+            .map_err(db_err)?;
+        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Database(e.to_string()))?;
+        Ok(PgStore { pool })
+    }
+
+    /// Reclaims the space of deleted rows, so that erased personal data does not linger in
+    /// dead tuples.
+    async fn vacuum(&self) -> StoreResult<()> {
+        sqlx::query("VACUUM accounts, sessions, mail_tokens")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Drops a test schema.
+    pub async fn drop_schema(&self, schema: &str) -> StoreResult<()> {
+        if !is_plain_identifier(schema) {
+            return Err(StoreError::Database("not a schema name".into()));
+        }
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}
+
+fn account_from(r: &PgRow) -> AccountRecord {
+    AccountRecord {
+        id: r.get("id"),
+        role: Role::parse(r.get::<&str, _>("role")).unwrap_or(Role::Student),
+        display_name: r.get("display_name"),
+        username: r.get("username"),
+        age_years: r.get("age_years"),
+        age_stated_at: r.get("age_stated_at"),
+        gender: r.get("gender"),
+        email_lookup: r.get("email_lookup"),
+        email_ciphertext: r.get("email_ciphertext"),
+        email_verified: r.get("email_verified"),
+        password_hash: r.get("password_hash"),
+        school_name: r.get("school_name"),
+        school_address_ciphertext: r.get("school_address_ciphertext"),
+        managed_by_teacher: r.get("managed_by_teacher"),
+        created_at: r.get("created_at"),
+        updated_at: r.get("updated_at"),
+    }
+}
+
+fn session_from(r: &PgRow) -> SessionRecord {
+    SessionRecord {
+        token_hash: r.get("token_hash"),
+        account_id: r.get("account_id"),
+        created_at: r.get("created_at"),
+        last_seen_at: r.get("last_seen_at"),
+        expires_at: r.get("expires_at"),
+        persistent: r.get("persistent"),
+    }
+}
+
+#[async_trait]
+impl AccountStore for PgStore {
+    async fn insert_account(&self, a: &AccountRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO accounts (id, role, display_name, username, age_years, age_stated_at, gender, \
+             email_lookup, email_ciphertext, email_verified, password_hash, school_name, \
+             school_address_ciphertext, managed_by_teacher, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        )
+        .bind(&a.id)
+        .bind(a.role.as_str())
+        .bind(&a.display_name)
+        .bind(&a.username)
+        .bind(a.age_years)
+        .bind(a.age_stated_at)
+        .bind(&a.gender)
+        .bind(&a.email_lookup)
+        .bind(&a.email_ciphertext)
+        .bind(a.email_verified)
+        .bind(&a.password_hash)
+        .bind(&a.school_name)
+        .bind(&a.school_address_ciphertext)
+        .bind(a.managed_by_teacher)
+        .bind(a.created_at)
+        .bind(a.updated_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn account_by_id(&self, id: &str) -> StoreResult<Option<AccountRecord>> {
+        let r = sqlx::query("SELECT * FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(r.as_ref().map(account_from))
+    }
+
+    async fn account_by_email_lookup(&self, candidates: &[String]) -> StoreResult<Option<AccountRecord>> {
+        for c in candidates {
+            let r = sqlx::query("SELECT * FROM accounts WHERE email_lookup = $1")
+                .bind(c)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+            if let Some(r) = r {
+                return Ok(Some(account_from(&r)));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn account_by_username(&self, username: &str) -> StoreResult<Option<AccountRecord>> {
+        let r = sqlx::query("SELECT * FROM accounts WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(r.as_ref().map(account_from))
+    }
+
+    async fn update_account(&self, a: &AccountRecord) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE accounts SET role = $1, display_name = $2, username = $3, age_years = $4, \
+             age_stated_at = $5, gender = $6, email_lookup = $7, email_ciphertext = $8, \
+             email_verified = $9, password_hash = $10, school_name = $11, school_address_ciphertext = $12, \
+             managed_by_teacher = $13, updated_at = $14 WHERE id = $15",
+        )
+        .bind(a.role.as_str())
+        .bind(&a.display_name)
+        .bind(&a.username)
+        .bind(a.age_years)
+        .bind(a.age_stated_at)
+        .bind(&a.gender)
+        .bind(&a.email_lookup)
+        .bind(&a.email_ciphertext)
+        .bind(a.email_verified)
+        .bind(&a.password_hash)
+        .bind(&a.school_name)
+        .bind(&a.school_address_ciphertext)
+        .bind(a.managed_by_teacher)
+        .bind(a.updated_at)
+        .bind(&a.id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn erase_account(&self, id: &str) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        // Sessions and mail tokens go with the account (ON DELETE CASCADE).
+        let n = sqlx::query("DELETE FROM accounts WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        tx.commit().await.map_err(db_err)?;
+        if n > 0 {
+            self.vacuum().await?;
+        }
+        Ok(n > 0)
+    }
+}
+
+#[async_trait]
+impl SessionStore for PgStore {
+    async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, persistent) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&s.token_hash)
+        .bind(&s.account_id)
+        .bind(s.created_at)
+        .bind(s.last_seen_at)
+        .bind(s.expires_at)
+        .bind(s.persistent)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        let r = sqlx::query("SELECT * FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(r.as_ref().map(session_from))
+    }
+
+    async fn touch_session(&self, token_hash: &str, last_seen_at: Millis, expires_at: Millis) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
+            .bind(last_seen_at)
+            .bind(expires_at)
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn delete_other_sessions(&self, account_id: &str, keep: Option<&str>) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+            .bind(account_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn purge_expired_sessions(&self, now: Millis) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected())
+    }
+}
+
+#[async_trait]
+impl MailTokenStore for PgStore {
+    async fn insert_mail_token(&self, t: &MailTokenRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO mail_tokens (token_hash, account_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&t.token_hash)
+        .bind(&t.account_id)
+        .bind(t.purpose.as_str())
+        .bind(t.created_at)
+        .bind(t.expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn take_mail_token(&self, token_hash: &str, purpose: TokenPurpose, now: Millis) -> StoreResult<Option<String>> {
+        let r = sqlx::query(
+            "DELETE FROM mail_tokens WHERE token_hash = $1 AND purpose = $2 RETURNING account_id, expires_at",
+        )
+        .bind(token_hash)
+        .bind(purpose.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(r.and_then(|r| (r.get::<i64, _>("expires_at") > now).then(|| r.get("account_id"))))
+    }
+}
+
+#[async_trait]
+impl LimitStore for PgStore {
+    async fn hit(&self, bucket: &str, window: Millis, now: Millis) -> StoreResult<Hits> {
+        let r = sqlx::query(
+            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT(bucket) DO UPDATE SET \
+               hits = CASE WHEN rate_limits.window_start <= $2 - $3 THEN 1 ELSE rate_limits.hits + 1 END, \
+               window_start = CASE WHEN rate_limits.window_start <= $2 - $3 THEN $2 ELSE rate_limits.window_start END \
+             RETURNING hits, window_start",
+        )
+        .bind(bucket)
+        .bind(now)
+        .bind(window)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(Hits { count: r.get("hits"), window_start: r.get("window_start") })
+    }
+
+    async fn peek(&self, bucket: &str, window: Millis, now: Millis) -> StoreResult<Hits> {
+        let r = sqlx::query("SELECT hits, window_start FROM rate_limits WHERE bucket = $1 AND window_start > $2")
+            .bind(bucket)
+            .bind(now - window)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(r.map(|r| Hits { count: r.get("hits"), window_start: r.get("window_start") })
+            .unwrap_or(Hits { count: 0, window_start: now }))
+    }
+
+    async fn clear(&self, bucket: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM rate_limits WHERE bucket = $1")
+            .bind(bucket)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn purge_limits(&self, older_than: Millis) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+            .bind(older_than)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected())
+    }
+}
+
+#[async_trait]
+impl UnsubscribeStore for PgStore {
+    async fn add_unsubscribe(&self, address_key: &str, now: Millis) -> StoreResult<()> {
+        sqlx::query("INSERT INTO unsubscribes (address_key, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(address_key)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn is_unsubscribed(&self, address_keys: &[String]) -> StoreResult<bool> {
+        for k in address_keys {
+            let r = sqlx::query("SELECT 1 FROM unsubscribes WHERE address_key = $1")
+                .bind(k)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+            if r.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+#[async_trait]
+impl MaintenanceStore for PgStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn rows_owned_by(&self, table: &str, owner_column: &str, owner: &str) -> StoreResult<Vec<Map<String, Value>>> {
+        if !is_plain_identifier(table) || !is_plain_identifier(owner_column) {
+            return Err(StoreError::Database("not a table or column name".into()));
+        }
+        let types: Vec<(String, String)> = // Both names were checked to be plain identifiers above.
+        sqlx::query(
+            "SELECT column_name::text AS name, data_type::text AS type FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+        )
+        .bind(table)
+        .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|r| (r.get("name"), r.get::<String, _>("type").to_uppercase()))
+            .collect();
+        if types.is_empty() {
+            return Err(StoreError::Database(format!("no table {table}")));
+        }
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table} WHERE {owner_column} = $1")))
+            .bind(owner)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                types
+                    .iter()
+                    .map(|(name, ty)| {
+                        let v = match ty.as_str() {
+                            "BOOLEAN" => r.get::<Option<bool>, _>(name.as_str()).map(Value::Bool),
+                            "INTEGER" | "BIGINT" | "SMALLINT" => r.get::<Option<i64>, _>(name.as_str()).map(Value::from),
+                            _ => r.get::<Option<String>, _>(name.as_str()).map(Value::String),
+                        };
+                        (name.clone(), v.unwrap_or(Value::Null))
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    async fn schema(&self) -> StoreResult<BTreeMap<String, BTreeSet<String>>> {
+        let rows = sqlx::query(
+            "SELECT table_name::text AS t, column_name::text AS c FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for r in rows {
+            out.entry(r.get("t")).or_default().insert(r.get("c"));
+        }
+        Ok(out)
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}
