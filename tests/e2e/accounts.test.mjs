@@ -3,7 +3,8 @@
 // language switch and labelled form fields. One browser and one fresh server for this file.
 
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { chromiumOptions, startServer } from './server.mjs';
@@ -80,14 +81,15 @@ async function withPage(t, { locale = 'en-US' } = {}, body) {
 
 /** Clicks a submit button and waits for the page that the form leads to. */
 async function submit(page, buttonSelector) {
+  const button = page.locator(buttonSelector).filter({ visible: true }).first();
   const loaded = page.waitForEvent('load');
-  await page.locator(buttonSelector).first().click();
+  await button.click();
   await loaded;
 }
 
 /** Clicks a link and waits for the page it leads to. */
 async function follow(page, linkSelector) {
-  const link = page.locator(linkSelector).first();
+  const link = page.locator(linkSelector).filter({ visible: true }).first();
   await link.waitFor({ state: 'visible' });
   const loaded = page.waitForEvent('load');
   await link.click();
@@ -96,8 +98,13 @@ async function follow(page, linkSelector) {
 
 const atPath = (pathname) => (url) => url.pathname === pathname;
 
-async function expectPath(page, pathname) {
-  await page.waitForURL(atPath(pathname), { timeout: 30_000 });
+/** The page is at `pathname` (any query string); a client-side redirect gets a moment. */
+async function expectPath(page, pathname, why = '') {
+  try {
+    await page.waitForURL(atPath(pathname), { timeout: 5_000 });
+  } catch {
+    assert.fail(`expected to be at ${pathname}${why ? ` (${why})` : ''}, but the page is ${page.url()}`);
+  }
 }
 
 async function htmlLang(page) {
@@ -113,13 +120,15 @@ async function expectText(page, needle) {
   assert.ok(text.includes(needle), `expected the page to show ${JSON.stringify(needle)}`);
 }
 
-/** Waits for a visible element with `role` and returns its text. */
+/** Waits for a visible element with `role` that says something, and returns its text. */
 async function roleText(page, role) {
-  const el = page.locator(`[role=${role}]`).first();
-  await el.waitFor({ state: 'visible', timeout: 10_000 });
-  const text = (await el.innerText()).trim();
-  assert.ok(text.length > 0, `the [role=${role}] element is empty`);
-  return text;
+  const el = page.locator(`[role=${role}]`).filter({ visible: true, hasText: /\S/ }).first();
+  try {
+    await el.waitFor({ state: 'visible', timeout: 10_000 });
+  } catch {
+    assert.fail(`expected a visible, non-empty [role=${role}] message on ${page.url()}`);
+  }
+  return (await el.innerText()).trim();
 }
 
 /** A link to `pathname`, with or without a query string. */
@@ -156,6 +165,25 @@ async function signUpStudent(page, { name, age, email, password }) {
   await expectPath(page, '/account');
 }
 
+/** Paths of the files under `dir` (the database and its WAL, the outbox, ...) that hold `needle`. */
+async function filesContaining(dir, needle) {
+  const hits = [];
+  const wanted = Buffer.from(needle, 'utf8');
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath ?? entry.path, entry.name);
+    let bytes;
+    try {
+      bytes = await readFile(file);
+    } catch (err) {
+      if (err.code === 'ENOENT') continue; // a temporary file that came and went
+      throw err;
+    }
+    if (bytes.includes(wanted)) hits.push(path.relative(dir, file));
+  }
+  return hits;
+}
+
 /** Finds `key: value` anywhere in a parsed JSON document. */
 function hasKeyValue(doc, key, value) {
   if (Array.isArray(doc)) return doc.some((item) => hasKeyValue(item, key, value));
@@ -171,6 +199,7 @@ function hasKeyValue(doc, key, value) {
 // promise RIGHTS-1 (download everything: a JSON file and a human-readable page)
 // promise RIGHTS-2 (delete the account: signing in with it fails afterwards)
 // promise TECH-2 (without "remember me" the session cookie ends with the browser)
+// promise U13-2 (the child's address is in no file of the data directory and no log line)
 test('a student signs up, signs out and in, edits, downloads and deletes the account', { timeout: TEST_TIMEOUT }, (t) =>
   withPage(t, {}, async (page, context) => {
     const name = 'Cool Coder';
@@ -201,11 +230,19 @@ test('a student signs up, signs out and in, edits, downloads and deletes the acc
     await expectPath(page, '/account');
     await expectText(page, name);
 
+    // A 10-year-old's address is kept only as a keyed hash: not in the database files, the
+    // outbox or the log. Nor is the password.
+    for (const [what, secret] of [['the child\'s email address', email], ['the password', password]]) {
+      const files = await filesContaining(server.dataDir, secret);
+      assert.deepEqual(files, [], `${what} is in no file of the data directory`);
+      assert.ok(!server.logIncludes(secret), `${what} is in no line of the server log`);
+    }
+
     // Sign out, and the account page is closed.
     await submit(page, 'form#sign-out-form button[type=submit]');
     await expectPath(page, '/');
     await page.goto('/account');
-    await expectPath(page, '/sign-in');
+    await expectPath(page, '/sign-in', 'the account page needs a signed-in user');
 
     // Sign in again with the address; the session cookie has no expiry date.
     const sessionCookies = await cookiesSetBy(context, () => signIn(page, email, password));
@@ -253,10 +290,10 @@ test('a student signs up, signs out and in, edits, downloads and deletes the acc
 
     // The credentials no longer open anything.
     await signIn(page, email, password);
-    await expectPath(page, '/sign-in');
+    await expectPath(page, '/sign-in', 'signing in to a deleted account fails');
     await roleText(page, 'alert');
     await page.goto('/account');
-    await expectPath(page, '/sign-in');
+    await expectPath(page, '/sign-in', 'nobody is signed in');
   }));
 
 // promise TECH-2 (with "remember me" the session cookie is a persistent one of 30 days)

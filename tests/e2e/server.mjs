@@ -51,7 +51,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Starts the server. Resolves once `GET /healthz` answers 200.
  *
- * Returns `{ baseURL, dataDir, outboxDir, logTail(n), readOutbox(), waitForMail(pred), stop() }`.
+ * Returns `{ baseURL, dataDir, outboxDir, logTail(n), logIncludes(text), readOutbox(),
+ * waitForMail(predicate), stop() }`.
  */
 export async function startServer({ timeoutMs = 30_000 } = {}) {
   const bin = serverBinary();
@@ -79,7 +80,7 @@ export async function startServer({ timeoutMs = 30_000 } = {}) {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;
       log.push(line);
-      if (log.length > 500) log.shift();
+      if (log.length > 20_000) log.shift();
     }
   };
 
@@ -105,6 +106,7 @@ export async function startServer({ timeoutMs = 30_000 } = {}) {
   process.on('exit', killOnExit);
 
   const logTail = (n = 40) => log.slice(-n).join('\n');
+  const logIncludes = (needle) => log.some((line) => line.includes(needle));
 
   const deadline = Date.now() + timeoutMs;
   let lastProblem = 'no answer yet';
@@ -186,7 +188,7 @@ export async function startServer({ timeoutMs = 30_000 } = {}) {
     }
   }
 
-  return { baseURL, dataDir, outboxDir, logTail, readOutbox, waitForMail, stop };
+  return { baseURL, dataDir, outboxDir, logTail, logIncludes, readOutbox, waitForMail, stop };
 }
 
 // --- a small MIME reader: enough for the mails the server writes (plain, multipart,

@@ -167,7 +167,9 @@ impl Password {
         }
         let lower = raw.to_lowercase();
         if COMMON_PASSWORDS.lines().any(|p| p == lower) {
-            return Err(Invalid("is one of the most common passwords; choose another"));
+            return Err(Invalid(
+                "is one of the most common passwords; choose another",
+            ));
         }
         Ok(Password(raw.to_owned()))
     }
@@ -184,7 +186,8 @@ impl Username {
     pub fn new(raw: &str) -> Result<Username, Invalid> {
         let s = raw.trim().to_lowercase();
         let ok = (3..=32).contains(&s.len())
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c));
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c));
         if ok {
             Ok(Username(s))
         } else {
@@ -257,7 +260,10 @@ mod tests {
     // promise U13-1
     #[test]
     fn a_twelve_year_old_becomes_thirteen_a_year_later() {
-        let a = StatedAge { years: 12, stated_at: 0 };
+        let a = StatedAge {
+            years: 12,
+            stated_at: 0,
+        };
         assert!(a.is_child(0));
         assert!(a.is_child(YEAR_MILLIS - 1));
         assert!(!a.is_child(YEAR_MILLIS));
@@ -268,7 +274,13 @@ mod tests {
     #[test]
     fn unknown_age_is_treated_as_a_child() {
         assert!(is_child(None, 0));
-        assert!(!is_child(Some(StatedAge { years: 30, stated_at: 0 }), 0));
+        assert!(!is_child(
+            Some(StatedAge {
+                years: 30,
+                stated_at: 0
+            }),
+            0
+        ));
     }
 
     #[test]
@@ -284,7 +296,16 @@ mod tests {
     fn emails_are_normalised_for_comparison() {
         let a = EmailAddress::new("  Ada@Example.ORG ").unwrap();
         assert_eq!(a.as_str(), "ada@example.org");
-        for bad in ["", "ada", "ada@", "@example.org", "ada@example", "a b@example.org", "a@b@c.org", "ada@.org"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "a b@example.org",
+            "a@b@c.org",
+            "ada@.org",
+        ] {
             assert!(EmailAddress::new(bad).is_err(), "{bad}");
         }
         assert!(!format!("{a:?}").contains("ada"));
@@ -307,7 +328,10 @@ mod tests {
         assert!(DisplayName::new("   ").is_err());
         assert!(DisplayName::new(&"a".repeat(41)).is_err());
         assert!(DisplayName::new("a\u{7}b").is_err());
-        assert_eq!(DisplayName::new("  Cool Coder ").unwrap().as_str(), "Cool Coder");
+        assert_eq!(
+            DisplayName::new("  Cool Coder ").unwrap().as_str(),
+            "Cool Coder"
+        );
     }
 
     #[test]

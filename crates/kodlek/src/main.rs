@@ -1,1 +1,180 @@
-fn main() {}
+//! The `kodlek` binary: the command line, the configuration and the wiring of the parts.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use kodlek_privacy::{Inventory, Keys, PasswordHasher};
+use kodlek_services::{Mailer, Outbox, Smtp};
+use kodlek_store::Store;
+use kodlek_web::{AppState, WebConfig};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "kodlek",
+    version,
+    about = "Kodlek: a computer-science learning platform for schools"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (creates the data directory, keys and database on first start).
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate(StorageArgs),
+}
+
+#[derive(Args, Clone)]
+struct StorageArgs {
+    /// Where the database, keys and outbox live.
+    #[arg(long, env = "KODLEK_DATA_DIR", default_value = "./kodlek-data")]
+    data_dir: PathBuf,
+    /// `postgres://...` for PostgreSQL; default: SQLite at <data-dir>/kodlek.db.
+    #[arg(long, env = "KODLEK_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    storage: StorageArgs,
+    /// The address to listen on.
+    #[arg(long, env = "KODLEK_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The address users reach the server at (for links in mail); https turns on Secure cookies and HSTS.
+    #[arg(long, env = "KODLEK_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Comma-separated addresses of proxies whose X-Forwarded-For is believed.
+    #[arg(long, env = "KODLEK_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<IpAddr>,
+    /// SMTP server for mail, e.g. smtps://user:pass@mail.example.org; default: files in <data-dir>/outbox/.
+    #[arg(long, env = "KODLEK_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of mail.
+    #[arg(
+        long,
+        env = "KODLEK_MAIL_FROM",
+        default_value = "Kodlek <no-reply@kodlek.invalid>"
+    )]
+    mail_from: String,
+    /// Threads for password hashing; default: one fewer than the cores.
+    #[arg(long, env = "KODLEK_HASH_THREADS")]
+    hash_threads: Option<usize>,
+}
+
+async fn open_store(args: &StorageArgs) -> anyhow::Result<Arc<dyn Store>> {
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("creating {}", args.data_dir.display()))?;
+    match args.database_url.as_deref() {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(
+            Arc::new(kodlek_store_postgres::PgStore::connect(url, None).await?),
+        ),
+        Some(url) if url.starts_with("sqlite:") => Ok(Arc::new(
+            kodlek_store_sqlite::SqliteStore::connect(url).await?,
+        )),
+        Some(_) => anyhow::bail!("--database-url must start with postgres:// or sqlite:"),
+        None => Ok(Arc::new(
+            kodlek_store_sqlite::SqliteStore::open(&args.data_dir.join("kodlek.db")).await?,
+        )),
+    }
+}
+
+/// Keys from KODLEK_KEYS (production), else the key file in the data directory.
+fn load_keys(data_dir: &Path) -> anyhow::Result<Keys> {
+    match std::env::var("KODLEK_KEYS") {
+        Ok(text) => Ok(Keys::from_toml(&text)?),
+        Err(_) => Ok(Keys::load_or_create(&data_dir.join("keys.toml"))?),
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let store = open_store(&args.storage).await?;
+    let keys = load_keys(&args.storage.data_dir)?;
+    let mailer: Arc<dyn Mailer> = match &args.smtp_url {
+        Some(url) => Arc::new(Smtp::new(url, args.mail_from.clone())?),
+        None => Arc::new(Outbox::new(
+            args.storage.data_dir.join("outbox"),
+            args.mail_from.clone(),
+        )?),
+    };
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.listen))
+        .trim_end_matches('/')
+        .to_owned();
+    let hasher = PasswordHasher::start(
+        args.hash_threads
+            .unwrap_or_else(PasswordHasher::default_threads),
+    );
+    let state = AppState {
+        store: store.clone(),
+        keys: Arc::new(keys),
+        hasher,
+        mailer,
+        inventory: Arc::new(Inventory::shipped()),
+        config: Arc::new(WebConfig {
+            public_url: public_url.clone(),
+            trusted_proxies: args.trusted_proxies.clone(),
+        }),
+    };
+    tokio::spawn(housekeeping(store));
+    let app = kodlek_web::router(state).layer(tower_http::trace::TraceLayer::new_for_http());
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    println!(
+        "Kodlek is running ({} database). Open {public_url}",
+        args.storage
+            .database_url
+            .as_deref()
+            .map_or("SQLite", |_| "the configured")
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+/// Removes what has run out: ended sessions and old rate-limit counters.
+async fn housekeeping(store: Arc<dyn Store>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = kodlek_domain::now_millis();
+        if let Err(e) = store.purge_expired_sessions(now).await {
+            tracing::warn!(error = %e, "purging sessions failed");
+        }
+        if let Err(e) = store.purge_limits(now - 2 * 3600 * 1000).await {
+            tracing::warn!(error = %e, "purging rate limits failed");
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KODLEK_LOG")
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(args) => {
+            open_store(&args).await?;
+            println!("The database is up to date.");
+            Ok(())
+        }
+    }
+}

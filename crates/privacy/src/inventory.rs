@@ -63,10 +63,15 @@ impl Inventory {
 
     /// Every declared table with its columns, to compare with a live schema.
     pub fn declared(&self) -> BTreeMap<String, BTreeSet<String>> {
-        let mut out: BTreeMap<String, BTreeSet<String>> =
-            self.tables.keys().map(|t| (t.clone(), BTreeSet::new())).collect();
+        let mut out: BTreeMap<String, BTreeSet<String>> = self
+            .tables
+            .keys()
+            .map(|t| (t.clone(), BTreeSet::new()))
+            .collect();
         for c in &self.columns {
-            out.entry(c.table.clone()).or_default().insert(c.column.clone());
+            out.entry(c.table.clone())
+                .or_default()
+                .insert(c.column.clone());
         }
         out
     }
@@ -84,7 +89,12 @@ impl Inventory {
     }
 
     /// Turns stored rows of one table into what the owner is shown, column by column.
-    pub fn export_rows(&self, table: &str, rows: Vec<Map<String, Value>>, keys: &Keys) -> Vec<Value> {
+    pub fn export_rows(
+        &self,
+        table: &str,
+        rows: Vec<Map<String, Value>>,
+        keys: &Keys,
+    ) -> Vec<Value> {
         rows.into_iter()
             .map(|row| {
                 let mut out = Map::new();
@@ -116,9 +126,23 @@ mod tests {
         let inv = Inventory::shipped();
         let mut seen = BTreeSet::new();
         for c in &inv.columns {
-            assert!(inv.tables.contains_key(&c.table), "{} has no table entry", c.table);
-            assert!(seen.insert((&c.table, &c.column)), "{}.{} twice", c.table, c.column);
+            assert!(
+                inv.tables.contains_key(&c.table),
+                "{} has no table entry",
+                c.table
+            );
+            assert!(
+                seen.insert((&c.table, &c.column)),
+                "{}.{} twice",
+                c.table,
+                c.column
+            );
             assert!(!c.en.is_empty() && !c.sv.is_empty());
+            assert!(
+                ["account", "session", "link", "hour", "wish"].contains(&c.retention.as_str()),
+                "{}",
+                c.retention
+            );
             for a in &c.audiences {
                 assert!(["self", "teachers", "public"].contains(&a.as_str()), "{a}");
             }
@@ -135,7 +159,10 @@ mod tests {
         let keys = Keys::generate();
         let mut row = Map::new();
         row.insert("email_lookup".into(), Value::String("v1:abc".into()));
-        row.insert("email_ciphertext".into(), Value::String(keys.encrypt("a@b.org")));
+        row.insert(
+            "email_ciphertext".into(),
+            Value::String(keys.encrypt("a@b.org")),
+        );
         row.insert("display_name".into(), Value::String("Ada".into()));
         let out = inv.export_rows("accounts", vec![row], &keys);
         assert_eq!(out[0]["email_lookup"], Value::Bool(true));

@@ -154,14 +154,24 @@ impl Keys {
     /// The keyed lookup hash of an address under the current key: `v<N>:<hex>`.
     pub fn email_lookup(&self, email: &EmailAddress) -> String {
         let k = self.current();
-        format!("v{}:{}", k.version, hex::encode(Self::mac(&k.lookup, &[email.as_str().as_bytes()])))
+        format!(
+            "v{}:{}",
+            k.version,
+            hex::encode(Self::mac(&k.lookup, &[email.as_str().as_bytes()]))
+        )
     }
 
     /// The lookup hash under every live version, current first, for finding an account.
     pub fn email_lookup_candidates(&self, email: &EmailAddress) -> Vec<String> {
         self.versions
             .iter()
-            .map(|k| format!("v{}:{}", k.version, hex::encode(Self::mac(&k.lookup, &[email.as_str().as_bytes()]))))
+            .map(|k| {
+                format!(
+                    "v{}:{}",
+                    k.version,
+                    hex::encode(Self::mac(&k.lookup, &[email.as_str().as_bytes()]))
+                )
+            })
             .collect()
     }
 
@@ -189,7 +199,9 @@ impl Keys {
             return None;
         }
         let cipher = Aes256Gcm::new_from_slice(&k.encryption).ok()?;
-        let pt = cipher.decrypt(Nonce::from_slice(&raw[..12]), &raw[12..]).ok()?;
+        let pt = cipher
+            .decrypt(Nonce::from_slice(&raw[..12]), &raw[12..])
+            .ok()?;
         String::from_utf8(pt).ok()
     }
 
@@ -225,7 +237,11 @@ impl Keys {
     pub fn unsubscribe_keys_of(&self, email: &EmailAddress) -> Vec<String> {
         self.versions
             .iter()
-            .map(|k| hex::encode(&Self::mac(&k.tokens, &[b"unsubscribe\0", email.as_str().as_bytes()])[..16]))
+            .map(|k| {
+                hex::encode(
+                    &Self::mac(&k.tokens, &[b"unsubscribe\0", email.as_str().as_bytes()])[..16],
+                )
+            })
             .collect()
     }
 }
@@ -241,7 +257,11 @@ mod tests {
         let b = Keys::generate();
         let e = EmailAddress::new("kid@example.org").unwrap();
         assert_eq!(a.email_lookup(&e), a.email_lookup(&e));
-        assert_ne!(a.email_lookup(&e), b.email_lookup(&e), "another key gives another hash");
+        assert_ne!(
+            a.email_lookup(&e),
+            b.email_lookup(&e),
+            "another key gives another hash"
+        );
         assert!(!a.email_lookup(&e).contains("kid"));
     }
 
@@ -259,13 +279,22 @@ mod tests {
     fn older_versions_still_decrypt_and_look_up() {
         let old = Keys::generate_toml();
         let old_keys = Keys::from_toml(&old).unwrap();
-        let rotated = format!("{old}\n[[keys]]\nversion = 2\nlookup = \"{}\"\nencryption = \"{}\"\ntokens = \"{}\"\n", random_key(), random_key(), random_key());
+        let rotated = format!(
+            "{old}\n[[keys]]\nversion = 2\nlookup = \"{}\"\nencryption = \"{}\"\ntokens = \"{}\"\n",
+            random_key(),
+            random_key(),
+            random_key()
+        );
         let new_keys = Keys::from_toml(&rotated).unwrap();
         let e = EmailAddress::new("a@b.org").unwrap();
         let ct = old_keys.encrypt("x");
         assert_eq!(new_keys.decrypt(&ct).as_deref(), Some("x"));
         assert!(new_keys.email_lookup(&e).starts_with("v2:"));
-        assert!(new_keys.email_lookup_candidates(&e).contains(&old_keys.email_lookup(&e)));
+        assert!(
+            new_keys
+                .email_lookup_candidates(&e)
+                .contains(&old_keys.email_lookup(&e))
+        );
     }
 
     #[test]

@@ -96,13 +96,21 @@ fn verify_with(memory: &mut Vec<Block>, password: &str, phc: &str) -> bool {
     }
     let mut out = vec![0u8; expected.len()];
     if argon(&p)
-        .hash_password_into_with_memory(password.as_bytes(), &salt, &mut out, &mut memory[..p.block_count()])
+        .hash_password_into_with_memory(
+            password.as_bytes(),
+            &salt,
+            &mut out,
+            &mut memory[..p.block_count()],
+        )
         .is_err()
     {
         return false;
     }
     // Constant-time comparison.
-    out.iter().zip(&expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    out.iter()
+        .zip(&expected)
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+        == 0
 }
 
 impl PasswordHasher {
@@ -167,7 +175,8 @@ impl PasswordHasher {
 
     pub async fn verify(&self, password: &str, phc: &str) -> bool {
         let (tx, rx) = oneshot::channel();
-        self.submit(Job::Verify(password.to_owned(), phc.to_owned(), tx)).await;
+        self.submit(Job::Verify(password.to_owned(), phc.to_owned(), tx))
+            .await;
         rx.await.unwrap_or(false)
     }
 
@@ -176,7 +185,12 @@ impl PasswordHasher {
     pub async fn waste(&self) {
         static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let phc = DUMMY
-            .get_or_init(|| hash_with(&mut vec![Block::default(); params().block_count()], "not a password"))
+            .get_or_init(|| {
+                hash_with(
+                    &mut vec![Block::default(); params().block_count()],
+                    "not a password",
+                )
+            })
             .clone();
         let _ = self.verify("x", &phc).await;
     }
@@ -200,6 +214,10 @@ mod tests {
         // Interoperable with the argon2 crate's own verifier.
         use argon2::password_hash::{PasswordHash, PasswordVerifier};
         let parsed = PasswordHash::new(&a).unwrap();
-        assert!(Argon2::default().verify_password(b"correct horse", &parsed).is_ok());
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse", &parsed)
+                .is_ok()
+        );
     }
 }

@@ -42,22 +42,33 @@ impl PgStore {
             if !is_plain_identifier(schema) {
                 return Err(StoreError::Database("not a schema name".into()));
             }
-            let admin = PgPoolOptions::new().max_connections(1).connect_with(opts.clone()).await.map_err(db_err)?;
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}")))
-                .execute(&admin)
+            let admin = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(opts.clone())
                 .await
                 .map_err(db_err)?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema}"
+            )))
+            .execute(&admin)
+            .await
+            .map_err(db_err)?;
             admin.close().await;
             opts = opts.options([("search_path", schema)]);
         }
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) as u32;
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2) as u32;
         let pool = PgPoolOptions::new()
             .max_connections(cores * 4)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await
             .map_err(db_err)?;
-        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Database(e.to_string()))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?;
         Ok(PgStore { pool })
     }
 
@@ -76,10 +87,12 @@ impl PgStore {
         if !is_plain_identifier(schema) {
             return Err(StoreError::Database("not a schema name".into()));
         }
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")))
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE"
+        )))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
         Ok(())
     }
 }
@@ -156,7 +169,10 @@ impl AccountStore for PgStore {
         Ok(r.as_ref().map(account_from))
     }
 
-    async fn account_by_email_lookup(&self, candidates: &[String]) -> StoreResult<Option<AccountRecord>> {
+    async fn account_by_email_lookup(
+        &self,
+        candidates: &[String],
+    ) -> StoreResult<Option<AccountRecord>> {
         for c in candidates {
             let r = sqlx::query("SELECT * FROM accounts WHERE email_lookup = $1")
                 .bind(c)
@@ -252,7 +268,12 @@ impl SessionStore for PgStore {
         Ok(r.as_ref().map(session_from))
     }
 
-    async fn touch_session(&self, token_hash: &str, last_seen_at: Millis, expires_at: Millis) -> StoreResult<()> {
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        last_seen_at: Millis,
+        expires_at: Millis,
+    ) -> StoreResult<()> {
         sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
             .bind(last_seen_at)
             .bind(expires_at)
@@ -309,7 +330,12 @@ impl MailTokenStore for PgStore {
         Ok(())
     }
 
-    async fn take_mail_token(&self, token_hash: &str, purpose: TokenPurpose, now: Millis) -> StoreResult<Option<String>> {
+    async fn take_mail_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: Millis,
+    ) -> StoreResult<Option<String>> {
         let r = sqlx::query(
             "DELETE FROM mail_tokens WHERE token_hash = $1 AND purpose = $2 RETURNING account_id, expires_at",
         )
@@ -338,18 +364,29 @@ impl LimitStore for PgStore {
         .fetch_one(&self.pool)
         .await
         .map_err(db_err)?;
-        Ok(Hits { count: r.get("hits"), window_start: r.get("window_start") })
+        Ok(Hits {
+            count: r.get("hits"),
+            window_start: r.get("window_start"),
+        })
     }
 
     async fn peek(&self, bucket: &str, window: Millis, now: Millis) -> StoreResult<Hits> {
-        let r = sqlx::query("SELECT hits, window_start FROM rate_limits WHERE bucket = $1 AND window_start > $2")
-            .bind(bucket)
-            .bind(now - window)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?;
-        Ok(r.map(|r| Hits { count: r.get("hits"), window_start: r.get("window_start") })
-            .unwrap_or(Hits { count: 0, window_start: now }))
+        let r = sqlx::query(
+            "SELECT hits, window_start FROM rate_limits WHERE bucket = $1 AND window_start > $2",
+        )
+        .bind(bucket)
+        .bind(now - window)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(r.map(|r| Hits {
+            count: r.get("hits"),
+            window_start: r.get("window_start"),
+        })
+        .unwrap_or(Hits {
+            count: 0,
+            window_start: now,
+        }))
     }
 
     async fn clear(&self, bucket: &str) -> StoreResult<()> {
@@ -401,11 +438,19 @@ impl UnsubscribeStore for PgStore {
 #[async_trait]
 impl MaintenanceStore for PgStore {
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_err)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
-    async fn rows_owned_by(&self, table: &str, owner_column: &str, owner: &str) -> StoreResult<Vec<Map<String, Value>>> {
+    async fn rows_owned_by(
+        &self,
+        table: &str,
+        owner_column: &str,
+        owner: &str,
+    ) -> StoreResult<Vec<Map<String, Value>>> {
         if !is_plain_identifier(table) || !is_plain_identifier(owner_column) {
             return Err(StoreError::Database("not a table or column name".into()));
         }
@@ -424,11 +469,13 @@ impl MaintenanceStore for PgStore {
         if types.is_empty() {
             return Err(StoreError::Database(format!("no table {table}")));
         }
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table} WHERE {owner_column} = $1")))
-            .bind(owner)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT * FROM {table} WHERE {owner_column} = $1"
+        )))
+        .bind(owner)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
         Ok(rows
             .iter()
             .map(|r| {
@@ -437,7 +484,9 @@ impl MaintenanceStore for PgStore {
                     .map(|(name, ty)| {
                         let v = match ty.as_str() {
                             "BOOLEAN" => r.get::<Option<bool>, _>(name.as_str()).map(Value::Bool),
-                            "INTEGER" | "BIGINT" | "SMALLINT" => r.get::<Option<i64>, _>(name.as_str()).map(Value::from),
+                            "INTEGER" | "BIGINT" | "SMALLINT" => {
+                                r.get::<Option<i64>, _>(name.as_str()).map(Value::from)
+                            }
                             _ => r.get::<Option<String>, _>(name.as_str()).map(Value::String),
                         };
                         (name.clone(), v.unwrap_or(Value::Null))

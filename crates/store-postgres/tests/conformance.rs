@@ -34,8 +34,18 @@ async fn postgres_backend_is_reachable() {
 async fn every_column_is_in_the_data_inventory_and_both_schemas_agree() {
     let Some(pg) = fresh().await else { return };
     let dir = tempfile::tempdir().unwrap();
-    let lite = kodlek_store_sqlite::SqliteStore::open(&dir.path().join("k.db")).await.unwrap();
+    let lite = kodlek_store_sqlite::SqliteStore::open(&dir.path().join("k.db"))
+        .await
+        .unwrap();
     let pg_schema = pg.schema().await.unwrap();
-    assert_eq!(pg_schema, lite.schema().await.unwrap(), "the SQLite and PostgreSQL schemas differ");
-    assert_eq!(pg_schema, kodlek_privacy::Inventory::shipped().declared(), "the PostgreSQL schema and the inventory disagree");
+    assert_eq!(
+        pg_schema,
+        lite.schema().await.unwrap(),
+        "the SQLite and PostgreSQL schemas differ"
+    );
+    assert_eq!(
+        pg_schema,
+        kodlek_privacy::Inventory::shipped().declared(),
+        "the PostgreSQL schema and the inventory disagree"
+    );
 }

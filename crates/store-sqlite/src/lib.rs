@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use kodlek_domain::{Millis, Role};
 use kodlek_store::*;
 use serde_json::{Map, Value};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row, SqlitePool};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -59,7 +61,10 @@ impl SqliteStore {
             .connect_with(opts.clone())
             .await
             .map_err(db_err)?;
-        MIGRATOR.run(&writer).await.map_err(|e| StoreError::Database(e.to_string()))?;
+        MIGRATOR
+            .run(&writer)
+            .await
+            .map_err(|e| StoreError::Database(e.to_string()))?;
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts.read_only(true))
@@ -82,7 +87,9 @@ impl SqliteStore {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        Err(StoreError::Database("the WAL could not be checkpointed".into()))
+        Err(StoreError::Database(
+            "the WAL could not be checkpointed".into(),
+        ))
     }
 }
 
@@ -158,7 +165,10 @@ impl AccountStore for SqliteStore {
         Ok(r.as_ref().map(account_from))
     }
 
-    async fn account_by_email_lookup(&self, candidates: &[String]) -> StoreResult<Option<AccountRecord>> {
+    async fn account_by_email_lookup(
+        &self,
+        candidates: &[String],
+    ) -> StoreResult<Option<AccountRecord>> {
         for c in candidates {
             let r = sqlx::query("SELECT * FROM accounts WHERE email_lookup = ?")
                 .bind(c)
@@ -210,7 +220,11 @@ impl AccountStore for SqliteStore {
     }
 
     async fn erase_account(&self, id: &str) -> StoreResult<bool> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+        let mut tx = self
+            .writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_err)?;
         // Sessions and mail tokens go with the account (ON DELETE CASCADE).
         let n = sqlx::query("DELETE FROM accounts WHERE id = ?")
             .bind(id)
@@ -254,7 +268,12 @@ impl SessionStore for SqliteStore {
         Ok(r.as_ref().map(session_from))
     }
 
-    async fn touch_session(&self, token_hash: &str, last_seen_at: Millis, expires_at: Millis) -> StoreResult<()> {
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        last_seen_at: Millis,
+        expires_at: Millis,
+    ) -> StoreResult<()> {
         sqlx::query("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?")
             .bind(last_seen_at)
             .bind(expires_at)
@@ -311,7 +330,12 @@ impl MailTokenStore for SqliteStore {
         Ok(())
     }
 
-    async fn take_mail_token(&self, token_hash: &str, purpose: TokenPurpose, now: Millis) -> StoreResult<Option<String>> {
+    async fn take_mail_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: Millis,
+    ) -> StoreResult<Option<String>> {
         let r = sqlx::query(
             "DELETE FROM mail_tokens WHERE token_hash = ? AND purpose = ? RETURNING account_id, expires_at",
         )
@@ -340,18 +364,29 @@ impl LimitStore for SqliteStore {
         .fetch_one(&self.writer)
         .await
         .map_err(db_err)?;
-        Ok(Hits { count: r.get("hits"), window_start: r.get("window_start") })
+        Ok(Hits {
+            count: r.get("hits"),
+            window_start: r.get("window_start"),
+        })
     }
 
     async fn peek(&self, bucket: &str, window: Millis, now: Millis) -> StoreResult<Hits> {
-        let r = sqlx::query("SELECT hits, window_start FROM rate_limits WHERE bucket = ? AND window_start > ?")
-            .bind(bucket)
-            .bind(now - window)
-            .fetch_optional(&self.readers)
-            .await
-            .map_err(db_err)?;
-        Ok(r.map(|r| Hits { count: r.get("hits"), window_start: r.get("window_start") })
-            .unwrap_or(Hits { count: 0, window_start: now }))
+        let r = sqlx::query(
+            "SELECT hits, window_start FROM rate_limits WHERE bucket = ? AND window_start > ?",
+        )
+        .bind(bucket)
+        .bind(now - window)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_err)?;
+        Ok(r.map(|r| Hits {
+            count: r.get("hits"),
+            window_start: r.get("window_start"),
+        })
+        .unwrap_or(Hits {
+            count: 0,
+            window_start: now,
+        }))
     }
 
     async fn clear(&self, bucket: &str) -> StoreResult<()> {
@@ -403,11 +438,19 @@ impl UnsubscribeStore for SqliteStore {
 #[async_trait]
 impl MaintenanceStore for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.readers).await.map_err(db_err)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.readers)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
-    async fn rows_owned_by(&self, table: &str, owner_column: &str, owner: &str) -> StoreResult<Vec<Map<String, Value>>> {
+    async fn rows_owned_by(
+        &self,
+        table: &str,
+        owner_column: &str,
+        owner: &str,
+    ) -> StoreResult<Vec<Map<String, Value>>> {
         if !is_plain_identifier(table) || !is_plain_identifier(owner_column) {
             return Err(StoreError::Database("not a table or column name".into()));
         }
@@ -422,11 +465,13 @@ impl MaintenanceStore for SqliteStore {
         if types.is_empty() {
             return Err(StoreError::Database(format!("no table {table}")));
         }
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table} WHERE {owner_column} = ?")))
-            .bind(owner)
-            .fetch_all(&self.readers)
-            .await
-            .map_err(db_err)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT * FROM {table} WHERE {owner_column} = ?"
+        )))
+        .bind(owner)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_err)?;
         Ok(rows
             .iter()
             .map(|r| {
@@ -435,7 +480,9 @@ impl MaintenanceStore for SqliteStore {
                     .map(|(name, ty)| {
                         let v = match ty.as_str() {
                             "BOOLEAN" => r.get::<Option<bool>, _>(name.as_str()).map(Value::Bool),
-                            "INTEGER" | "BIGINT" => r.get::<Option<i64>, _>(name.as_str()).map(Value::from),
+                            "INTEGER" | "BIGINT" => {
+                                r.get::<Option<i64>, _>(name.as_str()).map(Value::from)
+                            }
                             _ => r.get::<Option<String>, _>(name.as_str()).map(Value::String),
                         };
                         (name.clone(), v.unwrap_or(Value::Null))

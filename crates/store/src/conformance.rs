@@ -63,7 +63,10 @@ pub async fn accounts_round_trip(s: &dyn Store) {
     s.insert_account(&a).await.unwrap();
     assert_eq!(s.account_by_id("a1").await.unwrap(), Some(a.clone()));
     assert_eq!(s.account_by_id("nope").await.unwrap(), None);
-    let found = s.account_by_email_lookup(&["v2:zz".into(), "v1:aa".into()]).await.unwrap();
+    let found = s
+        .account_by_email_lookup(&["v2:zz".into(), "v1:aa".into()])
+        .await
+        .unwrap();
     assert_eq!(found, Some(a));
     assert_eq!(s.account_by_email_lookup(&[]).await.unwrap(), None);
 }
@@ -73,17 +76,33 @@ pub async fn email_and_username_are_unique(s: &dyn Store) {
     a.username = Some("ada".into());
     s.insert_account(&a).await.unwrap();
     let b = sample_account("b1", Some("v1:aa"));
-    assert!(matches!(s.insert_account(&b).await, Err(StoreError::Conflict("email"))));
+    assert!(matches!(
+        s.insert_account(&b).await,
+        Err(StoreError::Conflict("email"))
+    ));
     let mut c = sample_account("c1", None);
     c.username = Some("ada".into());
-    assert!(matches!(s.insert_account(&c).await, Err(StoreError::Conflict("username"))));
-    assert_eq!(s.account_by_username("ada").await.unwrap().map(|a| a.id), Some("a1".into()));
+    assert!(matches!(
+        s.insert_account(&c).await,
+        Err(StoreError::Conflict("username"))
+    ));
+    assert_eq!(
+        s.account_by_username("ada").await.unwrap().map(|a| a.id),
+        Some("a1".into())
+    );
     let d = sample_account("d1", None);
     s.insert_account(&d).await.unwrap();
     let mut d2 = d.clone();
     d2.email_lookup = Some("v1:aa".into());
-    assert!(matches!(s.update_account(&d2).await, Err(StoreError::Conflict("email"))));
-    assert_eq!(s.account_by_id("d1").await.unwrap(), Some(d), "a refused update changes nothing");
+    assert!(matches!(
+        s.update_account(&d2).await,
+        Err(StoreError::Conflict("email"))
+    ));
+    assert_eq!(
+        s.account_by_id("d1").await.unwrap(),
+        Some(d),
+        "a refused update changes nothing"
+    );
 }
 
 pub async fn updates_write_every_field(s: &dyn Store) {
@@ -111,10 +130,18 @@ pub async fn updates_write_every_field(s: &dyn Store) {
 }
 
 pub async fn erasure_removes_owned_rows(s: &dyn Store) {
-    s.insert_account(&sample_account("a1", Some("v1:aa"))).await.unwrap();
-    s.insert_account(&sample_account("b1", Some("v1:bb"))).await.unwrap();
-    s.insert_session(&session("h1", "a1", 10_000)).await.unwrap();
-    s.insert_session(&session("h2", "b1", 10_000)).await.unwrap();
+    s.insert_account(&sample_account("a1", Some("v1:aa")))
+        .await
+        .unwrap();
+    s.insert_account(&sample_account("b1", Some("v1:bb")))
+        .await
+        .unwrap();
+    s.insert_session(&session("h1", "a1", 10_000))
+        .await
+        .unwrap();
+    s.insert_session(&session("h2", "b1", 10_000))
+        .await
+        .unwrap();
     let t = MailTokenRecord {
         token_hash: "t1".into(),
         account_id: "a1".into(),
@@ -127,9 +154,22 @@ pub async fn erasure_removes_owned_rows(s: &dyn Store) {
     assert!(!s.erase_account("a1").await.unwrap());
     assert_eq!(s.account_by_id("a1").await.unwrap(), None);
     assert_eq!(s.session("h1").await.unwrap(), None);
-    assert!(s.session("h2").await.unwrap().is_some(), "others keep theirs");
-    assert_eq!(s.take_mail_token("t1", TokenPurpose::ResetPassword, 5).await.unwrap(), None);
-    assert!(s.rows_owned_by("sessions", "account_id", "a1").await.unwrap().is_empty());
+    assert!(
+        s.session("h2").await.unwrap().is_some(),
+        "others keep theirs"
+    );
+    assert_eq!(
+        s.take_mail_token("t1", TokenPurpose::ResetPassword, 5)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        s.rows_owned_by("sessions", "account_id", "a1")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 pub async fn sessions_expire_and_end(s: &dyn Store) {
@@ -159,20 +199,64 @@ pub async fn mail_tokens_are_single_use(s: &dyn Store) {
         expires_at: 100,
     };
     s.insert_mail_token(&t).await.unwrap();
-    s.insert_mail_token(&MailTokenRecord { token_hash: "t2".into(), ..t.clone() }).await.unwrap();
-    assert_eq!(s.take_mail_token("t1", TokenPurpose::ResetPassword, 5).await.unwrap(), None, "wrong purpose");
-    assert_eq!(s.take_mail_token("t1", TokenPurpose::VerifyEmail, 5).await.unwrap(), Some("a1".into()));
-    assert_eq!(s.take_mail_token("t1", TokenPurpose::VerifyEmail, 5).await.unwrap(), None, "used");
-    assert_eq!(s.take_mail_token("t2", TokenPurpose::VerifyEmail, 100).await.unwrap(), None, "expired");
+    s.insert_mail_token(&MailTokenRecord {
+        token_hash: "t2".into(),
+        ..t.clone()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        s.take_mail_token("t1", TokenPurpose::ResetPassword, 5)
+            .await
+            .unwrap(),
+        None,
+        "wrong purpose"
+    );
+    assert_eq!(
+        s.take_mail_token("t1", TokenPurpose::VerifyEmail, 5)
+            .await
+            .unwrap(),
+        Some("a1".into())
+    );
+    assert_eq!(
+        s.take_mail_token("t1", TokenPurpose::VerifyEmail, 5)
+            .await
+            .unwrap(),
+        None,
+        "used"
+    );
+    assert_eq!(
+        s.take_mail_token("t2", TokenPurpose::VerifyEmail, 100)
+            .await
+            .unwrap(),
+        None,
+        "expired"
+    );
 }
 
 pub async fn rate_limits_count_in_windows(s: &dyn Store) {
     assert_eq!(s.peek("b", 1_000, 0).await.unwrap().count, 0);
-    assert_eq!(s.hit("b", 1_000, 0).await.unwrap(), Hits { count: 1, window_start: 0 });
+    assert_eq!(
+        s.hit("b", 1_000, 0).await.unwrap(),
+        Hits {
+            count: 1,
+            window_start: 0
+        }
+    );
     assert_eq!(s.hit("b", 1_000, 500).await.unwrap().count, 2);
     assert_eq!(s.peek("b", 1_000, 999).await.unwrap().count, 2);
-    assert_eq!(s.peek("b", 1_000, 1_000).await.unwrap().count, 0, "the window has passed");
-    assert_eq!(s.hit("b", 1_000, 1_200).await.unwrap(), Hits { count: 1, window_start: 1_200 });
+    assert_eq!(
+        s.peek("b", 1_000, 1_000).await.unwrap().count,
+        0,
+        "the window has passed"
+    );
+    assert_eq!(
+        s.hit("b", 1_000, 1_200).await.unwrap(),
+        Hits {
+            count: 1,
+            window_start: 1_200
+        }
+    );
     s.hit("other", 1_000, 1_200).await.unwrap();
     s.clear("b").await.unwrap();
     assert_eq!(s.peek("b", 1_000, 1_300).await.unwrap().count, 0);
@@ -198,12 +282,18 @@ pub async fn unsubscribes_are_remembered(s: &dyn Store) {
     assert!(!s.is_unsubscribed(&["k1".into()]).await.unwrap());
     s.add_unsubscribe("k1", 5).await.unwrap();
     s.add_unsubscribe("k1", 6).await.unwrap();
-    assert!(s.is_unsubscribed(&["k0".into(), "k1".into()]).await.unwrap());
+    assert!(
+        s.is_unsubscribed(&["k0".into(), "k1".into()])
+            .await
+            .unwrap()
+    );
     assert!(!s.is_unsubscribed(&[]).await.unwrap());
 }
 
 pub async fn export_rows_by_owner(s: &dyn Store) {
-    s.insert_account(&sample_account("a1", Some("v1:aa"))).await.unwrap();
+    s.insert_account(&sample_account("a1", Some("v1:aa")))
+        .await
+        .unwrap();
     s.insert_account(&sample_account("b1", None)).await.unwrap();
     let rows = s.rows_owned_by("accounts", "id", "a1").await.unwrap();
     assert_eq!(rows.len(), 1);

@@ -86,7 +86,10 @@ pub trait AccountStore {
     async fn insert_account(&self, a: &AccountRecord) -> StoreResult<()>;
     async fn account_by_id(&self, id: &str) -> StoreResult<Option<AccountRecord>>;
     /// The account whose lookup hash is any of these (one per live key version).
-    async fn account_by_email_lookup(&self, candidates: &[String]) -> StoreResult<Option<AccountRecord>>;
+    async fn account_by_email_lookup(
+        &self,
+        candidates: &[String],
+    ) -> StoreResult<Option<AccountRecord>>;
     async fn account_by_username(&self, username: &str) -> StoreResult<Option<AccountRecord>>;
     /// Writes every field of the row with this id.
     async fn update_account(&self, a: &AccountRecord) -> StoreResult<()>;
@@ -98,7 +101,12 @@ pub trait AccountStore {
 pub trait SessionStore {
     async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()>;
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
-    async fn touch_session(&self, token_hash: &str, last_seen_at: Millis, expires_at: Millis) -> StoreResult<()>;
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        last_seen_at: Millis,
+        expires_at: Millis,
+    ) -> StoreResult<()>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// Ends every session of the account but the one named.
     async fn delete_other_sessions(&self, account_id: &str, keep: Option<&str>) -> StoreResult<()>;
@@ -109,7 +117,12 @@ pub trait SessionStore {
 pub trait MailTokenStore {
     async fn insert_mail_token(&self, t: &MailTokenRecord) -> StoreResult<()>;
     /// Removes the token and returns its account if it exists, has this purpose and is unexpired.
-    async fn take_mail_token(&self, token_hash: &str, purpose: TokenPurpose, now: Millis) -> StoreResult<Option<String>>;
+    async fn take_mail_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: Millis,
+    ) -> StoreResult<Option<String>>;
 }
 
 #[async_trait]
@@ -133,7 +146,12 @@ pub trait MaintenanceStore {
     /// Answers when the database can be reached.
     async fn ping(&self) -> StoreResult<()>;
     /// Every row of `table` whose `owner_column` is `owner`, column by column (for the export).
-    async fn rows_owned_by(&self, table: &str, owner_column: &str, owner: &str) -> StoreResult<Vec<Map<String, Value>>>;
+    async fn rows_owned_by(
+        &self,
+        table: &str,
+        owner_column: &str,
+        owner: &str,
+    ) -> StoreResult<Vec<Map<String, Value>>>;
     /// The tables and columns of the live schema (the migrations' own bookkeeping left out).
     async fn schema(&self) -> StoreResult<BTreeMap<String, BTreeSet<String>>>;
     /// Which backend this is ("sqlite", "postgres").
@@ -141,9 +159,29 @@ pub trait MaintenanceStore {
 }
 
 /// Everything the server needs of its database.
-pub trait Store: AccountStore + SessionStore + MailTokenStore + LimitStore + UnsubscribeStore + MaintenanceStore + Send + Sync {}
+pub trait Store:
+    AccountStore
+    + SessionStore
+    + MailTokenStore
+    + LimitStore
+    + UnsubscribeStore
+    + MaintenanceStore
+    + Send
+    + Sync
+{
+}
 
-impl<T> Store for T where T: AccountStore + SessionStore + MailTokenStore + LimitStore + UnsubscribeStore + MaintenanceStore + Send + Sync {}
+impl<T> Store for T where
+    T: AccountStore
+        + SessionStore
+        + MailTokenStore
+        + LimitStore
+        + UnsubscribeStore
+        + MaintenanceStore
+        + Send
+        + Sync
+{
+}
 
 /// A fresh application id for a stored row.
 pub fn new_id() -> String {
@@ -152,5 +190,8 @@ pub fn new_id() -> String {
 
 /// Rejects identifiers that are not plain table or column names before they reach SQL text.
 pub fn is_plain_identifier(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 63 && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    !s.is_empty()
+        && s.len() <= 63
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }

@@ -1,1 +1,65 @@
+//! The web edge: the axum router with the JSON API, the pages, sessions, CSRF, rate limits and i18n.
 
+pub mod accounts;
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod limits;
+pub mod mail;
+pub mod openapi;
+pub mod pages;
+pub mod security;
+pub mod sessions;
+
+use axum::Router;
+use kodlek_privacy::{Inventory, Keys, PasswordHasher};
+use kodlek_services::Mailer;
+use kodlek_store::Store;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// What the web layer needs to know of its deployment.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The address users reach the server at, without a trailing slash (links in mail).
+    pub public_url: String,
+    /// Proxies whose X-Forwarded-For is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl WebConfig {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+    /// `scheme://host[:port]` of the public URL, to compare with an Origin header.
+    pub fn origin(&self) -> &str {
+        let after = self.public_url.find("://").map(|i| i + 3).unwrap_or(0);
+        match self.public_url[after..].find('/') {
+            Some(i) => &self.public_url[..after + i],
+            None => &self.public_url,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub keys: Arc<Keys>,
+    pub hasher: PasswordHasher,
+    pub mailer: Arc<dyn Mailer>,
+    pub inventory: Arc<Inventory>,
+    pub config: Arc<WebConfig>,
+}
+
+/// The whole application: API, pages, static files, with the security layers around them.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::guard,
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,197 @@
+## Everywhere
+site-name = Kodlek
+skip-to-content = Skip to the content
+nav-home = Home
+nav-sign-in = Sign in
+nav-sign-up = Sign up
+nav-account = My account
+nav-sign-out = Sign out
+nav-language = Language
+footer-privacy = Privacy notice
+footer-cookies = Cookies
+footer-tagline = Kodlek: coding puzzles for schools. No ads, no trackers.
+form-expired = This form has expired. Please try again.
+page-not-found = We could not find that page.
+something-went-wrong = Something went wrong on our side. Please try again.
+rate-limited = Too many attempts. Please wait a few minutes and try again.
+
+## Home
+home-title = Learn to code, one block at a time
+home-lead = Kodlek is a place to learn computer science with block-based puzzles. Anyone can play without an account; teachers follow their sections; young children sign in with a secret picture.
+home-no-account = You can try every puzzle without an account.
+home-get-started = Create an account
+home-have-account = I already have an account
+home-privacy = We keep what we promise in our privacy notice, in code: no ads, no trackers, and a child's email address is never kept.
+
+## Sign-up
+sign-up-title = Create an account
+sign-up-choose = Who are you?
+sign-up-as-student = I am a student
+sign-up-as-student-hint = Play puzzles and keep your progress.
+sign-up-as-teacher = I am a teacher
+sign-up-as-teacher-hint = Create sections and follow your students.
+sign-up-as-parent = I am a parent or guardian
+sign-up-as-parent-hint = Follow and support your child.
+sign-up-student-title = Create a student account
+sign-up-teacher-title = Create a teacher account
+sign-up-parent-title = Create a parent account
+sign-up-submit = Create my account
+sign-up-have-account = Already have an account? Sign in.
+field-display-name = Display name
+field-display-name-hint = The name others see, for example "Cool Coder". It does not have to be your real name.
+field-age = Age in years
+field-gender = Gender (optional)
+gender-none = Prefer not to say
+gender-female = Girl or woman
+gender-male = Boy or man
+gender-nonbinary = Non-binary
+gender-unspecified = Another answer
+field-email = Email address
+field-email-hint = Used to sign in and to reset your password. Nobody else sees it.
+field-password = Password
+field-password-hint = 8 to 128 characters. A few words in a row make a good password.
+field-school-name = School name (optional)
+field-school-address = School address (optional)
+field-remember-me = Remember me on this computer (for 30 days)
+field-remember-me-hint = Leave this off on a shared computer.
+field-login = Email address or username
+field-current-password = Current password
+field-new-password = New password
+field-username = Username
+
+## Errors on fields
+invalid-display-name = Please give a display name of 1 to 40 characters.
+invalid-email = Please give an email address such as name@example.org.
+invalid-password = Please choose a password of 8 to 128 characters that is not one of the most common ones.
+invalid-age = Please give your age as a whole number of years.
+invalid-gender = Please choose one of the answers for gender.
+invalid-username = A username has 3 to 32 letters a-z, digits, dots, dashes or underscores.
+invalid-school-name = Please keep the school name under 200 characters.
+invalid-school-address = Please keep the school address under 200 characters.
+invalid-role = Please choose student, teacher or parent.
+invalid-other = Please check what you typed.
+email-taken = An account with this email address already exists. You can sign in or reset your password.
+username-taken = This username is taken. Please choose another.
+invalid-credentials = That email or username and password do not match an account.
+reauthentication-required = Please type your current password to make this change.
+managed-by-teacher = Your teacher manages this account. Ask your teacher to remove it.
+
+## Sign-in
+sign-in-title = Sign in
+sign-in-submit = Sign in
+sign-in-forgot = Forgot your password?
+sign-in-no-account = No account yet? Create one.
+
+## Account
+account-title = My account
+account-hello = Hello, { $name }!
+account-profile = My details
+account-save = Save
+account-email-unverified = Please confirm your email address: we sent you a link.
+account-resend = Send the link again
+account-email-section = Email address
+account-email-on-file-hidden = We keep only a scrambled code of your email address, never the address itself, so we cannot show it. You can still use it to sign in and to reset your password.
+account-email-none = No email address is on file.
+account-change-email = Change email address
+account-password-section = Password
+account-change-password = Change password
+account-data-section = My data
+account-data-lead = You can see and download everything we keep about you.
+account-export-page = See my data
+account-export-json = Download my data (JSON)
+account-delete-section = Delete my account
+account-delete-lead = This erases your account and everything in it. It cannot be undone.
+account-delete-submit = Delete my account for good
+account-role = Account type
+role-student = Student
+role-teacher = Teacher
+role-parent = Parent or guardian
+account-managed = Your teacher created this account and manages it.
+
+## Done messages
+done-saved = Your changes are saved.
+done-signed-out = You are signed out.
+done-deleted = Your account and its personal data are erased.
+done-password-set = Your new password is set. Please sign in.
+done-verification-sent = We sent a new confirmation link.
+done-email-saved = Your email address is changed. Please confirm it with the link we sent.
+done-password-changed = Your password is changed. Other sign-ins have ended.
+
+## Data page
+data-title = My data
+data-lead = This is everything Kodlek keeps about your account, explained field by field. You can also download it as a file.
+data-field = What
+data-value = Stored value
+data-yes-stored = Kept (a code that means nothing to people)
+data-not-stored = Nothing kept
+data-no-rows = Nothing kept.
+data-generated = Made on { $date }.
+
+## Password reset
+forgot-title = Reset your password
+forgot-lead = Type the email address of your account. We will send a link for setting a new password.
+forgot-submit = Send me a link
+forgot-sent = If an account uses that address, a link is on its way. It works for one hour.
+reset-title = Choose a new password
+reset-submit = Set my new password
+reset-invalid = This link does not work any more. Links work once, for one hour. You can ask for a new one.
+
+## Email verification
+verify-title = Confirm your email address
+verify-lead = Press the button to confirm that this address is yours.
+verify-submit = Confirm my address
+verify-done = Thank you! Your email address is confirmed.
+verify-invalid = This link does not work any more. You can ask for a new one on your account page.
+
+## Notice and cookies
+privacy-title = Privacy notice
+privacy-revised = Last revised:
+privacy-binding = The English text is the binding version of this notice.
+privacy-other-language = Läs på svenska
+privacy-table-caption = What Kodlek stores, generated from the platform's data inventory
+privacy-table-what = What
+privacy-table-where = Kept in
+privacy-table-who = Who can see it
+privacy-table-how-long = How long
+audience-self = you
+audience-teachers = your current teachers
+audience-public = anyone
+audience-nobody = nobody (only the platform uses it)
+retention-account = until the account is deleted
+retention-session = until you sign out or the sign-in ends
+retention-link = until the link is used or expires (at most a week)
+retention-hour = about an hour
+retention-wish = for as long as you want no email
+cookies-title = Cookies
+
+## Unsubscribe
+unsubscribe-title = Stop email from Kodlek
+unsubscribe-lead = Press the button, and this address gets no more email from Kodlek that it did not ask for. A password reset you ask for yourself will still arrive.
+unsubscribe-submit = Unsubscribe
+unsubscribe-done = Done. This address will get no more email from Kodlek unless it asks for it.
+unsubscribe-invalid = This unsubscribe link is not valid.
+
+## Mail
+mail-verify-subject = Confirm your email address for Kodlek
+mail-verify-body =
+    Hello { $name },
+
+    Please confirm your email address for Kodlek by opening this link:
+    { $link }
+
+    If you did not create a Kodlek account, you can ignore this message.
+mail-reset-subject = Reset your Kodlek password
+mail-reset-body =
+    Hello { $name },
+
+    Someone asked to reset the password of your Kodlek account. To choose a new password, open this link within an hour:
+    { $link }
+
+    If it was not you, ignore this message: your password stays as it is.
+mail-password-changed-subject = Your Kodlek password was changed
+mail-password-changed-body =
+    Hello { $name },
+
+    The password of your Kodlek account was just changed. If that was not you, reset your password from the sign-in page at once.
+data-true = yes
+data-false = no

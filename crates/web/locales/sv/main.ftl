@@ -1,0 +1,197 @@
+## Everywhere
+site-name = Kodlek
+skip-to-content = Hoppa till innehållet
+nav-home = Start
+nav-sign-in = Logga in
+nav-sign-up = Skapa konto
+nav-account = Mitt konto
+nav-sign-out = Logga ut
+nav-language = Språk
+footer-privacy = Integritetspolicy
+footer-cookies = Kakor
+footer-tagline = Kodlek: programmeringspussel för skolor. Ingen reklam, inga spårare.
+form-expired = Formuläret har gått ut. Försök igen.
+page-not-found = Vi hittade inte sidan.
+something-went-wrong = Något gick fel hos oss. Försök igen.
+rate-limited = För många försök. Vänta några minuter och försök igen.
+
+## Home
+home-title = Lär dig programmera, ett block i taget
+home-lead = Kodlek är en plats för att lära sig datavetenskap med blockpussel. Alla kan spela utan konto; lärare följer sina grupper; små barn loggar in med en hemlig bild.
+home-no-account = Du kan prova alla pussel utan konto.
+home-get-started = Skapa ett konto
+home-have-account = Jag har redan ett konto
+home-privacy = Det vi lovar i vår integritetspolicy håller vi i koden: ingen reklam, inga spårare, och ett barns e-postadress sparas aldrig.
+
+## Sign-up
+sign-up-title = Skapa ett konto
+sign-up-choose = Vem är du?
+sign-up-as-student = Jag är elev
+sign-up-as-student-hint = Spela pussel och spara det du gjort.
+sign-up-as-teacher = Jag är lärare
+sign-up-as-teacher-hint = Skapa grupper och följ dina elever.
+sign-up-as-parent = Jag är förälder eller vårdnadshavare
+sign-up-as-parent-hint = Följ och stöd ditt barn.
+sign-up-student-title = Skapa ett elevkonto
+sign-up-teacher-title = Skapa ett lärarkonto
+sign-up-parent-title = Skapa ett föräldrakonto
+sign-up-submit = Skapa mitt konto
+sign-up-have-account = Har du redan ett konto? Logga in.
+field-display-name = Visningsnamn
+field-display-name-hint = Namnet andra ser, till exempel "Kodkungen". Det behöver inte vara ditt riktiga namn.
+field-age = Ålder i år
+field-gender = Kön (frivilligt)
+gender-none = Vill inte svara
+gender-female = Flicka eller kvinna
+gender-male = Pojke eller man
+gender-nonbinary = Icke-binär
+gender-unspecified = Annat svar
+field-email = E-postadress
+field-email-hint = Används för att logga in och för att få ett nytt lösenord. Ingen annan ser den.
+field-password = Lösenord
+field-password-hint = 8 till 128 tecken. Några ord i rad blir ett bra lösenord.
+field-school-name = Skolans namn (frivilligt)
+field-school-address = Skolans adress (frivilligt)
+field-remember-me = Kom ihåg mig på den här datorn (i 30 dagar)
+field-remember-me-hint = Låt bli på en dator som flera använder.
+field-login = E-postadress eller användarnamn
+field-current-password = Nuvarande lösenord
+field-new-password = Nytt lösenord
+field-username = Användarnamn
+
+## Errors on fields
+invalid-display-name = Ange ett visningsnamn på 1 till 40 tecken.
+invalid-email = Ange en e-postadress, till exempel namn@example.org.
+invalid-password = Välj ett lösenord på 8 till 128 tecken som inte är ett av de vanligaste.
+invalid-age = Ange din ålder som ett helt antal år.
+invalid-gender = Välj ett av svaren om kön.
+invalid-username = Ett användarnamn har 3 till 32 tecken: bokstäverna a-z, siffror, punkter, bindestreck eller understreck.
+invalid-school-name = Skolans namn får vara högst 200 tecken.
+invalid-school-address = Skolans adress får vara högst 200 tecken.
+invalid-role = Välj elev, lärare eller förälder.
+invalid-other = Kontrollera det du skrev.
+email-taken = Det finns redan ett konto med den här e-postadressen. Du kan logga in eller få ett nytt lösenord.
+username-taken = Användarnamnet är upptaget. Välj ett annat.
+invalid-credentials = E-postadressen eller användarnamnet och lösenordet stämmer inte med något konto.
+reauthentication-required = Skriv ditt nuvarande lösenord för att göra ändringen.
+managed-by-teacher = Din lärare sköter det här kontot. Be din lärare att ta bort det.
+
+## Sign-in
+sign-in-title = Logga in
+sign-in-submit = Logga in
+sign-in-forgot = Glömt lösenordet?
+sign-in-no-account = Inget konto än? Skapa ett.
+
+## Account
+account-title = Mitt konto
+account-hello = Hej, { $name }!
+account-profile = Mina uppgifter
+account-save = Spara
+account-email-unverified = Bekräfta din e-postadress: vi har skickat en länk till dig.
+account-resend = Skicka länken igen
+account-email-section = E-postadress
+account-email-on-file-hidden = Vi sparar bara en omkastad kod av din e-postadress, aldrig själva adressen, så vi kan inte visa den. Du kan ändå använda den för att logga in och för att få ett nytt lösenord.
+account-email-none = Ingen e-postadress finns sparad.
+account-change-email = Byt e-postadress
+account-password-section = Lösenord
+account-change-password = Byt lösenord
+account-data-section = Mina uppgifter hos Kodlek
+account-data-lead = Du kan se och ladda ner allt vi sparar om dig.
+account-export-page = Visa mina uppgifter
+account-export-json = Ladda ner mina uppgifter (JSON)
+account-delete-section = Radera mitt konto
+account-delete-lead = Det här raderar ditt konto och allt i det. Det går inte att ångra.
+account-delete-submit = Radera mitt konto för gott
+account-role = Kontotyp
+role-student = Elev
+role-teacher = Lärare
+role-parent = Förälder eller vårdnadshavare
+account-managed = Din lärare har skapat kontot och sköter det.
+
+## Done messages
+done-saved = Dina ändringar är sparade.
+done-signed-out = Du är utloggad.
+done-deleted = Ditt konto och dess personuppgifter är raderade.
+done-password-set = Ditt nya lösenord är satt. Logga in.
+done-verification-sent = Vi har skickat en ny bekräftelselänk.
+done-email-saved = Din e-postadress är ändrad. Bekräfta den med länken vi skickade.
+done-password-changed = Ditt lösenord är ändrat. Andra inloggningar har avslutats.
+
+## Data page
+data-title = Mina uppgifter
+data-lead = Här är allt Kodlek sparar om ditt konto, förklarat fält för fält. Du kan också ladda ner det som en fil.
+data-field = Vad
+data-value = Sparat värde
+data-yes-stored = Sparas (en kod som inte betyder något för människor)
+data-not-stored = Inget sparat
+data-no-rows = Inget sparat.
+data-generated = Skapad { $date }.
+
+## Password reset
+forgot-title = Få ett nytt lösenord
+forgot-lead = Skriv e-postadressen till ditt konto. Vi skickar en länk där du väljer ett nytt lösenord.
+forgot-submit = Skicka en länk till mig
+forgot-sent = Om ett konto använder adressen är en länk på väg. Den fungerar i en timme.
+reset-title = Välj ett nytt lösenord
+reset-submit = Spara mitt nya lösenord
+reset-invalid = Länken fungerar inte längre. En länk fungerar en gång, i en timme. Du kan be om en ny.
+
+## Email verification
+verify-title = Bekräfta din e-postadress
+verify-lead = Tryck på knappen för att bekräfta att adressen är din.
+verify-submit = Bekräfta min adress
+verify-done = Tack! Din e-postadress är bekräftad.
+verify-invalid = Länken fungerar inte längre. Du kan be om en ny på din kontosida.
+
+## Notice and cookies
+privacy-title = Integritetspolicy
+privacy-revised = Senast ändrad:
+privacy-binding = Den engelska texten är den bindande versionen av policyn; det här är en översättning.
+privacy-other-language = Read in English
+privacy-table-caption = Vad Kodlek sparar, hämtat ur plattformens förteckning över uppgifter
+privacy-table-what = Vad
+privacy-table-where = Sparas i
+privacy-table-who = Vem kan se det
+privacy-table-how-long = Hur länge
+audience-self = du
+audience-teachers = dina nuvarande lärare
+audience-public = alla
+audience-nobody = ingen (bara plattformen använder det)
+retention-account = tills kontot raderas
+retention-session = tills du loggar ut eller inloggningen upphör
+retention-link = tills länken används eller går ut (högst en vecka)
+retention-hour = ungefär en timme
+retention-wish = så länge du inte vill ha mejl
+cookies-title = Kakor
+
+## Unsubscribe
+unsubscribe-title = Sluta få mejl från Kodlek
+unsubscribe-lead = Tryck på knappen, så får adressen inga fler mejl från Kodlek som den inte bett om. Ett nytt lösenord som du själv ber om kommer ändå fram.
+unsubscribe-submit = Avregistrera
+unsubscribe-done = Klart. Adressen får inga fler mejl från Kodlek om den inte själv ber om det.
+unsubscribe-invalid = Avregistreringslänken är inte giltig.
+
+## Mail
+mail-verify-subject = Bekräfta din e-postadress för Kodlek
+mail-verify-body =
+    Hej { $name },
+
+    Bekräfta din e-postadress för Kodlek genom att öppna den här länken:
+    { $link }
+
+    Om du inte har skapat ett konto på Kodlek kan du strunta i det här mejlet.
+mail-reset-subject = Nytt lösenord för Kodlek
+mail-reset-body =
+    Hej { $name },
+
+    Någon har bett om ett nytt lösenord för ditt konto på Kodlek. Öppna den här länken inom en timme för att välja ett nytt lösenord:
+    { $link }
+
+    Om det inte var du kan du strunta i mejlet: ditt lösenord är kvar som förut.
+mail-password-changed-subject = Ditt lösenord på Kodlek har ändrats
+mail-password-changed-body =
+    Hej { $name },
+
+    Lösenordet till ditt konto på Kodlek har just ändrats. Om det inte var du, be genast om ett nytt lösenord från inloggningssidan.
+data-true = ja
+data-false = nej

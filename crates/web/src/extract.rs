@@ -1,0 +1,264 @@
+//! Request extractors: strict JSON bodies, the client's address, the language, the signed-in user.
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use kodlek_store::{AccountRecord, SessionRecord};
+use serde::de::DeserializeOwned;
+use std::net::{IpAddr, SocketAddr};
+
+pub const BODY_LIMIT: usize = 1 << 20;
+pub const SESSION_COOKIE: &str = "kodlek_session";
+pub const LANG_COOKIE: &str = "kodlek_lang";
+pub const CSRF_COOKIE: &str = "kodlek_csrf";
+
+/// Reads a whole body up to the 1 MiB limit; beyond it, 413 `too_large`.
+pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|_| ApiError::too_large())
+}
+
+/// A JSON body with every rule of the API: malformed → 400, unknown field → 422
+/// `unknown_field`, a wrong type or value → 422 `invalid_field` naming the field.
+pub struct StrictJson<T>(pub T);
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Syntax first, so that malformed input is told apart from well-formed input of the wrong shape.
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("The body is not valid JSON: {e}"),
+        )
+    })?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        if let Some(rest) = inner.strip_prefix("unknown field `") {
+            let name = rest.split('`').next().unwrap_or("");
+            let at = if path == "." { name.to_owned() } else { path };
+            return ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_field",
+                format!("{at}: this field is not accepted here"),
+            );
+        }
+        if let Some(rest) = inner.strip_prefix("missing field `") {
+            let name = rest.split('`').next().unwrap_or("");
+            return ApiError::invalid(name, "is required");
+        }
+        let field = if path == "." { "body".to_owned() } else { path };
+        ApiError::invalid(&field, inner)
+    })
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+        let bytes = read_body(req.into_body()).await?;
+        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &bytes
+        };
+        parse_json(bytes).map(StrictJson)
+    }
+}
+
+/// The client's address: the peer, or the forwarded address when the peer is a trusted proxy.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        Ok(ClientIp(client_ip(
+            peer,
+            parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok()),
+            &state.config.trusted_proxies,
+        )))
+    }
+}
+
+/// Walks X-Forwarded-For from the right, past trusted proxies, to the first address not ours.
+pub fn client_ip(peer: IpAddr, forwarded: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let Some(list) = forwarded else { return peer };
+    let mut last = peer;
+    for hop in list.rsplit(',') {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => last = ip,
+            Ok(ip) => return ip,
+            Err(_) => return last,
+        }
+    }
+    last
+}
+
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The caller's language: `?lang=`, else the language cookie, else Accept-Language; en or sv.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Sv,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Sv => "sv",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "sv" => Some(Lang::Sv),
+            _ => None,
+        }
+    }
+    pub fn from_accept(header: &str) -> Lang {
+        let mut best = (Lang::En, -1.0f32);
+        for part in header.split(',') {
+            let mut it = part.split(';');
+            let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = it
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(l) = Lang::parse(primary)
+                && q > best.1
+            {
+                best = (l, q);
+            }
+        }
+        best.0
+    }
+    pub fn from_parts(parts: &Parts) -> (Lang, bool) {
+        if let Some(q) = parts.uri.query() {
+            for (k, v) in form_urlencoded::parse(q.as_bytes()) {
+                if k == "lang"
+                    && let Some(l) = Lang::parse(&v)
+                {
+                    return (l, true);
+                }
+            }
+        }
+        if let Some(l) = cookie(parts, LANG_COOKIE).and_then(Lang::parse) {
+            return (l, false);
+        }
+        let accept = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        (Lang::from_accept(accept), false)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Lang::from_parts(parts).0)
+    }
+}
+
+/// The signed-in user and their session, or 401 `not_signed_in`.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub account: AccountRecord,
+    pub session: SessionRecord,
+}
+
+/// The signed-in user, if any.
+pub struct MaybeSignedIn(pub Option<SignedIn>);
+
+impl FromRequestParts<AppState> for MaybeSignedIn {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(s) = parts.extensions.get::<SignedIn>() {
+            return Ok(MaybeSignedIn(Some(s.clone())));
+        }
+        let Some(token) = cookie(parts, SESSION_COOKIE) else {
+            return Ok(MaybeSignedIn(None));
+        };
+        let found = crate::sessions::resolve(state, token).await?;
+        if let Some(s) = &found {
+            parts.extensions.insert(s.clone());
+        }
+        Ok(MaybeSignedIn(found))
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        MaybeSignedIn::from_request_parts(parts, state)
+            .await?
+            .0
+            .ok_or_else(ApiError::not_signed_in)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let client: IpAddr = "203.0.113.9".parse().unwrap();
+        let peer: IpAddr = "198.51.100.7".parse().unwrap();
+        assert_eq!(
+            client_ip(peer, Some("203.0.113.9"), &[proxy]),
+            peer,
+            "untrusted peer"
+        );
+        assert_eq!(
+            client_ip(proxy, Some("1.2.3.4, 203.0.113.9"), &[proxy]),
+            client,
+            "rightmost untrusted"
+        );
+        assert_eq!(
+            client_ip(proxy, Some("203.0.113.9, 10.0.0.1"), &[proxy]),
+            client
+        );
+        assert_eq!(client_ip(proxy, None, &[proxy]), proxy);
+    }
+
+    #[test]
+    fn accept_language_picks_the_best_supported() {
+        assert_eq!(Lang::from_accept("sv-SE,sv;q=0.9,en;q=0.8"), Lang::Sv);
+        assert_eq!(Lang::from_accept("de, en;q=0.5, sv;q=0.4"), Lang::En);
+        assert_eq!(Lang::from_accept(""), Lang::En);
+    }
+}

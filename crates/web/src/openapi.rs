@@ -1,0 +1,35 @@
+//! The OpenAPI document at `/api/openapi.json`, generated from the handlers and types.
+
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kodlek API",
+        version = "1",
+        description = "The JSON API of Kodlek, a computer-science learning platform for schools."
+    ),
+    paths(
+        crate::api::healthz,
+        crate::api::sign_up,
+        crate::api::verify_email,
+        crate::api::sign_in,
+        crate::api::sign_out,
+        crate::api::me,
+        crate::api::update_me,
+        crate::api::delete_me,
+        crate::api::export,
+        crate::api::request_reset,
+        crate::api::complete_reset,
+    ),
+    components(schemas(
+        crate::error::ErrorBody,
+        crate::error::ErrorDetail,
+        crate::accounts::Me
+    ))
+)]
+pub struct ApiDoc;
+
+pub fn document() -> serde_json::Value {
+    serde_json::to_value(ApiDoc::openapi()).expect("the document serialises")
+}

@@ -1,0 +1,202 @@
+//! The test app: the real router in-process, a fresh database per test, mail in a temp outbox.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use kodlek_privacy::{Inventory, Keys, PasswordHasher};
+use kodlek_services::Outbox;
+use kodlek_store::Store;
+use kodlek_web::{AppState, WebConfig};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: axum::Router,
+    pub state: AppState,
+    pub dir: PathBuf,
+    pub backend: &'static str,
+    pub db_file: Option<PathBuf>,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+    pub fn code(&self) -> String {
+        self.json()["error"]["code"].as_str().unwrap_or("").to_owned()
+    }
+    /// The `name=value` of the session cookie this answer sets.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.set_cookies().into_iter().find(|c| c.starts_with("kodlek_session=")).map(|c| c.split(';').next().unwrap().to_owned())
+    }
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+    }
+}
+
+fn hasher() -> PasswordHasher {
+    static H: std::sync::OnceLock<PasswordHasher> = std::sync::OnceLock::new();
+    H.get_or_init(|| PasswordHasher::start(2)).clone()
+}
+
+impl TestApp {
+    pub async fn with_store(store: Arc<dyn Store>, dir: PathBuf, db_file: Option<PathBuf>, public_url: &str) -> TestApp {
+        let state = AppState {
+            store,
+            keys: Arc::new(Keys::generate()),
+            hasher: hasher(),
+            mailer: Arc::new(Outbox::new(dir.join("outbox"), "Kodlek <no-reply@kodlek.test>".into()).unwrap()),
+            inventory: Arc::new(Inventory::shipped()),
+            config: Arc::new(WebConfig { public_url: public_url.into(), trusted_proxies: vec![] }),
+        };
+        let backend = state.store.backend();
+        TestApp { router: kodlek_web::router(state.clone()), state, dir, backend, db_file }
+    }
+
+    pub async fn sqlite_with_url(public_url: &str) -> TestApp {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let file = dir.join("kodlek.db");
+        let store = Arc::new(kodlek_store_sqlite::SqliteStore::open(&file).await.unwrap());
+        Self::with_store(store, dir, Some(file), public_url).await
+    }
+
+    pub async fn sqlite() -> TestApp {
+        Self::sqlite_with_url("http://kodlek.test").await
+    }
+
+    /// None (and a line saying so) when no PostgreSQL server is configured for tests.
+    pub async fn postgres() -> Option<TestApp> {
+        let Ok(url) = std::env::var("KODLEK_TEST_DATABASE_URL") else {
+            println!("postgres tests: skipped (KODLEK_TEST_DATABASE_URL is not set)");
+            return None;
+        };
+        let schema = format!("t_{}", kodlek_store::new_id());
+        let store = match kodlek_store_postgres::PgStore::connect(&url, Some(&schema)).await {
+            Ok(s) => Arc::new(s),
+            Err(e) => {
+                println!("postgres tests: skipped ({e})");
+                return None;
+            }
+        };
+        let dir = tempfile::tempdir().unwrap().keep();
+        Some(Self::with_store(store, dir, None, "http://kodlek.test").await)
+    }
+
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>, cookie: Option<&str>) -> Answer {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let req = match body {
+            Some(v) => req.header("content-type", "application/json").body(Body::from(v.to_string())).unwrap(),
+            None => req.body(Body::empty()).unwrap(),
+        };
+        self.send(req).await
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Answer {
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        Answer { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
+        self.call(Method::GET, path, None, cookie).await
+    }
+    pub async fn post(&self, path: &str, body: Value, cookie: Option<&str>) -> Answer {
+        self.call(Method::POST, path, Some(body), cookie).await
+    }
+    pub async fn patch(&self, path: &str, body: Value, cookie: Option<&str>) -> Answer {
+        self.call(Method::PATCH, path, Some(body), cookie).await
+    }
+    pub async fn delete(&self, path: &str, body: Option<Value>, cookie: Option<&str>) -> Answer {
+        self.call(Method::DELETE, path, body, cookie).await
+    }
+
+    /// Signs up and returns the session cookie and the user.
+    pub async fn sign_up(&self, body: Value) -> (String, Value) {
+        let a = self.post("/api/v1/accounts", body, None).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        (a.session_cookie().unwrap(), a.json()["user"].clone())
+    }
+
+    pub async fn student(&self, name: &str, email: &str, age: i64) -> (String, Value) {
+        self.sign_up(serde_json::json!({"role": "student", "display_name": name, "email": email, "password": "correct horse battery", "age": age})).await
+    }
+
+    pub async fn teacher(&self, name: &str, email: &str) -> (String, Value) {
+        self.sign_up(serde_json::json!({"role": "teacher", "display_name": name, "email": email, "password": "correct horse battery"})).await
+    }
+
+    /// The mails in the outbox, oldest first.
+    pub fn outbox(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(self.dir.join("outbox"))
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect())
+            .unwrap_or_default();
+        files.sort();
+        files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    }
+
+    /// The token of the last link to `path_prefix` in the outbox.
+    pub fn last_link_token(&self, path_prefix: &str) -> String {
+        let mails = self.outbox();
+        let mail = mails.iter().rev().find(|m| m.contains(path_prefix)).expect("a mail with that link");
+        let unfolded = mail.replace("=\r\n", "").replace("=\n", "");
+        let at = unfolded.find(path_prefix).unwrap() + path_prefix.len();
+        unfolded[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    }
+
+    /// Every byte of the SQLite database files (main file, WAL, shared memory).
+    pub fn database_bytes(&self) -> Vec<u8> {
+        let Some(f) = &self.db_file else { return Vec::new() };
+        let mut out = Vec::new();
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let p = PathBuf::from(format!("{}{suffix}", f.display()));
+            if let Ok(b) = std::fs::read(&p) {
+                out.extend(b);
+            }
+        }
+        out
+    }
+}
+
+pub fn contains(haystack: &[u8], needle: &str) -> bool {
+    let n = needle.as_bytes();
+    haystack.windows(n.len()).any(|w| w == n)
+}
+
+/// Runs each named test function on SQLite and, when configured, on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::common::TestApp::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(app) = super::common::TestApp::postgres().await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}
