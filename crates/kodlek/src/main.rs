@@ -124,7 +124,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }),
     };
     tokio::spawn(housekeeping(store));
-    let app = kodlek_web::router(state).layer(tower_http::trace::TraceLayer::new_for_http());
+    let app = kodlek_web::router(state);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;

@@ -32,14 +32,24 @@ impl Answer {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
     pub fn code(&self) -> String {
-        self.json()["error"]["code"].as_str().unwrap_or("").to_owned()
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
     }
     /// The `name=value` of the session cookie this answer sets.
     pub fn session_cookie(&self) -> Option<String> {
-        self.set_cookies().into_iter().find(|c| c.starts_with("kodlek_session=")).map(|c| c.split(';').next().unwrap().to_owned())
+        self.set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("kodlek_session="))
+            .map(|c| c.split(';').next().unwrap().to_owned())
     }
     pub fn set_cookies(&self) -> Vec<String> {
-        self.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
     }
 }
 
@@ -49,17 +59,33 @@ fn hasher() -> PasswordHasher {
 }
 
 impl TestApp {
-    pub async fn with_store(store: Arc<dyn Store>, dir: PathBuf, db_file: Option<PathBuf>, public_url: &str) -> TestApp {
+    pub async fn with_store(
+        store: Arc<dyn Store>,
+        dir: PathBuf,
+        db_file: Option<PathBuf>,
+        public_url: &str,
+    ) -> TestApp {
         let state = AppState {
             store,
             keys: Arc::new(Keys::generate()),
             hasher: hasher(),
-            mailer: Arc::new(Outbox::new(dir.join("outbox"), "Kodlek <no-reply@kodlek.test>".into()).unwrap()),
+            mailer: Arc::new(
+                Outbox::new(dir.join("outbox"), "Kodlek <no-reply@kodlek.test>".into()).unwrap(),
+            ),
             inventory: Arc::new(Inventory::shipped()),
-            config: Arc::new(WebConfig { public_url: public_url.into(), trusted_proxies: vec![] }),
+            config: Arc::new(WebConfig {
+                public_url: public_url.into(),
+                trusted_proxies: vec![],
+            }),
         };
         let backend = state.store.backend();
-        TestApp { router: kodlek_web::router(state.clone()), state, dir, backend, db_file }
+        TestApp {
+            router: kodlek_web::router(state.clone()),
+            state,
+            dir,
+            backend,
+            db_file,
+        }
     }
 
     pub async fn sqlite_with_url(public_url: &str) -> TestApp {
@@ -91,13 +117,22 @@ impl TestApp {
         Some(Self::with_store(store, dir, None, "http://kodlek.test").await)
     }
 
-    pub async fn call(&self, method: Method, path: &str, body: Option<Value>, cookie: Option<&str>) -> Answer {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        cookie: Option<&str>,
+    ) -> Answer {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(c) = cookie {
             req = req.header("cookie", c);
         }
         let req = match body {
-            Some(v) => req.header("content-type", "application/json").body(Body::from(v.to_string())).unwrap(),
+            Some(v) => req
+                .header("content-type", "application/json")
+                .body(Body::from(v.to_string()))
+                .unwrap(),
             None => req.body(Body::empty()).unwrap(),
         };
         self.send(req).await
@@ -108,7 +143,11 @@ impl TestApp {
         let status = resp.status();
         let headers = resp.headers().clone();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        Answer { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+        Answer {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
@@ -142,24 +181,41 @@ impl TestApp {
     /// The mails in the outbox, oldest first.
     pub fn outbox(&self) -> Vec<String> {
         let mut files: Vec<_> = std::fs::read_dir(self.dir.join("outbox"))
-            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect())
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .collect()
+            })
             .unwrap_or_default();
         files.sort();
-        files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
     }
 
     /// The token of the last link to `path_prefix` in the outbox.
     pub fn last_link_token(&self, path_prefix: &str) -> String {
         let mails = self.outbox();
-        let mail = mails.iter().rev().find(|m| m.contains(path_prefix)).expect("a mail with that link");
+        let mail = mails
+            .iter()
+            .rev()
+            .find(|m| m.contains(path_prefix))
+            .expect("a mail with that link");
         let unfolded = mail.replace("=\r\n", "").replace("=\n", "");
         let at = unfolded.find(path_prefix).unwrap() + path_prefix.len();
-        unfolded[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+        unfolded[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
     }
 
     /// Every byte of the SQLite database files (main file, WAL, shared memory).
     pub fn database_bytes(&self) -> Vec<u8> {
-        let Some(f) = &self.db_file else { return Vec::new() };
+        let Some(f) = &self.db_file else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let p = PathBuf::from(format!("{}{suffix}", f.display()));
