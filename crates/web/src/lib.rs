@@ -61,5 +61,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::guard,
         ))
+        // Request logs (TECH-1): method, path, status and time; never bodies, so never an address.
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
