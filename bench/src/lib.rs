@@ -165,12 +165,14 @@ impl Server {
         }
         let deadline = Instant::now() + STOP_TIMEOUT;
         while Instant::now() < deadline {
-            if let Some(status) = child.try_wait()? {
-                return Ok(status);
+            match child.try_wait() {
+                Ok(Some(status)) => return Ok(status),
+                Ok(None) => tokio::time::sleep(Duration::from_millis(50)).await,
+                Err(_) => break,
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        child.kill()?;
+        // Fails only when it has exited meanwhile; either way it is reaped below.
+        let _ = child.kill();
         Ok(child.wait()?)
     }
 }

@@ -194,6 +194,7 @@ async fn sign_in_loop(
 struct Figures {
     date: String,
     machine: String,
+    cores: usize,
     clients: usize,
     duration: Duration,
     probe_every: Duration,
@@ -232,6 +233,12 @@ impl Figures {
 
     fn health_p99(&self) -> Duration {
         quantile(&self.health_storm, 0.99)
+    }
+
+    /// True when the machine was much busier during the storm than the server's hashing
+    /// threads explain: other work shared it, and the figures are less trustworthy.
+    fn crowded(&self) -> bool {
+        self.cpu.0 > self.hash_threads as f64 / self.cores as f64 + 0.25
     }
 
     fn goals(&self) -> [(&'static str, bool); 4] {
@@ -305,6 +312,11 @@ impl Figures {
             self.cpu.1 * 100.0,
             self.cpu.2 * 100.0
         );
+        if self.crowded() {
+            println!(
+                "warning: the machine was busier than the hashing explains; other work shared it"
+            );
+        }
         for (goal, met) in self.goals() {
             println!("goal {goal}: {}", if met { "met" } else { "NOT met" });
         }
@@ -396,6 +408,13 @@ p99 {sp99}. Probes during the storm: {probes}; p95 {hp95}; at 10 ms or more: {ho
             .filter(|(_, met)| !met)
             .map(|(g, _)| *g)
             .collect();
+        if self.crowded() {
+            s.push_str(&format!(
+                "\nThe machine was busier during the storm than {} hashing thread(s) on {} cores \
+                 explain: other work shared it, so these figures are less trustworthy than usual.\n",
+                self.hash_threads, self.cores
+            ));
+        }
         if missed.is_empty() {
             s.push_str("\nEvery goal was met in this run.\n");
         } else {
@@ -560,6 +579,7 @@ async fn main() -> anyhow::Result<()> {
             ))
             .unwrap_or_default(),
         machine: machine.describe(),
+        cores: machine.cores,
         clients: args.clients,
         duration,
         probe_every,

@@ -1,6 +1,6 @@
 //! The shared conformance suite and the inventory check, on SQLite.
 
-use kodlek_store::{MaintenanceStore, Store};
+use kodlek_store::Store;
 use kodlek_store_sqlite::SqliteStore;
 use std::sync::Arc;
 
