@@ -225,7 +225,16 @@ impl AccountStore for SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(db_err)?;
-        // Sessions and mail tokens go with the account (ON DELETE CASCADE).
+        // Programs that nobody else wrote go with their author.
+        sqlx::query(
+            "DELETE FROM programs WHERE hash IN (SELECT program_hash FROM attempts WHERE account_id = ?1) \
+             AND NOT EXISTS (SELECT 1 FROM attempts o WHERE o.program_hash = programs.hash AND o.account_id <> ?1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        // Sessions, mail tokens, attempts and progress go with the account (ON DELETE CASCADE).
         let n = sqlx::query("DELETE FROM accounts WHERE id = ?")
             .bind(id)
             .execute(&mut *tx)
@@ -432,6 +441,143 @@ impl UnsubscribeStore for SqliteStore {
             }
         }
         Ok(false)
+    }
+}
+
+fn progress_from(r: &SqliteRow) -> ProgressRecord {
+    ProgressRecord {
+        level_id: r.get("level_id"),
+        last_status: r.get("last_status"),
+        best_status: r.get("best_status"),
+        attempts: r.get("attempts"),
+        first_attempt_at: r.get("first_attempt_at"),
+        last_attempt_at: r.get("last_attempt_at"),
+    }
+}
+
+#[async_trait]
+impl ProgressStore for SqliteStore {
+    async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>> {
+        let mut tx = self
+            .writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_err)?;
+        let mut out = Vec::with_capacity(attempts.len());
+        for a in attempts {
+            if let Some(cid) = &a.client_attempt_id {
+                let earlier = sqlx::query("SELECT program_hash, answer FROM attempts WHERE account_id = ? AND client_attempt_id = ?")
+                    .bind(&a.account_id)
+                    .bind(cid)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                if let Some(r) = earlier {
+                    let progress = sqlx::query(
+                        "SELECT * FROM level_progress WHERE account_id = ? AND level_id = ?",
+                    )
+                    .bind(&a.account_id)
+                    .bind(&a.level_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?
+                    .map(|r| progress_from(&r))
+                    .ok_or_else(|| StoreError::Database("an attempt without progress".into()))?;
+                    out.push(AttemptOutcome::AlreadyRecorded {
+                        program_hash: r.get("program_hash"),
+                        answer: r.get("answer"),
+                        progress,
+                    });
+                    continue;
+                }
+            }
+            if let Some(p) = &a.program {
+                sqlx::query("INSERT INTO programs (hash, body, created_at) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING")
+                    .bind(&p.hash)
+                    .bind(&p.body)
+                    .bind(a.at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            sqlx::query("INSERT INTO attempts (id, account_id, level_id, at, status, program_hash, answer, client_attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                .bind(&a.id)
+                .bind(&a.account_id)
+                .bind(&a.level_id)
+                .bind(a.at)
+                .bind(&a.status)
+                .bind(a.program.as_ref().map(|p| &p.hash))
+                .bind(&a.answer)
+                .bind(&a.client_attempt_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            let old =
+                sqlx::query("SELECT * FROM level_progress WHERE account_id = ? AND level_id = ?")
+                    .bind(&a.account_id)
+                    .bind(&a.level_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?
+                    .map(|r| progress_from(&r));
+            let p = progress_after(old.as_ref(), a);
+            sqlx::query("INSERT INTO level_progress (account_id, level_id, attempts, best_status, last_status, first_attempt_at, last_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, level_id) DO UPDATE SET attempts = excluded.attempts, best_status = excluded.best_status, last_status = excluded.last_status, first_attempt_at = excluded.first_attempt_at, last_attempt_at = excluded.last_attempt_at")
+                .bind(&a.account_id)
+                .bind(&p.level_id)
+                .bind(p.attempts)
+                .bind(&p.best_status)
+                .bind(&p.last_status)
+                .bind(p.first_attempt_at)
+                .bind(p.last_attempt_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            out.push(AttemptOutcome::Recorded(p));
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(out)
+    }
+
+    async fn progress_of(&self, account_id: &str) -> StoreResult<Vec<ProgressRecord>> {
+        let rows = sqlx::query(
+            "SELECT * FROM level_progress WHERE account_id = ? ORDER BY last_attempt_at",
+        )
+        .bind(account_id)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_err)?;
+        Ok(rows.iter().map(progress_from).collect())
+    }
+
+    async fn attempts_of(
+        &self,
+        account_id: &str,
+        level_id: &str,
+    ) -> StoreResult<Vec<AttemptRecord>> {
+        let rows = sqlx::query("SELECT a.at, a.status, a.answer, p.body FROM attempts a LEFT JOIN programs p ON p.hash = a.program_hash WHERE a.account_id = ? AND a.level_id = ? ORDER BY a.at, a.id")
+            .bind(account_id)
+            .bind(level_id)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| AttemptRecord {
+                at: r.get("at"),
+                status: r.get("status"),
+                program: r.get("body"),
+                answer: r.get("answer"),
+            })
+            .collect())
+    }
+
+    async fn program(&self, hash: &str) -> StoreResult<Option<String>> {
+        let r = sqlx::query("SELECT body FROM programs WHERE hash = ?")
+            .bind(hash)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(r.map(|r| r.get("body")))
     }
 }
 

@@ -12,7 +12,9 @@ macro_rules! conformance_suite {
         $crate::conformance_suite!(@cases $make;
             accounts_round_trip, email_and_username_are_unique, updates_write_every_field,
             erasure_removes_owned_rows, sessions_expire_and_end, mail_tokens_are_single_use,
-            rate_limits_count_in_windows, unsubscribes_are_remembered, export_rows_by_owner);
+            rate_limits_count_in_windows, unsubscribes_are_remembered, export_rows_by_owner,
+            attempts_build_progress, client_attempt_ids_count_once, programs_are_stored_once_and_erased,
+            a_batch_is_all_or_nothing);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(
@@ -304,4 +306,156 @@ pub async fn export_rows_by_owner(s: &dyn Store) {
     assert_eq!(r["username"], Value::Null);
     assert!(s.rows_owned_by("accounts; drop", "id", "a1").await.is_err());
     s.ping().await.unwrap();
+}
+
+pub fn attempt(
+    id: &str,
+    account: &str,
+    level: &str,
+    at: Millis,
+    status: &str,
+    program: Option<&str>,
+) -> NewAttempt {
+    NewAttempt {
+        id: id.into(),
+        account_id: account.into(),
+        level_id: level.into(),
+        at,
+        status: status.into(),
+        program: program.map(|p| StoredProgram {
+            hash: format!("h-{p}"),
+            body: p.into(),
+        }),
+        answer: None,
+        client_attempt_id: None,
+    }
+}
+
+pub async fn attempts_build_progress(s: &dyn Store) {
+    s.insert_account(&sample_account("a1", None)).await.unwrap();
+    let out = s
+        .record_attempts(&[
+            attempt("t1", "a1", "maze-1", 10, "failed", Some("p1")),
+            attempt("t2", "a1", "maze-1", 20, "perfect", Some("p2")),
+            attempt("t3", "a1", "maze-1", 30, "passed", Some("p3")),
+            attempt("t4", "a1", "maze-2", 40, "failed", Some("p1")),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(out.len(), 4);
+    let AttemptOutcome::Recorded(p) = &out[2] else {
+        panic!("recorded")
+    };
+    assert_eq!(
+        (p.attempts, p.best_status.as_str(), p.last_status.as_str()),
+        (3, "perfect", "passed"),
+        "the best never goes down"
+    );
+    assert_eq!((p.first_attempt_at, p.last_attempt_at), (10, 30));
+    let mut all = s.progress_of("a1").await.unwrap();
+    all.sort_by(|a, b| a.level_id.cmp(&b.level_id));
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0], *p);
+    assert_eq!(all[1].attempts, 1);
+    let attempts = s.attempts_of("a1", "maze-1").await.unwrap();
+    assert_eq!(
+        attempts.iter().map(|a| a.at).collect::<Vec<_>>(),
+        vec![10, 20, 30]
+    );
+    assert_eq!(attempts[1].program.as_deref(), Some("p2"));
+    assert!(s.progress_of("nobody").await.unwrap().is_empty());
+}
+
+pub async fn client_attempt_ids_count_once(s: &dyn Store) {
+    s.insert_account(&sample_account("a1", None)).await.unwrap();
+    s.insert_account(&sample_account("b1", None)).await.unwrap();
+    let mut a = attempt("t1", "a1", "maze-1", 10, "passed", Some("p1"));
+    a.client_attempt_id = Some("c-1".into());
+    let first = s.record_attempts(std::slice::from_ref(&a)).await.unwrap();
+    assert!(matches!(first[0], AttemptOutcome::Recorded(_)));
+    let again = NewAttempt {
+        id: "t2".into(),
+        at: 20,
+        ..a.clone()
+    };
+    let second = s
+        .record_attempts(&[
+            again.clone(),
+            NewAttempt {
+                id: "t3".into(),
+                ..again
+            },
+        ])
+        .await
+        .unwrap();
+    for o in &second {
+        let AttemptOutcome::AlreadyRecorded {
+            program_hash,
+            progress,
+            ..
+        } = o
+        else {
+            panic!("a retry")
+        };
+        assert_eq!(program_hash.as_deref(), Some("h-p1"));
+        assert_eq!(progress.attempts, 1);
+    }
+    // Another learner may use the same id.
+    let other = NewAttempt {
+        id: "t4".into(),
+        account_id: "b1".into(),
+        ..a
+    };
+    assert!(matches!(
+        s.record_attempts(&[other]).await.unwrap()[0],
+        AttemptOutcome::Recorded(_)
+    ));
+    assert_eq!(s.attempts_of("a1", "maze-1").await.unwrap().len(), 1);
+}
+
+pub async fn programs_are_stored_once_and_erased(s: &dyn Store) {
+    s.insert_account(&sample_account("a1", None)).await.unwrap();
+    s.insert_account(&sample_account("b1", None)).await.unwrap();
+    s.record_attempts(&[
+        attempt("t1", "a1", "maze-1", 10, "failed", Some("shared")),
+        attempt("t2", "b1", "maze-1", 10, "failed", Some("shared")),
+        attempt("t3", "a1", "maze-1", 11, "failed", Some("mine-only")),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(
+        s.program("h-shared").await.unwrap().as_deref(),
+        Some("shared")
+    );
+    s.erase_account("a1").await.unwrap();
+    assert_eq!(
+        s.program("h-mine-only").await.unwrap(),
+        None,
+        "a program nobody else wrote goes with its author"
+    );
+    assert_eq!(
+        s.program("h-shared").await.unwrap().as_deref(),
+        Some("shared")
+    );
+    assert!(s.progress_of("a1").await.unwrap().is_empty());
+    assert!(
+        s.rows_owned_by("attempts", "account_id", "a1")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn a_batch_is_all_or_nothing(s: &dyn Store) {
+    s.insert_account(&sample_account("a1", None)).await.unwrap();
+    // The second attempt names no account: the whole batch fails and nothing is written.
+    let r = s
+        .record_attempts(&[
+            attempt("t1", "a1", "maze-1", 10, "failed", Some("p1")),
+            attempt("t2", "ghost", "maze-1", 10, "failed", None),
+        ])
+        .await;
+    assert!(r.is_err());
+    assert!(s.progress_of("a1").await.unwrap().is_empty());
+    assert_eq!(s.program("h-p1").await.unwrap(), None);
 }

@@ -158,6 +158,109 @@ pub trait MaintenanceStore {
     fn backend(&self) -> &'static str;
 }
 
+/// A judged attempt, ready to be recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAttempt {
+    pub id: String,
+    pub account_id: String,
+    pub level_id: String,
+    pub at: Millis,
+    /// failed, completed, passed or perfect, as the server judged it.
+    pub status: String,
+    /// The program, stored once per distinct content under its hash.
+    pub program: Option<StoredProgram>,
+    pub answer: Option<String>,
+    pub client_attempt_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredProgram {
+    pub hash: String,
+    pub body: String,
+}
+
+/// One learner's standing on one level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressRecord {
+    pub level_id: String,
+    pub last_status: String,
+    pub best_status: String,
+    pub attempts: i64,
+    pub first_attempt_at: Millis,
+    pub last_attempt_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// Counted; the level's progress after it.
+    Recorded(ProgressRecord),
+    /// The same client attempt id was recorded before; nothing was counted again.
+    AlreadyRecorded {
+        program_hash: Option<String>,
+        answer: Option<String>,
+        progress: ProgressRecord,
+    },
+}
+
+/// An attempt as its learner (and later their teacher) reads it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRecord {
+    pub at: Millis,
+    pub status: String,
+    pub program: Option<String>,
+    pub answer: Option<String>,
+}
+
+/// The order of statuses: a best status never goes down.
+pub fn status_rank(status: &str) -> u8 {
+    match status {
+        "completed" => 1,
+        "passed" => 2,
+        "perfect" => 3,
+        _ => 0,
+    }
+}
+
+/// The progress of a level after one more attempt.
+pub fn progress_after(old: Option<&ProgressRecord>, a: &NewAttempt) -> ProgressRecord {
+    match old {
+        None => ProgressRecord {
+            level_id: a.level_id.clone(),
+            last_status: a.status.clone(),
+            best_status: a.status.clone(),
+            attempts: 1,
+            first_attempt_at: a.at,
+            last_attempt_at: a.at,
+        },
+        Some(p) => ProgressRecord {
+            level_id: p.level_id.clone(),
+            last_status: a.status.clone(),
+            best_status: if status_rank(&a.status) > status_rank(&p.best_status) {
+                a.status.clone()
+            } else {
+                p.best_status.clone()
+            },
+            attempts: p.attempts + 1,
+            first_attempt_at: p.first_attempt_at.min(a.at),
+            last_attempt_at: p.last_attempt_at.max(a.at),
+        },
+    }
+}
+
+#[async_trait]
+pub trait ProgressStore {
+    /// Records the attempts in one transaction, in order, with one outcome each.
+    /// Either all are written or none (an error).
+    async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>>;
+    async fn progress_of(&self, account_id: &str) -> StoreResult<Vec<ProgressRecord>>;
+    async fn attempts_of(
+        &self,
+        account_id: &str,
+        level_id: &str,
+    ) -> StoreResult<Vec<AttemptRecord>>;
+    async fn program(&self, hash: &str) -> StoreResult<Option<String>>;
+}
+
 /// Everything the server needs of its database.
 pub trait Store:
     AccountStore
@@ -165,6 +268,7 @@ pub trait Store:
     + MailTokenStore
     + LimitStore
     + UnsubscribeStore
+    + ProgressStore
     + MaintenanceStore
     + Send
     + Sync
@@ -177,6 +281,7 @@ impl<T> Store for T where
         + MailTokenStore
         + LimitStore
         + UnsubscribeStore
+        + ProgressStore
         + MaintenanceStore
         + Send
         + Sync
