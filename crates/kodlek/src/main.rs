@@ -122,6 +122,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             public_url: public_url.clone(),
             trusted_proxies: args.trusted_proxies.clone(),
         }),
+        writer: kodlek_web::writer::AttemptWriter::start(store.clone()),
+        anonymous: Arc::new(Default::default()),
     };
     tokio::spawn(housekeeping(store));
     let app = kodlek_web::router(state);

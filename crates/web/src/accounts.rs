@@ -543,10 +543,23 @@ pub async fn export(state: &AppState, a: &AccountRecord) -> Result<serde_json::V
             serde_json::Value::Array(state.inventory.export_rows(table, rows, &state.keys)),
         );
     }
+    // Programs are stored once for everyone who ran them; the export carries the caller's own.
+    let mut programs = serde_json::Map::new();
+    if let Some(serde_json::Value::Array(attempts)) = tables.get("attempts") {
+        for h in attempts.iter().filter_map(|r| r["program_hash"].as_str()) {
+            if !programs.contains_key(h)
+                && let Some(body) = state.store.program(h).await?
+            {
+                let v = serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body));
+                programs.insert(h.to_owned(), v);
+            }
+        }
+    }
     Ok(serde_json::json!({
         "generated_at": rfc3339(now_millis()),
         "user": Me::of(state, a),
         "tables": tables,
+        "programs": programs,
     }))
 }
 

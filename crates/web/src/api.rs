@@ -26,6 +26,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me/export", get(export))
         .route("/api/v1/password-resets", post(request_reset))
         .route("/api/v1/password-resets/{token}", post(complete_reset))
+        .route("/api/v1/courses", get(courses))
+        .route("/api/v1/courses/{course_id}", get(course))
+        .route("/api/v1/levels/{level_id}", get(level))
+        .route("/api/v1/levels/{level_id}/attempts", post(attempt))
+        .route("/api/v1/me/progress", get(my_progress))
+        .route("/api/v1/me/levels/{level_id}/attempts", get(my_attempts))
+        .route("/api/v1/me/progress/import", post(import_progress))
         .route(
             "/api/{*rest}",
             axum::routing::any(|| async { ApiError::not_found() }),
@@ -189,4 +196,96 @@ pub async fn complete_reset(
 ) -> Result<StatusCode, ApiError> {
     accounts::complete_reset(&state, &token, &body.password).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/courses", responses((status = 200, description = "`{\"courses\": [{\"id\", \"title\", \"description\", \"level_count\"}]}`")))]
+pub async fn courses(lang: Lang) -> Json<serde_json::Value> {
+    let list: Vec<_> = kodlek_puzzles::catalog()
+        .courses()
+        .iter()
+        .map(|c| serde_json::json!({"id": c.id, "title": c.title.get(lang.code()), "description": c.description.get(lang.code()), "level_count": c.level_count()}))
+        .collect();
+    Json(serde_json::json!({ "courses": list }))
+}
+
+#[utoipa::path(get, path = "/api/v1/courses/{course_id}", params(("course_id" = String, Path)),
+    responses((status = 200, description = "`{\"course\": {\"id\", \"title\", \"lessons\": [{\"title\", \"levels\": [{\"id\", \"kind\", \"title\"}]}]}}`"), (status = 404, body = ErrorBody)))]
+pub async fn course(
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let c = kodlek_puzzles::catalog()
+        .course(&id)
+        .ok_or_else(ApiError::not_found)?;
+    let l = lang.code();
+    let lessons: Vec<_> = c
+        .lessons
+        .iter()
+        .map(|s| {
+            let levels: Vec<_> = s.levels.iter().map(|v| serde_json::json!({"id": v.id, "kind": v.kind.as_str(), "title": v.title.get(l)})).collect();
+            serde_json::json!({"title": s.title.get(l), "levels": levels})
+        })
+        .collect();
+    Ok(Json(
+        serde_json::json!({"course": {"id": c.id, "title": c.title.get(l), "lessons": lessons}}),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/levels/{level_id}", params(("level_id" = String, Path)),
+    responses((status = 200, description = "`{\"level\": Level}`: id, kind, title, instructions, toolbox, required_blocks, ideal_blocks, and maze or artist"), (status = 404, body = ErrorBody)))]
+pub async fn level(
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let l = crate::courses::level(&id)?;
+    Ok(Json(serde_json::json!({ "level": l.to_json(lang.code()) })))
+}
+
+#[utoipa::path(post, path = "/api/v1/levels/{level_id}/attempts", params(("level_id" = String, Path)), request_body = crate::courses::AttemptBody,
+    responses((status = 200, body = crate::courses::AttemptAnswer), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn attempt(
+    State(state): State<AppState>,
+    MaybeSignedIn(me): MaybeSignedIn,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    StrictJson(body): StrictJson<crate::courses::AttemptBody>,
+) -> Result<Json<crate::courses::AttemptAnswer>, ApiError> {
+    Ok(Json(
+        crate::courses::attempt(&state, me.as_ref(), ip, &id, body).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/progress", responses((status = 200, body = crate::courses::MyProgress), (status = 401, body = ErrorBody)))]
+pub async fn my_progress(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Json<crate::courses::MyProgress>, ApiError> {
+    Ok(Json(crate::courses::my_progress(&state, &me).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttemptsBody {
+    pub attempts: Vec<crate::courses::AttemptView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me/levels/{level_id}/attempts", params(("level_id" = String, Path)),
+    responses((status = 200, body = AttemptsBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn my_attempts(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<AttemptsBody>, ApiError> {
+    Ok(Json(AttemptsBody {
+        attempts: crate::courses::my_attempts(&state, &me, &id).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/me/progress/import", request_body = crate::courses::ImportBody,
+    responses((status = 200, body = crate::courses::ImportAnswer), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn import_progress(
+    State(state): State<AppState>,
+    me: SignedIn,
+    StrictJson(body): StrictJson<crate::courses::ImportBody>,
+) -> Result<Json<crate::courses::ImportAnswer>, ApiError> {
+    Ok(Json(crate::courses::import(&state, &me, body).await?))
 }

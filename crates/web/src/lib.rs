@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod courses;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -11,6 +12,7 @@ pub mod openapi;
 pub mod pages;
 pub mod security;
 pub mod sessions;
+pub mod writer;
 
 use axum::Router;
 use kodlek_privacy::{Inventory, Keys, PasswordHasher};
@@ -50,6 +52,10 @@ pub struct AppState {
     pub mailer: Arc<dyn Mailer>,
     pub inventory: Arc<Inventory>,
     pub config: Arc<WebConfig>,
+    /// Attempts of signed-in learners go through the group-commit writer.
+    pub writer: writer::AttemptWriter,
+    /// Anonymous puzzle play is limited in memory: it writes nothing (ANON-3).
+    pub anonymous: Arc<courses::AnonymousLimiter>,
 }
 
 /// The whole application: API, pages, static files, with the security layers around them.

@@ -21,6 +21,13 @@ use utoipa::OpenApi;
         crate::api::export,
         crate::api::request_reset,
         crate::api::complete_reset,
+        crate::api::courses,
+        crate::api::course,
+        crate::api::level,
+        crate::api::attempt,
+        crate::api::my_progress,
+        crate::api::my_attempts,
+        crate::api::import_progress,
     ),
     components(schemas(
         crate::error::ErrorBody,

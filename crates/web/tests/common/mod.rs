@@ -66,7 +66,7 @@ impl TestApp {
         public_url: &str,
     ) -> TestApp {
         let state = AppState {
-            store,
+            store: store.clone(),
             keys: Arc::new(Keys::generate()),
             hasher: hasher(),
             mailer: Arc::new(
@@ -77,6 +77,8 @@ impl TestApp {
                 public_url: public_url.into(),
                 trusted_proxies: vec![],
             }),
+            writer: kodlek_web::writer::AttemptWriter::start(store.clone()),
+            anonymous: Arc::new(Default::default()),
         };
         let backend = state.store.backend();
         TestApp {

@@ -1,0 +1,331 @@
+//! Courses, levels and attempts. The server runs every program and decides the verdict; a
+//! signed-in learner's attempts are kept, an anonymous learner's leave no row behind.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::SignedIn;
+use axum::http::StatusCode;
+use kodlek_domain::{now_millis, rfc3339};
+use kodlek_puzzles::{Level, Submission, Verdict, catalog};
+use kodlek_store::{
+    AttemptOutcome, NewAttempt, ProgressRecord, StoredProgram, new_id, status_rank,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+use std::sync::Mutex;
+use utoipa::ToSchema;
+
+/// `{"program"}` for puzzle levels, `{"answer"}` for prompts, and an optional retry id.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttemptBody {
+    /// Blockly's JSON serialisation of the workspace; Blockly's own keys are allowed inside.
+    #[schema(value_type = Option<Object>)]
+    pub program: Option<Value>,
+    pub answer: Option<String>,
+    /// A UUID chosen by the client: a retry with the same id is counted once.
+    pub client_attempt_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProgressView {
+    pub status: String,
+    pub best_status: String,
+    pub attempts: i64,
+    pub first_attempt_at: String,
+    pub last_attempt_at: String,
+}
+
+impl From<&ProgressRecord> for ProgressView {
+    fn from(p: &ProgressRecord) -> ProgressView {
+        ProgressView {
+            status: p.last_status.clone(),
+            best_status: p.best_status.clone(),
+            attempts: p.attempts,
+            first_attempt_at: rfc3339(p.first_attempt_at),
+            last_attempt_at: rfc3339(p.last_attempt_at),
+        }
+    }
+}
+
+/// The verdict of one attempt, as the server decided it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttemptAnswer {
+    #[schema(example = "perfect")]
+    pub status: String,
+    pub reason: Option<String>,
+    pub blocks_used: Option<u32>,
+    pub ideal_blocks: Option<u32>,
+    /// What happened, step by step, for the animation: `{"op": "move"|"turn"|"crash"|"goal"|"line"|"jump", ...}`.
+    #[schema(value_type = Vec<Object>)]
+    pub trace: Value,
+    pub saved: bool,
+    pub progress: Option<ProgressView>,
+}
+
+/// Anonymous attempts are limited in memory, per node: they must not write a row (ANON-3).
+#[derive(Default)]
+pub struct AnonymousLimiter {
+    windows: Mutex<HashMap<IpAddr, (i64, u32)>>,
+}
+
+/// A class of 40 pressing Run every few seconds stays well inside this.
+const ANON_PER_MINUTE: u32 = 1200;
+
+impl AnonymousLimiter {
+    pub fn check(&self, ip: IpAddr, now: i64) -> Result<(), ApiError> {
+        let mut w = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        if w.len() > 100_000 {
+            w.retain(|_, (start, _)| now - *start < 60_000);
+        }
+        let entry = w.entry(ip).or_insert((now, 0));
+        if now - entry.0 >= 60_000 {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        if entry.1 > ANON_PER_MINUTE {
+            return Err(ApiError::rate_limited(
+                ((entry.0 + 60_000 - now) / 1000).max(1) as u64,
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub fn level(id: &str) -> Result<&'static Level, ApiError> {
+    catalog()
+        .level(id)
+        .map(|(_, l)| l)
+        .ok_or_else(ApiError::not_found)
+}
+
+fn judge(
+    level: &Level,
+    program: Option<&Value>,
+    answer: Option<&str>,
+) -> Result<Verdict, ApiError> {
+    let submission = match (program, answer) {
+        (Some(p), None) => Submission::Program(p),
+        (None, Some(a)) => Submission::Answer(a),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "body",
+                "give a program or an answer, not both",
+            ));
+        }
+        (None, None) => return Err(ApiError::invalid("program", "is required")),
+    };
+    kodlek_puzzles::judge(level, submission)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code, e.message))
+}
+
+/// A program as stored: its canonical JSON (keys sorted) and the hash of that text.
+fn stored_program(p: &Value) -> StoredProgram {
+    let body = serde_json::to_string(p).unwrap_or_default();
+    StoredProgram {
+        hash: kodlek_privacy::keys::token_digest(&body),
+        body,
+    }
+}
+
+fn answer_of(v: &Verdict, saved: bool, progress: Option<ProgressView>) -> AttemptAnswer {
+    AttemptAnswer {
+        status: v.status.as_str().to_owned(),
+        reason: v.reason.map(|r| r.as_str().to_owned()),
+        blocks_used: v.blocks_used,
+        ideal_blocks: v.ideal_blocks,
+        trace: serde_json::to_value(&v.trace).unwrap_or(Value::Array(vec![])),
+        saved,
+        progress,
+    }
+}
+
+/// Judges an attempt; keeps it when someone is signed in.
+pub async fn attempt(
+    state: &AppState,
+    me: Option<&SignedIn>,
+    ip: IpAddr,
+    level_id: &str,
+    body: AttemptBody,
+) -> Result<AttemptAnswer, ApiError> {
+    let level = level(level_id)?;
+    let client_attempt_id = body
+        .client_attempt_id
+        .as_deref()
+        .map(|c| {
+            uuid::Uuid::parse_str(c)
+                .map(|u| u.hyphenated().to_string())
+                .map_err(|_| ApiError::invalid("client_attempt_id", "must be a UUID"))
+        })
+        .transpose()?;
+    let Some(me) = me else {
+        state.anonymous.check(ip, now_millis())?;
+        let v = judge(level, body.program.as_ref(), body.answer.as_deref())?;
+        return Ok(answer_of(&v, false, None));
+    };
+    let v = judge(level, body.program.as_ref(), body.answer.as_deref())?;
+    let program = body.program.as_ref().map(stored_program);
+    let answer = body.answer.as_ref().map(|a| a.trim().to_owned());
+    let new = NewAttempt {
+        id: new_id(),
+        account_id: me.account.id.clone(),
+        level_id: level.id.clone(),
+        at: now_millis(),
+        status: v.status.as_str().to_owned(),
+        program: program.clone(),
+        answer: answer.clone(),
+        client_attempt_id,
+    };
+    match state.writer.record(new).await? {
+        AttemptOutcome::Recorded(p) => Ok(answer_of(&v, true, Some((&p).into()))),
+        AttemptOutcome::AlreadyRecorded {
+            program_hash,
+            answer: stored_answer,
+            progress,
+        } => {
+            if program_hash != program.map(|p| p.hash) || stored_answer != answer {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "attempt_id_conflict",
+                    "This attempt id was used for another program.",
+                ));
+            }
+            // Judging is deterministic: the same program gets the verdict it got before.
+            Ok(answer_of(&v, true, Some((&progress).into())))
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Resume {
+    pub course_id: String,
+    pub level_id: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyProgress {
+    pub levels: BTreeMap<String, ProgressView>,
+    pub resume: Option<Resume>,
+}
+
+/// Where a learner picks up: the level last tried if unsolved, else the next one.
+pub fn resume(progress: &[ProgressRecord]) -> Option<Resume> {
+    let last = progress.iter().max_by_key(|p| p.last_attempt_at)?;
+    let (course, _) = catalog().level(&last.level_id)?;
+    let level_id = if status_rank(&last.best_status) >= status_rank("completed") {
+        catalog().next_level(&last.level_id)?.id.clone()
+    } else {
+        last.level_id.clone()
+    };
+    Some(Resume {
+        course_id: course.id.clone(),
+        level_id,
+    })
+}
+
+pub async fn my_progress(state: &AppState, me: &SignedIn) -> Result<MyProgress, ApiError> {
+    let progress = state.store.progress_of(&me.account.id).await?;
+    Ok(MyProgress {
+        levels: progress
+            .iter()
+            .map(|p| (p.level_id.clone(), p.into()))
+            .collect(),
+        resume: resume(&progress),
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttemptView {
+    pub at: String,
+    pub status: String,
+    #[schema(value_type = Option<Object>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub program: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+}
+
+pub async fn my_attempts(
+    state: &AppState,
+    me: &SignedIn,
+    level_id: &str,
+) -> Result<Vec<AttemptView>, ApiError> {
+    level(level_id)?;
+    let rows = state.store.attempts_of(&me.account.id, level_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| AttemptView {
+            at: rfc3339(a.at),
+            status: a.status,
+            program: a.program.and_then(|p| serde_json::from_str(&p).ok()),
+            answer: a.answer,
+        })
+        .collect())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportEntry {
+    pub level_id: String,
+    #[schema(value_type = Option<Object>)]
+    pub program: Option<Value>,
+    pub answer: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportBody {
+    pub attempts: Vec<ImportEntry>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportAnswer {
+    pub imported: usize,
+    pub levels: BTreeMap<String, ProgressView>,
+}
+
+/// Re-runs every carried program and records what it verifies, all or nothing.
+pub async fn import(
+    state: &AppState,
+    me: &SignedIn,
+    body: ImportBody,
+) -> Result<ImportAnswer, ApiError> {
+    if body.attempts.len() > 500 {
+        return Err(ApiError::invalid("attempts", "at most 500 at a time"));
+    }
+    let now = now_millis();
+    let mut batch = Vec::with_capacity(body.attempts.len());
+    for e in &body.attempts {
+        let Some((_, level)) = catalog().level(&e.level_id) else {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_level",
+                format!("{}: there is no such level", e.level_id),
+            ));
+        };
+        let v = judge(level, e.program.as_ref(), e.answer.as_deref())?;
+        batch.push(NewAttempt {
+            id: new_id(),
+            account_id: me.account.id.clone(),
+            level_id: level.id.clone(),
+            at: now,
+            status: v.status.as_str().to_owned(),
+            program: e.program.as_ref().map(stored_program),
+            answer: e.answer.as_ref().map(|a| a.trim().to_owned()),
+            client_attempt_id: None,
+        });
+    }
+    let outcomes = state.store.record_attempts(&batch).await?;
+    let mut levels = BTreeMap::new();
+    for o in &outcomes {
+        if let AttemptOutcome::Recorded(p) = o {
+            levels.insert(p.level_id.clone(), p.into());
+        }
+    }
+    Ok(ImportAnswer {
+        imported: outcomes.len(),
+        levels,
+    })
+}

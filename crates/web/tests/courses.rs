@@ -1,0 +1,367 @@
+//! Router tests of courses, levels and attempts, anonymous and signed in, on both backends.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use serde_json::{Value, json};
+
+fn solution(level: &str) -> Value {
+    kodlek_puzzles::catalog()
+        .level(level)
+        .unwrap()
+        .1
+        .reference_solution()
+        .unwrap()
+        .clone()
+}
+
+fn one_step() -> Value {
+    json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "id": "s", "x": 5, "y": 5, "next": {"block": {"type": "maze_move_forward", "id": "m", "collapsed": false}}}]}})
+}
+
+// promise ANON-1: every course and level can be read and played without an account.
+async fn courses_and_levels_are_open_to_all(app: TestApp) {
+    let list = app.get("/api/v1/courses?lang=sv", None).await.json();
+    let courses = list["courses"].as_array().unwrap();
+    assert!(
+        courses
+            .iter()
+            .any(|c| c["id"] == "maze-intro" && c["level_count"].as_u64().unwrap() >= 16)
+    );
+    assert!(courses.iter().all(|c| c["title"].as_str().unwrap() != ""));
+    let course = app.get("/api/v1/courses/maze-intro", None).await.json();
+    let first = &course["course"]["lessons"][0]["levels"][0];
+    assert_eq!(
+        (first["id"].as_str(), first["kind"].as_str()),
+        (Some("maze-1"), Some("maze"))
+    );
+    let level = app.get("/api/v1/levels/maze-1", None).await.json();
+    assert_eq!(level["level"]["maze"]["start_direction"], "east");
+    assert!(
+        level["level"]["toolbox"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("maze_move_forward"))
+    );
+    assert!(!level.to_string().contains("solution"));
+    let sv = app.get("/api/v1/levels/maze-1?lang=sv", None).await.json();
+    assert_ne!(sv["level"]["title"], level["level"]["title"]);
+    let artist = app.get("/api/v1/levels/artist-3", None).await.json();
+    assert_eq!(
+        artist["level"]["artist"]["target"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_eq!(
+        app.get("/api/v1/levels/no-such-level", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/courses/no-such-course", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+// promise ANON-2 promise ANON-3: without an account the verdict comes back and nothing is stored.
+async fn anonymous_attempts_leave_no_row(app: TestApp) {
+    let before = app.database_bytes();
+    let a = app.post("/api/v1/levels/maze-1/attempts", json!({"program": solution("maze-1"), "client_attempt_id": "7f1c1f3e-4f7a-4a43-8f4b-9c2d8a0a1b2c"}), None).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let v = a.json();
+    assert_eq!(v["status"], "perfect");
+    assert_eq!(v["saved"], false);
+    assert_eq!(v["progress"], Value::Null);
+    assert_eq!(v["trace"].as_array().unwrap().last().unwrap()["op"], "goal");
+    let failed = app
+        .post(
+            "/api/v1/levels/maze-2/attempts",
+            json!({"program": one_step()}),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        (failed["status"].as_str(), failed["reason"].as_str()),
+        (Some("failed"), Some("not_reached_goal"))
+    );
+    assert_eq!(
+        app.database_bytes(),
+        before,
+        "not one byte of the database changed"
+    );
+}
+
+// promise PROG-1 promise PROG-2: each attempt is kept with its time, status and code; the server decides.
+async fn signed_in_attempts_are_kept(app: TestApp) {
+    let (cookie, _) = app.student("Player", "player@example.org", 10).await;
+    let c = Some(cookie.as_str());
+    let fail = app
+        .post(
+            "/api/v1/levels/maze-2/attempts",
+            json!({"program": one_step()}),
+            c,
+        )
+        .await
+        .json();
+    assert_eq!(fail["saved"], true);
+    assert_eq!(fail["progress"]["attempts"], 1);
+    assert_eq!(fail["progress"]["best_status"], "failed");
+    // The client cannot claim a verdict: a status field is refused.
+    let claim = app
+        .post(
+            "/api/v1/levels/maze-2/attempts",
+            json!({"program": one_step(), "status": "perfect"}),
+            c,
+        )
+        .await;
+    assert_eq!(claim.code(), "unknown_field");
+    let win = app
+        .post(
+            "/api/v1/levels/maze-2/attempts",
+            json!({"program": solution("maze-2")}),
+            c,
+        )
+        .await
+        .json();
+    assert_eq!(win["status"], "perfect");
+    assert_eq!(win["progress"]["attempts"], 2);
+    let again = app
+        .post(
+            "/api/v1/levels/maze-2/attempts",
+            json!({"program": one_step()}),
+            c,
+        )
+        .await
+        .json();
+    assert_eq!(
+        again["progress"]["best_status"], "perfect",
+        "the best status never goes down"
+    );
+    assert_eq!(again["progress"]["status"], "failed");
+    let attempts = app.get("/api/v1/me/levels/maze-2/attempts", c).await.json();
+    let list = attempts["attempts"].as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[1]["status"], "perfect");
+    assert_eq!(list[1]["program"], solution("maze-2"), "the code is kept");
+    assert!(list[0]["at"].as_str().unwrap().ends_with('Z'));
+    let export = app.get("/api/v1/me/export", c).await.json();
+    assert_eq!(export["tables"]["attempts"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        export["programs"].as_object().unwrap().len(),
+        2,
+        "each distinct program once"
+    );
+    let prompt = app
+        .post(
+            "/api/v1/levels/maze-reflect/attempts",
+            json!({"answer": "Loops repeat things."}),
+            c,
+        )
+        .await
+        .json();
+    assert_eq!(prompt["status"], "completed");
+    let answers = app
+        .get("/api/v1/me/levels/maze-reflect/attempts", c)
+        .await
+        .json();
+    assert_eq!(answers["attempts"][0]["answer"], "Loops repeat things.");
+}
+
+async fn retries_count_once(app: TestApp) {
+    let (cookie, _) = app.student("Retry", "retry@example.org", 10).await;
+    let c = Some(cookie.as_str());
+    let id = "0b8e7a52-6d41-4a1e-9c0b-1f2e3d4c5b6a";
+    let first = app
+        .post(
+            "/api/v1/levels/maze-1/attempts",
+            json!({"program": solution("maze-1"), "client_attempt_id": id}),
+            c,
+        )
+        .await
+        .json();
+    let second = app
+        .post(
+            "/api/v1/levels/maze-1/attempts",
+            json!({"program": solution("maze-1"), "client_attempt_id": id}),
+            c,
+        )
+        .await
+        .json();
+    assert_eq!(first["progress"]["attempts"], 1);
+    assert_eq!(second["progress"]["attempts"], 1, "counted once");
+    assert_eq!(second["status"], "perfect");
+    let other = app
+        .post(
+            "/api/v1/levels/maze-1/attempts",
+            json!({"program": one_step(), "client_attempt_id": id}),
+            c,
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::CONFLICT);
+    assert_eq!(other.code(), "attempt_id_conflict");
+    let bad = app
+        .post(
+            "/api/v1/levels/maze-1/attempts",
+            json!({"program": one_step(), "client_attempt_id": "not-a-uuid"}),
+            c,
+        )
+        .await;
+    assert_eq!(bad.code(), "invalid_field");
+}
+
+async fn invalid_programs_are_refused_and_change_nothing(app: TestApp) {
+    let (cookie, _) = app.student("Bad", "bad@example.org", 10).await;
+    let c = Some(cookie.as_str());
+    for program in [
+        json!({"blocks": {"blocks": []}}),
+        json!({"blocks": {"blocks": [{"type": "when_run"}, {"type": "when_run"}]}}),
+        json!({"blocks": {"blocks": [{"type": "when_run", "next": {"block": {"type": "rm_rf"}}}]}}),
+        json!("not a program"),
+    ] {
+        let a = app
+            .post(
+                "/api/v1/levels/maze-1/attempts",
+                json!({"program": program}),
+                c,
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(a.code(), "invalid_program");
+    }
+    assert_eq!(
+        app.post("/api/v1/levels/maze-1/attempts", json!({}), c)
+            .await
+            .code(),
+        "invalid_field"
+    );
+    assert_eq!(
+        app.post(
+            "/api/v1/levels/maze-reflect/attempts",
+            json!({"answer": "  "}),
+            c
+        )
+        .await
+        .code(),
+        "invalid_answer"
+    );
+    assert_eq!(
+        app.post(
+            "/api/v1/levels/nope/attempts",
+            json!({"program": one_step()}),
+            c
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let p = app.get("/api/v1/me/progress", c).await.json();
+    assert!(p["levels"].as_object().unwrap().is_empty());
+    assert_eq!(p["resume"], Value::Null);
+}
+
+// promise PROG-3: a learner sees their own progress and continues where they stopped.
+async fn a_returning_learner_resumes(app: TestApp) {
+    let (cookie, _) = app.student("Back", "back@example.org", 10).await;
+    let c = Some(cookie.as_str());
+    app.post(
+        "/api/v1/levels/maze-1/attempts",
+        json!({"program": solution("maze-1")}),
+        c,
+    )
+    .await;
+    let p = app.get("/api/v1/me/progress", c).await.json();
+    assert_eq!(
+        p["resume"],
+        json!({"course_id": "maze-intro", "level_id": "maze-2"}),
+        "solved: the next level"
+    );
+    app.post(
+        "/api/v1/levels/maze-3/attempts",
+        json!({"program": one_step()}),
+        c,
+    )
+    .await;
+    let p = app.get("/api/v1/me/progress", c).await.json();
+    assert_eq!(
+        p["resume"]["level_id"], "maze-3",
+        "unsolved: the same level"
+    );
+    assert_eq!(p["levels"]["maze-1"]["best_status"], "perfect");
+    // Signed out and in again: the same.
+    let again = app
+        .post(
+            "/api/v1/session",
+            json!({"login": "back@example.org", "password": "correct horse battery"}),
+            None,
+        )
+        .await
+        .session_cookie()
+        .unwrap();
+    assert_eq!(
+        app.get("/api/v1/me/progress", Some(&again)).await.json()["resume"]["level_id"],
+        "maze-3"
+    );
+    assert_eq!(
+        app.get("/api/v1/me/progress", None).await.code(),
+        "not_signed_in"
+    );
+}
+
+// promise ANON-2: progress made without an account is carried into a new one, re-judged.
+async fn anonymous_progress_is_imported_after_rejudging(app: TestApp) {
+    let (cookie, _) = app.student("New", "new@example.org", 10).await;
+    let c = Some(cookie.as_str());
+    let unknown = app.post("/api/v1/me/progress/import", json!({"attempts": [{"level_id": "maze-1", "program": solution("maze-1")}, {"level_id": "ghost", "program": one_step()}]}), c).await;
+    assert_eq!(unknown.code(), "unknown_level");
+    let invalid = app.post("/api/v1/me/progress/import", json!({"attempts": [{"level_id": "maze-1", "program": solution("maze-1")}, {"level_id": "maze-2", "program": {"blocks": {"blocks": []}}}]}), c).await;
+    assert_eq!(invalid.code(), "invalid_program");
+    assert!(
+        app.get("/api/v1/me/progress", c).await.json()["levels"]
+            .as_object()
+            .unwrap()
+            .is_empty(),
+        "nothing recorded"
+    );
+    let many: Vec<Value> = (0..501)
+        .map(|_| json!({"level_id": "maze-1", "program": one_step()}))
+        .collect();
+    assert_eq!(
+        app.post("/api/v1/me/progress/import", json!({"attempts": many}), c)
+            .await
+            .code(),
+        "invalid_field"
+    );
+    let ok = app
+        .post("/api/v1/me/progress/import", json!({"attempts": [{"level_id": "maze-1", "program": solution("maze-1")}, {"level_id": "maze-2", "program": one_step()}, {"level_id": "maze-reflect", "answer": "Fun!"}]}), c)
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    let v = ok.json();
+    assert_eq!(v["imported"], 3);
+    assert_eq!(
+        v["levels"]["maze-1"]["best_status"], "perfect",
+        "the server's verdict"
+    );
+    assert_eq!(
+        v["levels"]["maze-2"]["best_status"], "failed",
+        "a claimed success would not help"
+    );
+    assert_eq!(
+        app.post("/api/v1/me/progress/import", json!({"attempts": []}), None)
+            .await
+            .code(),
+        "not_signed_in"
+    );
+}
+
+on_both_backends!(
+    courses_and_levels_are_open_to_all,
+    anonymous_attempts_leave_no_row,
+    signed_in_attempts_are_kept,
+    retries_count_once,
+    invalid_programs_are_refused_and_change_nothing,
+    a_returning_learner_resumes,
+    anonymous_progress_is_imported_after_rejudging,
+);
