@@ -349,8 +349,11 @@ Options: `--server PATH`, `--clients N`, `--duration-secs S`, `--accounts N` (at
 sign-up is limited per address), `--hash-threads N`, `--no-doc` (print only). A run rewrites
 this section.
 
-Last run: {date}, on {machine}; {clients} clients for {secs} s, {accounts} accounts,
-{threads} hashing thread(s).
+Last run:
+
+- date: {date}
+- machine: {machine}
+- storm: {clients} clients for {secs} s, {accounts} accounts, {threads} hashing thread(s)
 
 | figure | value | goal | met |
 |---|---|---|---|
@@ -408,6 +411,13 @@ p99 {sp99}. Probes during the storm: {probes}; p95 {hp95}; at 10 ms or more: {ho
             .filter(|(_, met)| !met)
             .map(|(g, _)| *g)
             .collect();
+        if self.share() > 1.0 {
+            s.push_str(
+                "\nA share above 100 % means the server hashed faster during the storm than the\n\
+                 benchmark did in the minutes around it: the machine's speed drifts by that much\n\
+                 from minute to minute (compare the medians before and after the storm).\n",
+            );
+        }
         if self.crowded() {
             s.push_str(&format!(
                 "\nThe machine was busier during the storm than {} hashing thread(s) on {} cores \
