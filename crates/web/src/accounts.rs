@@ -333,8 +333,9 @@ pub async fn sign_in(
         }
     };
     match account {
-        Some(a) if ok => {
+        Some(mut a) if ok => {
             limits::reset(state, limits::SIGN_IN_FAILURES, &subject).await?;
+            rekey(state, &mut a, input.login.trim()).await?;
             Ok(a)
         }
         _ => {
@@ -342,6 +343,21 @@ pub async fn sign_in(
             Err(invalid_credentials())
         }
     }
+}
+
+/// A lookup hash made with a retired key version is replaced by the current one the next time
+/// the person types their address: it cannot be recomputed without it.
+async fn rekey(state: &AppState, a: &mut AccountRecord, login: &str) -> Result<(), ApiError> {
+    let Ok(email) = EmailAddress::new(login) else { return Ok(()) };
+    let current = state.keys.email_lookup(&email);
+    if a.email_lookup.as_ref().is_some_and(|l| *l != current) {
+        a.email_lookup = Some(current);
+        if let Some(ct) = a.email_ciphertext.as_deref().and_then(|c| state.keys.decrypt(c)) {
+            a.email_ciphertext = Some(state.keys.encrypt(&ct));
+        }
+        state.store.update_account(a).await?;
+    }
+    Ok(())
 }
 
 fn double<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
