@@ -365,3 +365,104 @@ on_both_backends!(
     a_returning_learner_resumes,
     anonymous_progress_is_imported_after_rejudging,
 );
+
+fn level_data(html: &str) -> Value {
+    let start = html
+        .find("<script type=\"application/json\" id=\"level-data\">")
+        .unwrap();
+    let rest = &html[start..];
+    let body = &rest[rest.find('>').unwrap() + 1..rest.find("</script>").unwrap()];
+    serde_json::from_str(body).unwrap()
+}
+
+// promise ANON-1 promise ANON-2: the pages need no account and say that progress is not saved.
+#[tokio::test]
+async fn the_course_pages_work_without_an_account() {
+    let app = TestApp::sqlite().await;
+    let home = app.get("/", None).await;
+    assert!(home.text.contains("href=\"/courses\""));
+    let list = app.get("/courses", None).await;
+    assert!(list.text.contains("href=\"/courses/maze-intro\""));
+    let map = app.get("/courses/maze-intro", None).await;
+    assert_eq!(map.status, StatusCode::OK);
+    assert!(map.text.contains("id=\"not-saved-banner\""));
+    assert!(map.text.contains("data-level-id=\"maze-15\""));
+    assert!(
+        map.text.contains("class=\"status-label\">not tried yet<"),
+        "a text label, not colour alone"
+    );
+    let page = app.get("/levels/maze-1?lang=sv", None).await;
+    assert!(page.text.contains("id=\"not-saved-banner\""));
+    let data = level_data(&page.text);
+    assert_eq!(data["signed_in"], false);
+    assert_eq!(data["level"]["id"], "maze-1");
+    assert_eq!(data["texts"]["run"], "Kör");
+    assert_eq!(data["next_url"], "/levels/maze-2");
+    assert!(
+        !page.text.contains("\"b1\""),
+        "no reference solution on the page"
+    );
+    assert_eq!(
+        app.get("/levels/nope", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let prompt = app.get("/levels/maze-reflect", None).await;
+    assert!(prompt.text.contains("id=\"answer-form\""));
+}
+
+// promise PROG-3: a signed-in learner sees their statuses and their own code again.
+#[tokio::test]
+async fn signed_in_pages_show_progress_and_own_code() {
+    let app = TestApp::sqlite().await;
+    let (cookie, _) = app.student("Kim", "kim.pages@example.org", 10).await;
+    app.post(
+        "/api/v1/levels/maze-1/attempts",
+        json!({"program": solution("maze-1")}),
+        Some(&cookie),
+    )
+    .await;
+    let map = app.get("/courses/maze-intro", Some(&cookie)).await;
+    assert!(!map.text.contains("id=\"not-saved-banner\""));
+    assert!(map.text.contains("id=\"carry-progress\""));
+    assert!(
+        map.text
+            .contains("class=\"level-bubble status-perfect\" href=\"/levels/maze-1\"")
+    );
+    assert!(map.text.contains("solved perfectly"));
+    let list = app.get("/courses", Some(&cookie)).await;
+    assert!(
+        list.text
+            .contains("id=\"resume-link\" href=\"/levels/maze-2\"")
+    );
+    let data = level_data(&app.get("/levels/maze-1", Some(&cookie)).await.text);
+    assert_eq!(data["signed_in"], true);
+    assert_eq!(data["saved_program"], solution("maze-1"));
+}
+
+#[tokio::test]
+async fn signing_out_clears_what_the_browser_kept() {
+    let app = TestApp::sqlite().await;
+    let (cookie, _) = app.student("Out", "out@example.org", 10).await;
+    let page = app.get("/account", Some(&cookie)).await;
+    let csrf = page
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("kodlek_csrf="))
+        .unwrap();
+    let pair = csrf.split(';').next().unwrap().to_owned();
+    let token = pair.trim_start_matches("kodlek_csrf=").to_owned();
+    let r = axum::http::Request::builder()
+        .method("POST")
+        .uri("/sign-out")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("{cookie}; {pair}"))
+        .body(axum::body::Body::from(format!("csrf_token={token}")))
+        .unwrap();
+    let a = app.send(r).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(a.headers.get("clear-site-data").unwrap(), "\"storage\"");
+    assert_eq!(
+        app.get("/api/v1/me", Some(&cookie)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
