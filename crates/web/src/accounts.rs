@@ -348,11 +348,17 @@ pub async fn sign_in(
 /// A lookup hash made with a retired key version is replaced by the current one the next time
 /// the person types their address: it cannot be recomputed without it.
 async fn rekey(state: &AppState, a: &mut AccountRecord, login: &str) -> Result<(), ApiError> {
-    let Ok(email) = EmailAddress::new(login) else { return Ok(()) };
+    let Ok(email) = EmailAddress::new(login) else {
+        return Ok(());
+    };
     let current = state.keys.email_lookup(&email);
     if a.email_lookup.as_ref().is_some_and(|l| *l != current) {
         a.email_lookup = Some(current);
-        if let Some(ct) = a.email_ciphertext.as_deref().and_then(|c| state.keys.decrypt(c)) {
+        if let Some(ct) = a
+            .email_ciphertext
+            .as_deref()
+            .and_then(|c| state.keys.decrypt(c))
+        {
             a.email_ciphertext = Some(state.keys.encrypt(&ct));
         }
         state.store.update_account(a).await?;
