@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod assets;
 pub mod courses;
 pub mod error;
 pub mod extract;
@@ -63,6 +64,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(assets::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,

@@ -1,0 +1,312 @@
+// The puzzle editor of /levels/{level_id}: Blockly, the stage, and Run. The server judges every
+// program; this page only sends it, animates the trace it gets back and shows the verdict.
+// The page's HTML (rendered by the server) holds the level as JSON in #level-data.
+
+import * as Blockly from 'blockly/core';
+import * as En from 'blockly/msg/en';
+import * as Sv from 'blockly/msg/sv';
+import { ArtistStage } from './artist.js';
+import { defineBlocks, toolboxEntry } from './blocks.js';
+import { MazeStage } from './maze.js';
+import { levelProgress, rememberVerdict } from './progress.js';
+
+const MEDIA = '/static/blockly-media/';
+const STEP_MS = 250;
+/** A long trace is played faster, so that no run lasts much longer than this. */
+const MAX_PLAY_MS = 15_000;
+
+// --- Blockly without <style> elements: the site's CSP allows only style sheets from itself,
+// so the renderer's CSS ships in blockly.css (built by tools/blockly-css.cjs) instead.
+class Constants extends Blockly.geras.ConstantProvider {
+  injectCSS_() {}
+}
+class Renderer extends Blockly.geras.Renderer {
+  makeConstants_() {
+    return new Constants();
+  }
+}
+Blockly.blockRendering.register('kodlek', Renderer);
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A UUID v4; crypto.randomUUID exists only on https and localhost. */
+function uuid() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function readData() {
+  const node = document.getElementById('level-data');
+  if (!node) return null;
+  try {
+    return JSON.parse(node.textContent);
+  } catch {
+    return null;
+  }
+}
+
+/** `{used}` and `{ideal}` (and any other `{name}`) filled in from `values`. */
+function fill(template, values) {
+  return String(template ?? '').replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}
+
+/**
+ * POSTs an attempt. A lost connection or a 503 is retried with the same client_attempt_id,
+ * which the server counts once. Resolves `{status, doc}`; rejects only when the network stays
+ * away.
+ */
+async function postAttempt(levelId, body) {
+  const url = `/api/v1/levels/${encodeURIComponent(levelId)}/attempts`;
+  let lastError = null;
+  for (let round = 0; round < 3; round++) {
+    let res;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
+    } catch (err) {
+      lastError = err;
+      await sleep(500 * (round + 1));
+      continue;
+    }
+    let doc = null;
+    try {
+      doc = await res.json();
+    } catch {
+      // an answer that is not JSON: the status says enough
+    }
+    if (res.status === 503 && round < 2) {
+      const wait = Number(res.headers.get('Retry-After')) || 1;
+      await sleep(Math.min(5, Math.max(1, wait)) * 1000);
+      continue;
+    }
+    return { status: res.status, doc };
+  }
+  throw lastError ?? new Error('no answer');
+}
+
+class LevelPage {
+  constructor(data) {
+    this.data = data;
+    this.level = data.level;
+    this.texts = data.texts ?? {};
+    this.lang = data.lang === 'sv' ? 'sv' : 'en';
+    this.result = document.getElementById('result');
+    this.next = document.getElementById('next-link');
+    this.generation = 0;
+  }
+
+  t(key) {
+    return this.texts[key] ?? key;
+  }
+
+  say(text, kind = '') {
+    if (!this.result) return;
+    this.result.textContent = text;
+    if (kind) this.result.dataset.verdict = kind;
+    else delete this.result.dataset.verdict;
+  }
+
+  revealNext(status) {
+    if (this.next && ['passed', 'perfect', 'completed'].includes(status)) this.next.hidden = false;
+  }
+
+  verdictText(v) {
+    switch (v.status) {
+      case 'perfect':
+        return this.t('success_perfect');
+      case 'passed':
+        return fill(this.t('success_passed'), { used: v.blocks_used ?? '?', ideal: v.ideal_blocks ?? '?' });
+      case 'completed':
+        return this.t('completed');
+      default:
+        return this.texts[`failed_${v.reason}`] ?? this.t('failed_not_reached_goal');
+    }
+  }
+
+  /** An answer that is not a verdict: the server's own message when it has one. */
+  problemText(status, doc) {
+    const code = doc?.error?.code;
+    if (code === 'invalid_program' || code === 'invalid_answer') return this.t('invalid_program');
+    return doc?.error?.message ?? this.t('error_network');
+  }
+
+  // --- puzzle levels ---
+
+  startEditor() {
+    Blockly.setLocale(this.lang === 'sv' ? Sv : En);
+    defineBlocks(Blockly, this.texts, this.lang);
+
+    const area = document.getElementById('blockly-area');
+    const defined = (type) => Boolean(Blockly.Blocks[type]);
+    const toolbox = {
+      kind: 'flyoutToolbox',
+      contents: (this.level.toolbox ?? []).filter(defined).map(toolboxEntry),
+    };
+    this.ws = Blockly.inject(area, {
+      toolbox,
+      media: MEDIA,
+      css: false,
+      renderer: 'kodlek',
+      sounds: true,
+      trashcan: true,
+      maxInstances: { when_run: 1 },
+      zoom: { controls: true, wheel: false, startScale: 1.0, maxScale: 2, minScale: 0.5 },
+      move: { scrollbars: true, drag: true, wheel: true },
+      rtl: false,
+    });
+    window.kodlekWorkspace = this.ws;
+    window.kodlekBlockly = Blockly;
+    this.loadProgram();
+
+    const label = this.level.title ?? '';
+    const stageEl = document.getElementById('stage');
+    if (stageEl && !stageEl.hasAttribute('aria-label')) stageEl.setAttribute('aria-label', label);
+    if (stageEl && this.level.maze) this.stage = new MazeStage(stageEl, this.level.maze, label);
+    else if (stageEl && this.level.artist) this.stage = new ArtistStage(stageEl, this.level.artist, label);
+
+    this.runButton = document.getElementById('run-button');
+    this.resetButton = document.getElementById('reset-button');
+    this.runButton?.addEventListener('click', () => this.run());
+    this.resetButton?.addEventListener('click', () => this.reset());
+    if (this.runButton) this.runButton.disabled = false;
+  }
+
+  loadProgram() {
+    const stored = this.data.signed_in ? null : levelProgress(this.level.id)?.program;
+    for (const program of [this.data.saved_program, stored]) {
+      if (!program || typeof program !== 'object') continue;
+      try {
+        Blockly.serialization.workspaces.load(program, this.ws);
+        const starts = this.ws.getBlocksByType('when_run', false);
+        if (starts.length === 1) {
+          starts[0].setDeletable(false);
+          return;
+        }
+      } catch (err) {
+        console.warn('could not load the saved program', err);
+      }
+      this.ws.clear();
+    }
+    Blockly.serialization.blocks.append(
+      { type: 'when_run', x: 20, y: 20, deletable: false },
+      this.ws,
+    );
+  }
+
+  reset() {
+    this.generation += 1;
+    this.ws?.highlightBlock(null);
+    this.stage?.reset();
+    this.say('');
+    if (this.runButton) {
+      this.runButton.disabled = false;
+      this.runButton.removeAttribute('aria-busy');
+    }
+  }
+
+  async run() {
+    if (this.runButton?.disabled) return;
+    const generation = ++this.generation;
+    const current = () => generation === this.generation;
+    this.runButton.disabled = true;
+    this.runButton.setAttribute('aria-busy', 'true');
+    this.ws.highlightBlock(null);
+    this.stage?.reset();
+    this.say(this.t('running'));
+    const program = Blockly.serialization.workspaces.save(this.ws);
+    try {
+      let answer;
+      try {
+        answer = await postAttempt(this.level.id, { program, client_attempt_id: uuid() });
+      } catch {
+        if (current()) this.say(this.t('error_network'), 'problem');
+        return;
+      }
+      const { status, doc } = answer;
+      if (status !== 200 || !doc || typeof doc.status !== 'string') {
+        if (current()) this.say(this.problemText(status, doc), 'problem');
+        return;
+      }
+      // The server has judged; remember it even if the learner resets during the animation.
+      if (!this.data.signed_in) rememberVerdict(this.level.id, doc.status, { program });
+      if (!current()) return;
+      await this.play(doc.trace ?? [], current);
+      if (!current()) return;
+      this.ws.highlightBlock(null);
+      this.say(this.verdictText(doc), doc.status);
+      this.revealNext(doc.status);
+    } finally {
+      if (current()) {
+        this.runButton.disabled = false;
+        this.runButton.removeAttribute('aria-busy');
+      }
+    }
+  }
+
+  async play(trace, current) {
+    if (!this.stage || trace.length === 0) return;
+    const ms = Math.max(8, Math.min(STEP_MS, MAX_PLAY_MS / trace.length));
+    for (const step of trace) {
+      if (!current()) return;
+      if (step.block) this.ws.highlightBlock(step.block);
+      await this.stage.step(step, ms);
+    }
+  }
+
+  // --- prompt levels ---
+
+  startPrompt() {
+    const form = document.getElementById('answer-form');
+    const field = document.getElementById('answer');
+    if (!form || !field) return;
+    const max = this.level.prompt?.max_length;
+    if (Number.isInteger(max) && !field.hasAttribute('maxlength')) field.maxLength = max;
+    const stored = this.data.signed_in ? null : levelProgress(this.level.id)?.answer;
+    if (!field.value && typeof stored === 'string') field.value = stored;
+    const button = form.querySelector('button[type=submit], button:not([type])');
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (button?.disabled) return;
+      const text = field.value;
+      if (button) button.disabled = true;
+      this.say(this.t('running'));
+      try {
+        const { status, doc } = await postAttempt(this.level.id, { answer: text, client_attempt_id: uuid() });
+        if (status !== 200 || !doc || typeof doc.status !== 'string') {
+          this.say(this.problemText(status, doc), 'problem');
+          return;
+        }
+        if (!this.data.signed_in) rememberVerdict(this.level.id, doc.status, { answer: text });
+        this.say(this.verdictText(doc), doc.status);
+        this.revealNext(doc.status);
+      } catch {
+        this.say(this.t('error_network'), 'problem');
+      } finally {
+        if (button) button.disabled = false;
+      }
+    });
+  }
+}
+
+function start() {
+  const data = readData();
+  if (!data?.level) return;
+  const page = new LevelPage(data);
+  if (data.level.kind === 'prompt') page.startPrompt();
+  else if (document.getElementById('blockly-area')) page.startEditor();
+  window.kodlekLevelPage = page;
+}
+
+if (document.readyState === 'loading') {
+  document.addEventListener('DOMContentLoaded', start);
+} else {
+  start();
+}
