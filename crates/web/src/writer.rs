@@ -22,7 +22,11 @@ pub struct AttemptWriter {
 
 impl AttemptWriter {
     pub fn start(store: Arc<dyn Store>) -> AttemptWriter {
-        let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
+        Self::with_depth(store, QUEUE_DEPTH)
+    }
+
+    pub fn with_depth(store: Arc<dyn Store>, depth: usize) -> AttemptWriter {
+        let (tx, rx) = mpsc::channel(depth.max(1));
         tokio::spawn(run(store, rx));
         AttemptWriter { queue: tx }
     }
@@ -76,5 +80,74 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<(NewAttempt, Reply)>)
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kodlek_store::conformance::{attempt, sample_account};
+    use kodlek_store::{AccountStore, ProgressStore};
+
+    async fn store() -> Arc<dyn Store> {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let s = kodlek_store_sqlite::SqliteStore::open(&dir.join("k.db"))
+            .await
+            .unwrap();
+        s.insert_account(&sample_account("a1", None)).await.unwrap();
+        Arc::new(s)
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_answers_overloaded_and_the_rest_commit() {
+        let w = AttemptWriter::with_depth(store().await, 1);
+        // On this single-threaded runtime the writer cannot drain between these sends.
+        let all =
+            (0..20).map(|i| w.record(attempt(&format!("t{i}"), "a1", "maze-1", i, "failed", None)));
+        let results = futures_join(all.collect()).await;
+        let busy = results
+            .iter()
+            .filter(|r| matches!(r, Err(e) if e.code == "overloaded" && e.retry_after == Some(1)))
+            .count();
+        let ok = results.iter().filter(|r| r.is_ok()).count();
+        assert!(busy > 0, "a full queue refuses at once");
+        assert!(ok >= 1);
+        assert_eq!(busy + ok, 20);
+    }
+
+    #[tokio::test]
+    async fn many_attempts_share_a_commit_and_each_is_acknowledged() {
+        let s = store().await;
+        let w = AttemptWriter::start(s.clone());
+        let all = (0..200)
+            .map(|i| w.record(attempt(&format!("t{i}"), "a1", "maze-1", i, "failed", None)));
+        let results = futures_join(all.collect()).await;
+        assert!(results.iter().all(Result::is_ok));
+        assert_eq!(s.progress_of("a1").await.unwrap()[0].attempts, 200);
+    }
+
+    async fn futures_join<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output> {
+        let mut pinned: Vec<_> = fs.into_iter().map(Box::pin).collect();
+        let mut out: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
+        std::future::poll_fn(|cx| {
+            let mut pending = false;
+            for (i, f) in pinned.iter_mut().enumerate() {
+                if out[i].is_none() {
+                    match f.as_mut().poll(cx) {
+                        std::task::Poll::Ready(v) => out[i] = Some(v),
+                        std::task::Poll::Pending => pending = true,
+                    }
+                }
+            }
+            if pending {
+                std::task::Poll::Pending
+            } else {
+                std::task::Poll::Ready(())
+            }
+        })
+        .await;
+        out.into_iter()
+            .map(|o| o.expect("every future finished"))
+            .collect()
     }
 }
