@@ -87,7 +87,7 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<(NewAttempt, Reply)>)
 mod tests {
     use super::*;
     use kodlek_store::conformance::{attempt, sample_account};
-    use kodlek_store::{AccountStore, ProgressStore};
+    use kodlek_store::AccountStore;
 
     async fn store() -> Arc<dyn Store> {
         let dir = tempfile::tempdir().unwrap().keep();
