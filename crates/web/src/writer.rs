@@ -86,8 +86,8 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<(NewAttempt, Reply)>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kodlek_store::conformance::{attempt, sample_account};
     use kodlek_store::AccountStore;
+    use kodlek_store::conformance::{attempt, sample_account};
 
     async fn store() -> Arc<dyn Store> {
         let dir = tempfile::tempdir().unwrap().keep();
