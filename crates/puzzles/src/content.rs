@@ -1,9 +1,11 @@
 //! The course content: courses, lessons and levels from the TOML files in `content/`, embedded
 //! at build time, with every text in English and Swedish.
 
-use crate::artist::ArtistSpec;
-use crate::maze::{Direction, MazeSpec};
-use serde::Deserialize;
+use crate::artist::{ArtistSpec, CANVAS};
+use crate::drawing::Target;
+use crate::maze::{Direction, GOAL, MazeSpec, START};
+use crate::program::{BlockType, TypeSet};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::OnceLock;
 
@@ -12,6 +14,7 @@ const FILES: [&str; 2] = [
     include_str!("../../../content/artist-intro.toml"),
 ];
 
+/// A text in both of the platform's languages.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
@@ -20,12 +23,13 @@ pub struct Text {
 }
 
 impl Text {
+    /// Swedish for `sv`, English for anything else.
     pub fn get(&self, lang: &str) -> &str {
         if lang == "sv" { &self.sv } else { &self.en }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LevelKind {
     Maze,
@@ -83,6 +87,8 @@ struct CourseFile {
     lessons: Vec<LessonFile>,
 }
 
+/// One level of a course. Its maze or canvas, and its reference solution, stay private: the
+/// page gets what `to_json` shows, the judge the rest.
 #[derive(Debug, Clone)]
 pub struct Level {
     pub id: String,
@@ -94,6 +100,9 @@ pub struct Level {
     pub ideal_blocks: Option<u32>,
     pub(crate) maze: Option<MazeSpec>,
     pub(crate) artist: Option<ArtistSpec>,
+    /// The toolbox and the required blocks as sets, for a check without allocation.
+    pub(crate) toolbox_set: TypeSet,
+    pub(crate) required_set: TypeSet,
     reference: Option<Value>,
 }
 
@@ -118,7 +127,7 @@ impl Level {
             v["maze"] = json!({"grid": m.grid, "start_direction": m.start_direction});
         }
         if let Some(a) = &self.artist {
-            v["artist"] = json!({"width": a.width, "height": a.height, "start": a.start, "heading": a.heading, "target": a.target});
+            v["artist"] = json!({"width": a.width, "height": a.height, "start": a.start, "heading": a.heading, "target": a.target.segments()});
         }
         if self.kind == LevelKind::Prompt {
             v["prompt"] = json!({"max_length": crate::ANSWER_LIMIT});
@@ -145,11 +154,13 @@ impl Course {
     pub fn level_count(&self) -> usize {
         self.lessons.iter().map(|l| l.levels.len()).sum()
     }
+    /// The levels of all lessons, in order.
     pub fn levels(&self) -> impl Iterator<Item = &Level> {
         self.lessons.iter().flat_map(|l| l.levels.iter())
     }
 }
 
+/// Every shipped course, in order.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     courses: Vec<Course>,
@@ -167,6 +178,7 @@ impl Catalog {
             .iter()
             .find_map(|c| c.levels().find(|l| l.id == id).map(|l| (c, l)))
     }
+    /// The level after this one in its course, across lessons; none after the last.
     pub fn next_level(&self, level_id: &str) -> Option<&Level> {
         let (course, _) = self.level(level_id)?;
         let mut it = course.levels().skip_while(|l| l.id != level_id);
@@ -180,15 +192,46 @@ impl Catalog {
     }
 }
 
-/// The shipped content, parsed once. A broken content file fails the build's tests, not a request.
+/// The shipped content, parsed once. It is part of the build, not input: a broken content
+/// file fails the test suite (which loads it first thing), so this cannot fail in service.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog {
-        courses: FILES
-            .iter()
-            .map(|f| load(f).unwrap_or_else(|e| panic!("content: {e}")))
-            .collect(),
+    CATALOG.get_or_init(|| match Catalog::from_toml(&FILES) {
+        Ok(c) => c,
+        Err(e) => panic!("content: {e}"),
     })
+}
+
+impl Catalog {
+    /// Builds a catalog from course files, checking every level and that ids are unique.
+    pub(crate) fn from_toml(files: &[&str]) -> Result<Catalog, String> {
+        let courses = files
+            .iter()
+            .map(|f| load(f))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut ids = std::collections::BTreeSet::new();
+        for c in &courses {
+            if !ids.insert(c.id.as_str()) {
+                return Err(format!("course {} twice", c.id));
+            }
+            if !text_ok(&c.title)
+                || !text_ok(&c.description)
+                || !c.lessons.iter().all(|l| text_ok(&l.title))
+            {
+                return Err(format!("{}: every text needs English and Swedish", c.id));
+            }
+            if c.lessons.iter().any(|l| l.levels.is_empty()) {
+                return Err(format!("{}: a lesson without levels", c.id));
+            }
+        }
+        let mut level_ids = std::collections::BTreeSet::new();
+        for l in courses.iter().flat_map(Course::levels) {
+            if !level_ids.insert(l.id.as_str()) {
+                return Err(format!("level {} twice", l.id));
+            }
+        }
+        Ok(Catalog { courses })
+    }
 }
 
 fn load(text: &str) -> Result<Course, String> {
@@ -215,39 +258,118 @@ fn load(text: &str) -> Result<Course, String> {
     })
 }
 
+fn type_set(id: &str, names: &[String]) -> Result<TypeSet, String> {
+    let mut set = TypeSet::default();
+    for n in names {
+        set.insert(BlockType::from_name(n).ok_or_else(|| format!("{id}: unknown block {n}"))?);
+    }
+    Ok(set)
+}
+
+fn text_ok(t: &Text) -> bool {
+    !t.en.trim().is_empty() && !t.sv.trim().is_empty()
+}
+
+/// Builds a level and checks what the tests and the judge rely on, so that a mistake in a
+/// content file fails the test suite rather than an attempt.
 fn level(f: LevelFile) -> Result<Level, String> {
+    let id = f.id.clone();
+    let err = |m: &str| Err(format!("{id}: {m}"));
+    if id.is_empty()
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return err("a level id is a slug of a-z, 0-9 and -");
+    }
+    if !text_ok(&f.title) || !text_ok(&f.instructions) {
+        return err("every text needs English and Swedish");
+    }
+    let toolbox_set = type_set(&id, &f.toolbox)?;
+    let required_set = type_set(&id, &f.required_blocks)?;
+    if !required_set.is_subset(toolbox_set) {
+        return err("a required block must be in the toolbox");
+    }
+    let puzzle = matches!(f.kind, LevelKind::Maze | LevelKind::Artist);
+    if puzzle != f.solution.is_some() || puzzle != f.ideal_blocks.is_some() {
+        return err("maze and artist levels, and only they, have a solution and ideal_blocks");
+    }
+    if (f.kind == LevelKind::Prompt) != f.toolbox.is_empty() {
+        return err("every puzzle level, and no prompt, has a toolbox");
+    }
+    let for_kind = |ok: fn(BlockType) -> bool| {
+        f.toolbox
+            .iter()
+            .all(|n| BlockType::from_name(n).is_some_and(ok))
+    };
+    let fits = match f.kind {
+        LevelKind::Maze => for_kind(BlockType::is_maze),
+        LevelKind::Artist | LevelKind::FreePlay => for_kind(BlockType::is_artist),
+        LevelKind::Prompt => true,
+    };
+    if !fits {
+        return err("the toolbox offers a block of the other kind of puzzle");
+    }
+    if (f.kind == LevelKind::Maze) != f.grid.is_some() {
+        return err("maze levels, and only they, have a grid");
+    }
+    if f.kind != LevelKind::Maze && f.start_direction.is_some() {
+        return err("only a maze has a start_direction");
+    }
+    let artist_kind = matches!(f.kind, LevelKind::Artist | LevelKind::FreePlay);
+    if !artist_kind && (f.start.is_some() || f.heading.is_some() || f.check_colour) {
+        return err("only artist levels have start, heading and check_colour");
+    }
     let reference = f
         .solution
         .as_deref()
         .map(to_blockly)
         .transpose()
-        .map_err(|e| format!("{}: {e}", f.id))?;
-    let maze = match (f.kind, f.grid) {
-        (LevelKind::Maze, Some(grid)) => Some(MazeSpec {
-            grid,
-            start_direction: f.start_direction.unwrap_or(Direction::East),
-        }),
-        (LevelKind::Maze, None) => return Err(format!("{}: a maze needs a grid", f.id)),
-        _ => None,
-    };
-    let artist = match f.kind {
-        LevelKind::Artist | LevelKind::FreePlay => {
-            let mut spec = ArtistSpec {
-                width: 400,
-                height: 400,
-                start: f.start.unwrap_or([200.0, 200.0]),
-                heading: f.heading.unwrap_or(0.0),
-                target: Vec::new(),
-                check_colour: f.check_colour,
+        .map_err(|e| format!("{id}: {e}"))?;
+    let maze = match f.grid {
+        Some(grid) => {
+            let spec = MazeSpec {
+                grid,
+                start_direction: f.start_direction.unwrap_or(Direction::East),
             };
-            if let Some(r) = &reference {
-                let program =
-                    crate::program::parse(r).map_err(|e| format!("{}: {}", f.id, e.message))?;
-                spec.target = crate::artist::run(&spec, &program.body).segments;
+            let width = spec.grid.first().map_or(0, Vec::len);
+            if width == 0 || spec.grid.iter().any(|r| r.len() != width) {
+                return err("a grid is a rectangle of at least one cell");
+            }
+            if spec.grid.iter().flatten().any(|c| *c > GOAL) {
+                return err("grid cells are 0 wall, 1 open, 2 start, 3 goal");
+            }
+            if spec.cells(START).count() != 1 || spec.cells(GOAL).count() != 1 {
+                return err("a grid has one start and one goal");
             }
             Some(spec)
         }
-        _ => None,
+        None => None,
+    };
+    let artist = if artist_kind {
+        let start = f.start.unwrap_or([200.0, 200.0]);
+        let on_canvas = |v: f64| v.is_finite() && (0.0..=f64::from(CANVAS)).contains(&v);
+        if !start.iter().all(|v| on_canvas(*v)) || !f.heading.unwrap_or(0.0).is_finite() {
+            return err("the start lies on the canvas");
+        }
+        let mut spec = ArtistSpec {
+            width: CANVAS,
+            height: CANVAS,
+            start,
+            heading: f.heading.unwrap_or(0.0).rem_euclid(360.0),
+            target: Target::new(Vec::new(), f.check_colour),
+        };
+        if let Some(r) = &reference {
+            let program = crate::program::parse(r).map_err(|e| format!("{id}: {}", e.message))?;
+            let drawing = crate::artist::run(&spec, &program.body);
+            if drawing.too_many_steps || drawing.segments.is_empty() {
+                return err("the reference solution must draw something");
+            }
+            spec.target = Target::new(drawing.segments, f.check_colour);
+        }
+        Some(spec)
+    } else {
+        None
     };
     Ok(Level {
         id: f.id,
@@ -259,6 +381,8 @@ fn level(f: LevelFile) -> Result<Level, String> {
         ideal_blocks: f.ideal_blocks,
         maze,
         artist,
+        toolbox_set,
+        required_set,
         reference,
     })
 }
@@ -267,7 +391,7 @@ fn level(f: LevelFile) -> Result<Level, String> {
 /// `F` forward, `L`/`R` turn, `repeat N { … }`, `forever { … }`,
 /// `if forward|left|right { … } [else { … }]`; artist: `fd N`, `bk N`, `lt N`, `rt N`, `up`,
 /// `down`, `colour #rrggbb`.
-pub fn to_blockly(src: &str) -> Result<Value, String> {
+pub(crate) fn to_blockly(src: &str) -> Result<Value, String> {
     let tokens: Vec<String> = src
         .replace('{', " { ")
         .replace('}', " } ")
@@ -326,7 +450,7 @@ fn with_input(mut b: Value, name: &str, body: Option<Value>) -> Value {
 fn one(t: &[String], pos: &mut usize, ids: &mut u32) -> Result<Value, String> {
     *ids += 1;
     let id = format!("b{ids}");
-    let word = t[*pos].clone();
+    let word = t.get(*pos).cloned().unwrap_or_default();
     *pos += 1;
     let arg = |pos: &mut usize| -> Result<String, String> {
         let a = t
@@ -336,7 +460,14 @@ fn one(t: &[String], pos: &mut usize, ids: &mut u32) -> Result<Value, String> {
         *pos += 1;
         Ok(a)
     };
-    let num = |s: String| s.parse::<f64>().map_err(|_| format!("not a number: {s}"));
+    // Whole numbers as JSON integers, as Blockly saves them.
+    let num = |s: String| -> Result<Value, String> {
+        match (s.parse::<u32>(), s.parse::<f64>()) {
+            (Ok(n), _) => Ok(json!(n)),
+            (_, Ok(f)) if f.is_finite() => Ok(json!(f)),
+            _ => Err(format!("not a number: {s}")),
+        }
+    };
     Ok(match word.as_str() {
         "F" => json!({"type": "maze_move_forward", "id": id}),
         "L" | "R" => {
@@ -399,4 +530,83 @@ fn one(t: &[String], pos: &mut usize, ids: &mut u32) -> Result<Value, String> {
         "colour" => json!({"type": "artist_colour", "id": id, "fields": {"COLOUR": arg(pos)?}}),
         other => return Err(format!("unknown word {other}")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+id = "c"
+title = { en = "Course", sv = "Kurs" }
+description = { en = "About", sv = "Om" }
+[[lessons]]
+title = { en = "Lesson", sv = "Lektion" }
+[[lessons.levels]]
+id = "c-1"
+kind = "maze"
+title = { en = "One", sv = "Ett" }
+instructions = { en = "Go", sv = "Gå" }
+toolbox = ["maze_move_forward"]
+ideal_blocks = 1
+solution = "F"
+grid = [[2, 3]]
+"#;
+
+    fn refused(from: &str, to: &str) -> String {
+        let text = GOOD.replace(from, to);
+        assert_ne!(text, GOOD, "{from}");
+        match Catalog::from_toml(&[&text]) {
+            Ok(_) => panic!("accepted with {to}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn good_content_loads_and_its_solution_is_blockly() {
+        let c = Catalog::from_toml(&[GOOD]).unwrap();
+        let l = c.level("c-1").unwrap().1;
+        assert_eq!(
+            l.reference_solution().unwrap(),
+            &json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "id": "start",
+                "x": 20, "y": 20, "deletable": false, "next": {"block": {"type": "maze_move_forward", "id": "b1"}}}]}})
+        );
+    }
+
+    #[test]
+    fn broken_content_is_refused_at_load() {
+        assert!(refused(r#"sv = "Ett""#, r#"sv = " ""#).contains("Swedish"));
+        assert!(refused(r#"sv = "Lektion""#, r#"sv = """#).contains("Swedish"));
+        assert!(refused(r#"id = "c-1""#, r#"id = "C 1""#).contains("slug"));
+        assert!(refused(r#"["maze_move_forward"]"#, r#"["maze_jump"]"#).contains("unknown block"));
+        assert!(refused(r#"["maze_move_forward"]"#, r#"["artist_pen_up"]"#).contains("other kind"));
+        assert!(
+            refused(
+                "ideal_blocks = 1",
+                "ideal_blocks = 1\nrequired_blocks = [\"maze_turn\"]"
+            )
+            .contains("required")
+        );
+        assert!(refused("[[2, 3]]", "[[2, 2, 3]]").contains("one start"));
+        assert!(refused("[[2, 3]]", "[[2, 3], [1]]").contains("rectangle"));
+        assert!(refused("[[2, 3]]", "[[2, 3, 7]]").contains("0 wall"));
+        assert!(refused(r#"solution = "F""#, r#"solution = "F jump""#).contains("unknown word"));
+        assert!(
+            refused(r#"solution = "F""#, r#"solution = "repeat 2 { F""#).contains("expected }")
+        );
+        assert!(refused("ideal_blocks = 1\n", "").contains("ideal_blocks"));
+        assert!(refused("grid = [[2, 3]]", "").contains("grid"));
+        assert!(refused(r#"kind = "maze""#, r#"kind = "puzzle""#).contains("unknown variant"));
+        assert!(refused("solution", "answer = 1\nsolution").contains("unknown field"));
+        let twice = format!(
+            "{GOOD}{}",
+            &GOOD[GOOD.find("[[lessons.levels]]").unwrap()..]
+        );
+        assert!(Catalog::from_toml(&[&twice]).unwrap_err().contains("twice"));
+        assert!(
+            Catalog::from_toml(&[GOOD, GOOD])
+                .unwrap_err()
+                .contains("twice")
+        );
+    }
 }

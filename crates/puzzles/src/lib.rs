@@ -3,13 +3,14 @@
 
 mod artist;
 mod content;
+mod drawing;
 mod maze;
 mod program;
 
-pub use artist::Segment;
+pub use artist::{Colour, Segment};
 pub use content::{Catalog, Course, Lesson, Level, LevelKind, Text, catalog};
-pub use program::KNOWN_BLOCKS;
 use program::Program;
+pub use program::{KNOWN_BLOCKS, MAX_BLOCKS, MAX_DEPTH};
 use serde::{Deserialize, Serialize};
 
 /// The most steps a program may take; the next one fails the attempt.
@@ -46,6 +47,7 @@ impl Status {
     }
 }
 
+/// Why an attempt failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
@@ -70,16 +72,20 @@ impl Reason {
     }
 }
 
-/// One thing that happened while the program ran, for the page to animate.
+/// One thing that happened while the program ran, for the page to animate. `block` is the id
+/// of the block that did it, when the block had one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum TraceStep {
+    /// The avatar moved one cell, to column `x`, row `y`.
     Move {
         #[serde(skip_serializing_if = "Option::is_none")]
         block: Option<String>,
-        x: i32,
-        y: i32,
+        x: i64,
+        y: i64,
     },
+    /// In a maze the new facing (`direction`); on the canvas the new heading in degrees,
+    /// clockwise from up, in 0..360.
     Turn {
         #[serde(skip_serializing_if = "Option::is_none")]
         block: Option<String>,
@@ -88,20 +94,24 @@ pub enum TraceStep {
         #[serde(skip_serializing_if = "Option::is_none")]
         heading: Option<f64>,
     },
+    /// The avatar tried to walk into the wall cell at `x`, `y` (possibly off the grid).
     Crash {
         #[serde(skip_serializing_if = "Option::is_none")]
         block: Option<String>,
-        x: i32,
-        y: i32,
+        x: i64,
+        y: i64,
     },
+    /// The goal was entered: always the last step.
     Goal,
+    /// A move with the pen down.
     Line {
         #[serde(skip_serializing_if = "Option::is_none")]
         block: Option<String>,
         from: [f64; 2],
         to: [f64; 2],
-        colour: String,
+        colour: Colour,
     },
+    /// A move with the pen up.
     Jump {
         #[serde(skip_serializing_if = "Option::is_none")]
         block: Option<String>,
@@ -109,6 +119,7 @@ pub enum TraceStep {
     },
 }
 
+/// What the server decided about one attempt; `reason` is set exactly when it failed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verdict {
     pub status: Status,
@@ -118,6 +129,8 @@ pub struct Verdict {
     pub trace: Vec<TraceStep>,
 }
 
+/// What a learner hands in: a Blockly program for puzzle levels, a written answer for prompts.
+#[derive(Debug, Clone, Copy)]
 pub enum Submission<'a> {
     Program(&'a serde_json::Value),
     Answer(&'a str),
@@ -141,109 +154,111 @@ pub(crate) fn invalid(message: impl Into<String>) -> Invalid {
 /// The longest written answer a prompt takes.
 pub const ANSWER_LIMIT: usize = 10_000;
 
-fn failed(reason: Reason, program: &Program, level: &Level, trace: Vec<TraceStep>) -> Verdict {
+fn verdict(status: Status, reason: Option<Reason>, blocks: u32, level: &Level) -> Verdict {
     Verdict {
-        status: Status::Failed,
-        reason: Some(reason),
-        blocks_used: Some(program.blocks_used),
+        status,
+        reason,
+        blocks_used: Some(blocks),
         ideal_blocks: level.ideal_blocks,
-        trace,
+        trace: Vec::new(),
     }
 }
 
-/// Decides a submission's verdict by running it. The client's word is never taken.
-pub fn judge(level: &Level, submission: Submission<'_>) -> Result<Verdict, Invalid> {
-    match (level.kind, submission) {
-        (LevelKind::Prompt, Submission::Answer(a)) => {
-            let a = a.trim();
-            if a.is_empty() || a.chars().count() > ANSWER_LIMIT {
-                return Err(Invalid {
-                    code: "invalid_answer",
-                    message: format!("answer: write 1 to {ANSWER_LIMIT} characters"),
-                });
-            }
-            Ok(Verdict {
-                status: Status::Completed,
-                reason: None,
-                blocks_used: None,
-                ideal_blocks: None,
-                trace: vec![],
-            })
-        }
-        (LevelKind::Prompt, Submission::Program(_)) => Err(Invalid {
+fn failed(reason: Reason, program: &Program, level: &Level, trace: Vec<TraceStep>) -> Verdict {
+    Verdict {
+        trace,
+        ..verdict(Status::Failed, Some(reason), program.blocks_used, level)
+    }
+}
+
+/// Solved: perfect within the ideal block count (or with none set), passed above it.
+fn solved(program: &Program, level: &Level, trace: Vec<TraceStep>) -> Verdict {
+    let status = match level.ideal_blocks {
+        Some(ideal) if program.blocks_used > ideal => Status::Passed,
+        _ => Status::Perfect,
+    };
+    Verdict {
+        trace,
+        ..verdict(status, None, program.blocks_used, level)
+    }
+}
+
+fn judge_answer(answer: &str) -> Result<Verdict, Invalid> {
+    let a = answer.trim();
+    // Counted in characters, not bytes, so that Swedish letters cost what English ones do.
+    if a.is_empty() || a.chars().nth(ANSWER_LIMIT).is_some() {
+        return Err(Invalid {
             code: "invalid_answer",
-            message: "answer: this level asks for a written answer".into(),
-        }),
-        (_, Submission::Answer(_)) => Err(invalid("program: this level asks for a program")),
-        (kind, Submission::Program(json)) => {
-            let program = program::parse(json)?;
-            if program.types.iter().any(|t| !level.toolbox.contains(t)) {
-                return Ok(failed(Reason::BlockNotAllowed, &program, level, vec![]));
-            }
-            if level
-                .required_blocks
-                .iter()
-                .any(|r| !program.types.contains(r))
-            {
-                return Ok(failed(
-                    Reason::MissingRequiredBlock,
-                    &program,
-                    level,
-                    vec![],
-                ));
-            }
-            let ranked = |solved: bool, trace| {
-                let status = match (solved, level.ideal_blocks) {
-                    (false, _) => Status::Failed,
-                    (true, Some(ideal)) if program.blocks_used > ideal => Status::Passed,
-                    (true, _) => Status::Perfect,
-                };
-                Verdict {
-                    status,
-                    reason: None,
-                    blocks_used: Some(program.blocks_used),
-                    ideal_blocks: level.ideal_blocks,
-                    trace,
-                }
-            };
-            match kind {
-                LevelKind::Maze => {
-                    let spec = level
-                        .maze
-                        .as_ref()
-                        .ok_or_else(|| invalid("level has no maze"))?;
-                    let (end, trace) = maze::run(spec, &program.body);
-                    Ok(match end {
-                        maze::End::Goal => ranked(true, trace),
-                        maze::End::Stopped(reason) => failed(reason, &program, level, trace),
-                    })
-                }
-                LevelKind::Artist | LevelKind::FreePlay => {
-                    let spec = level
-                        .artist
-                        .as_ref()
-                        .ok_or_else(|| invalid("level has no canvas"))?;
-                    let drawing = artist::run(spec, &program.body);
-                    if drawing.too_many_steps {
-                        return Ok(failed(Reason::TooManySteps, &program, level, drawing.trace));
-                    }
-                    if kind == LevelKind::FreePlay {
-                        return Ok(Verdict {
-                            status: Status::Completed,
-                            reason: None,
-                            blocks_used: Some(program.blocks_used),
-                            ideal_blocks: None,
-                            trace: drawing.trace,
-                        });
-                    }
-                    if artist::same_drawing(&drawing.segments, &spec.target, spec.check_colour) {
-                        Ok(ranked(true, drawing.trace))
-                    } else {
-                        Ok(failed(Reason::WrongDrawing, &program, level, drawing.trace))
-                    }
-                }
-                LevelKind::Prompt => Err(invalid("this level asks for a written answer")),
-            }
+            message: format!("answer: write 1 to {ANSWER_LIMIT} characters"),
+        });
+    }
+    Ok(Verdict {
+        status: Status::Completed,
+        reason: None,
+        blocks_used: None,
+        ideal_blocks: None,
+        trace: Vec::new(),
+    })
+}
+
+/// Decides a submission's verdict by running it: the client's word is never taken (PROG-2).
+/// The checks come in the order of the API: an invalid program is refused; then the toolbox,
+/// then the required blocks; then the program runs.
+pub fn judge(level: &Level, submission: Submission<'_>) -> Result<Verdict, Invalid> {
+    let json = match (level.kind, submission) {
+        (LevelKind::Prompt, Submission::Answer(a)) => return judge_answer(a),
+        (LevelKind::Prompt, Submission::Program(_)) => {
+            return Err(Invalid {
+                code: "invalid_answer",
+                message: "answer: this level asks for a written answer".into(),
+            });
         }
+        (_, Submission::Answer(_)) => {
+            return Err(invalid("program: this level asks for a program"));
+        }
+        (_, Submission::Program(json)) => json,
+    };
+    let program = program::parse(json)?;
+    if !program.types.is_subset(level.toolbox_set) {
+        return Ok(failed(Reason::BlockNotAllowed, &program, level, Vec::new()));
+    }
+    if !level.required_set.is_subset(program.types) {
+        return Ok(failed(
+            Reason::MissingRequiredBlock,
+            &program,
+            level,
+            Vec::new(),
+        ));
+    }
+    if let Some(maze) = &level.maze {
+        let (end, trace) = maze::run(maze, &program.body);
+        return Ok(match end {
+            maze::End::Goal => solved(&program, level, trace),
+            maze::End::Stopped(reason) => failed(reason, &program, level, trace),
+        });
+    }
+    let Some(canvas) = &level.artist else {
+        // The content tests make this unreachable: every puzzle level has a maze or a canvas.
+        return Err(invalid(
+            "program: this level has nothing to run a program on",
+        ));
+    };
+    let drawing = artist::run(canvas, &program.body);
+    if drawing.too_many_steps {
+        return Ok(failed(Reason::TooManySteps, &program, level, drawing.trace));
+    }
+    if level.kind == LevelKind::FreePlay {
+        return Ok(Verdict {
+            status: Status::Completed,
+            reason: None,
+            blocks_used: Some(program.blocks_used),
+            ideal_blocks: None,
+            trace: drawing.trace,
+        });
+    }
+    if canvas.target.matches(&drawing.segments) {
+        Ok(solved(&program, level, drawing.trace))
+    } else {
+        Ok(failed(Reason::WrongDrawing, &program, level, drawing.trace))
     }
 }

@@ -14,7 +14,7 @@ pub enum Direction {
 }
 
 impl Direction {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Direction::North => "north",
             Direction::East => "east",
@@ -31,7 +31,8 @@ impl Direction {
             (West, true) | (East, false) => North,
         }
     }
-    fn delta(self) -> (i32, i32) {
+    /// One cell in this direction: north is the row above.
+    fn delta(self) -> (i64, i64) {
         match self {
             Direction::North => (0, -1),
             Direction::East => (1, 0),
@@ -41,6 +42,10 @@ impl Direction {
     }
 }
 
+pub const WALL: u8 = 0;
+pub const START: u8 = 2;
+pub const GOAL: u8 = 3;
+
 /// A maze: rows top to bottom; 0 wall, 1 open, 2 start, 3 goal. Off the grid is wall.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MazeSpec {
@@ -49,25 +54,30 @@ pub struct MazeSpec {
 }
 
 impl MazeSpec {
-    fn cell(&self, x: i32, y: i32) -> u8 {
-        if x < 0 || y < 0 {
-            return 0;
-        }
+    fn cell(&self, x: i64, y: i64) -> u8 {
+        let (Ok(x), Ok(y)) = (usize::try_from(x), usize::try_from(y)) else {
+            return WALL;
+        };
         self.grid
-            .get(y as usize)
-            .and_then(|r| r.get(x as usize))
+            .get(y)
+            .and_then(|r| r.get(x))
             .copied()
-            .unwrap_or(0)
+            .unwrap_or(WALL)
     }
-    pub fn find(&self, value: u8) -> Option<(i32, i32)> {
-        self.grid.iter().enumerate().find_map(|(y, row)| {
+
+    /// Every cell holding `value`, as (column, row).
+    pub fn cells(&self, value: u8) -> impl Iterator<Item = (i64, i64)> + '_ {
+        self.grid.iter().enumerate().flat_map(move |(y, row)| {
             row.iter()
-                .position(|c| *c == value)
-                .map(|x| (x as i32, y as i32))
+                .enumerate()
+                .filter(move |(_, c)| **c == value)
+                .map(move |(x, _)| (x as i64, y as i64))
         })
     }
 }
 
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum End {
     Goal,
     Stopped(Reason),
@@ -75,14 +85,15 @@ pub enum End {
 
 struct Run<'a> {
     maze: &'a MazeSpec,
-    x: i32,
-    y: i32,
+    x: i64,
+    y: i64,
     facing: Direction,
     steps: u32,
     trace: Vec<TraceStep>,
 }
 
 impl Run<'_> {
+    /// Counts one step: an executed block or a round of a loop. The 10,001st fails the run.
     fn step(&mut self) -> Result<(), End> {
         self.steps += 1;
         if self.steps > STEP_LIMIT {
@@ -98,9 +109,11 @@ impl Run<'_> {
             Side::Right => self.facing.turned(true),
         };
         let (dx, dy) = d.delta();
-        self.maze.cell(self.x + dx, self.y + dy) != 0
+        self.maze.cell(self.x + dx, self.y + dy) != WALL
     }
 
+    /// Runs statements; `Err` carries the end when the run stops early (goal, crash, steps).
+    /// Recursion follows the program's nesting, which the parser has bounded.
     fn exec(&mut self, stmts: &[Stmt]) -> Result<(), End> {
         for s in stmts {
             self.step()?;
@@ -108,27 +121,25 @@ impl Run<'_> {
                 Stmt::Move { id } => {
                     let (dx, dy) = self.facing.delta();
                     let (nx, ny) = (self.x + dx, self.y + dy);
-                    match self.maze.cell(nx, ny) {
-                        0 => {
-                            self.trace.push(TraceStep::Crash {
-                                block: id.clone(),
-                                x: nx,
-                                y: ny,
-                            });
-                            return Err(End::Stopped(Reason::Crashed));
-                        }
-                        cell => {
-                            (self.x, self.y) = (nx, ny);
-                            self.trace.push(TraceStep::Move {
-                                block: id.clone(),
-                                x: nx,
-                                y: ny,
-                            });
-                            if cell == 3 {
-                                self.trace.push(TraceStep::Goal);
-                                return Err(End::Goal);
-                            }
-                        }
+                    let cell = self.maze.cell(nx, ny);
+                    if cell == WALL {
+                        self.trace.push(TraceStep::Crash {
+                            block: id.clone(),
+                            x: nx,
+                            y: ny,
+                        });
+                        return Err(End::Stopped(Reason::Crashed));
+                    }
+                    (self.x, self.y) = (nx, ny);
+                    self.trace.push(TraceStep::Move {
+                        block: id.clone(),
+                        x: nx,
+                        y: ny,
+                    });
+                    if cell == GOAL {
+                        // Solved the moment the goal is entered: nothing after this runs.
+                        self.trace.push(TraceStep::Goal);
+                        return Err(End::Goal);
                     }
                 }
                 Stmt::Turn { id, right } => {
@@ -139,13 +150,13 @@ impl Run<'_> {
                         heading: None,
                     });
                 }
-                Stmt::Repeat { times, body, .. } => {
+                Stmt::Repeat { times, body } => {
                     for _ in 0..*times {
                         self.step()?;
                         self.exec(body)?;
                     }
                 }
-                Stmt::Forever { body, .. } => loop {
+                Stmt::Forever { body } => loop {
                     self.step()?;
                     self.exec(body)?;
                 },
@@ -153,7 +164,6 @@ impl Run<'_> {
                     side,
                     then,
                     otherwise,
-                    ..
                 } => {
                     if self.open(*side) {
                         self.exec(then)?;
@@ -161,17 +171,21 @@ impl Run<'_> {
                         self.exec(o)?;
                     }
                 }
-                // Artist blocks never reach a maze: the toolbox check refuses them first.
-                _ => {}
+                // Artist blocks never reach a maze (no maze toolbox offers them); if one did,
+                // it would only take its step.
+                Stmt::Draw { .. }
+                | Stmt::Rotate { .. }
+                | Stmt::Pen { .. }
+                | Stmt::Colour { .. } => {}
             }
         }
         Ok(())
     }
 }
 
-/// Runs a program on a maze; how it ended, and what happened on the way.
+/// Runs a program on a maze: how it ended, and what happened on the way.
 pub fn run(maze: &MazeSpec, body: &[Stmt]) -> (End, Vec<TraceStep>) {
-    let (x, y) = maze.find(2).unwrap_or((0, 0));
+    let (x, y) = maze.cells(START).next().unwrap_or((0, 0));
     let mut r = Run {
         maze,
         x,
@@ -185,4 +199,132 @@ pub fn run(maze: &MazeSpec, body: &[Stmt]) -> (End, Vec<TraceStep>) {
         Err(e) => e,
     };
     (end, r.trace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corridor() -> MazeSpec {
+        MazeSpec {
+            grid: vec![vec![2, 1, 3]],
+            start_direction: Direction::East,
+        }
+    }
+
+    fn mv() -> Stmt {
+        Stmt::Move { id: None }
+    }
+
+    #[test]
+    fn off_the_grid_is_wall() {
+        let m = corridor();
+        assert_eq!(m.cell(-1, 0), WALL);
+        assert_eq!(m.cell(0, -1), WALL);
+        assert_eq!(m.cell(3, 0), WALL);
+        assert_eq!(m.cell(0, 1), WALL);
+        assert_eq!(m.cell(i64::MIN, i64::MAX), WALL);
+        let (end, trace) = run(
+            &m,
+            &[
+                Stmt::Turn {
+                    id: Some("t".into()),
+                    right: true,
+                },
+                mv(),
+            ],
+        );
+        assert_eq!(end, End::Stopped(Reason::Crashed));
+        assert_eq!(
+            trace,
+            vec![
+                TraceStep::Turn {
+                    block: Some("t".into()),
+                    direction: Some("south"),
+                    heading: None
+                },
+                TraceStep::Crash {
+                    block: None,
+                    x: 0,
+                    y: 1
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn turning_goes_round_the_compass() {
+        let mut d = Direction::North;
+        for expected in [
+            Direction::East,
+            Direction::South,
+            Direction::West,
+            Direction::North,
+        ] {
+            d = d.turned(true);
+            assert_eq!(d, expected);
+        }
+        for expected in [
+            Direction::West,
+            Direction::South,
+            Direction::East,
+            Direction::North,
+        ] {
+            d = d.turned(false);
+            assert_eq!(d, expected);
+        }
+    }
+
+    #[test]
+    fn conditions_look_relative_to_the_facing() {
+        // Facing east in the middle of a plus: open ahead, left (north) and right (south).
+        let m = MazeSpec {
+            grid: vec![vec![0, 1, 0], vec![1, 2, 1], vec![0, 0, 0]],
+            start_direction: Direction::East,
+        };
+        let r = Run {
+            maze: &m,
+            x: 1,
+            y: 1,
+            facing: Direction::East,
+            steps: 0,
+            trace: vec![],
+        };
+        assert!(r.open(Side::Forward));
+        assert!(r.open(Side::Left));
+        assert!(!r.open(Side::Right));
+    }
+
+    #[test]
+    fn a_loop_round_is_a_step() {
+        // An empty body still costs its loop one step a round.
+        let m = MazeSpec {
+            grid: vec![vec![2, 1], vec![0, 3]],
+            start_direction: Direction::North,
+        };
+        let (end, _) = run(
+            &m,
+            &[Stmt::Repeat {
+                times: 100,
+                body: vec![Stmt::Repeat {
+                    times: 99,
+                    body: vec![],
+                }],
+            }],
+        );
+        // 1 + 100 × (1 + 1 + 99) = 10,101 steps.
+        assert_eq!(end, End::Stopped(Reason::TooManySteps));
+        let (end, _) = run(
+            &m,
+            &[Stmt::Repeat {
+                times: 99,
+                body: vec![Stmt::Repeat {
+                    times: 99,
+                    body: vec![],
+                }],
+            }],
+        );
+        // 1 + 99 × 101 = 10,000 steps: allowed.
+        assert_eq!(end, End::Stopped(Reason::NotReachedGoal));
+    }
 }

@@ -1,14 +1,108 @@
-//! The Blockly-JSON parser: from a saved workspace to a validated program, refusing what is
-//! not allowed (422) and never panicking, whatever the input.
+//! The Blockly-JSON parser: from a saved workspace to a checked program, refusing what is not
+//! allowed (422 `invalid_program`) and never panicking, whatever the input.
 
+use crate::artist::Colour;
 use crate::{Invalid, invalid};
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
 
-/// Deeper nesting than this is refused before it is walked.
+/// Blocks nested deeper than this (the `when_run` stack is depth 1, a loop's body one more) make
+/// the program invalid. The parser recurses once per level, so the check comes before the call.
 pub const MAX_DEPTH: usize = 32;
-/// More enabled blocks than this in the `when_run` stack are refused.
+/// More enabled blocks than this in the `when_run` stack make the program invalid.
 pub const MAX_BLOCKS: u32 = 500;
+/// Block ids are echoed in every trace step; a longer id is cut, so that one huge id cannot be
+/// copied into ten thousand steps. Blockly's own ids are 20 characters.
+const MAX_ID_CHARS: usize = 64;
+
+/// Every block type the platform knows: the statement blocks and `when_run`, the start.
+pub const KNOWN_BLOCKS: [&str; 13] = [
+    "maze_move_forward",
+    "maze_turn",
+    "controls_repeat",
+    "maze_forever",
+    "maze_if",
+    "maze_ifElse",
+    "artist_move_forward",
+    "artist_move_backward",
+    "artist_turn",
+    "artist_pen_up",
+    "artist_pen_down",
+    "artist_colour",
+    "when_run",
+];
+
+/// The statement blocks (everything a toolbox may offer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockType {
+    MazeMoveForward,
+    MazeTurn,
+    Repeat,
+    Forever,
+    If,
+    IfElse,
+    ArtistMoveForward,
+    ArtistMoveBackward,
+    ArtistTurn,
+    PenUp,
+    PenDown,
+    Colour,
+}
+
+impl BlockType {
+    pub fn from_name(name: &str) -> Option<BlockType> {
+        use BlockType::*;
+        Some(match name {
+            "maze_move_forward" => MazeMoveForward,
+            "maze_turn" => MazeTurn,
+            "controls_repeat" => Repeat,
+            "maze_forever" => Forever,
+            "maze_if" => If,
+            "maze_ifElse" => IfElse,
+            "artist_move_forward" => ArtistMoveForward,
+            "artist_move_backward" => ArtistMoveBackward,
+            "artist_turn" => ArtistTurn,
+            "artist_pen_up" => PenUp,
+            "artist_pen_down" => PenDown,
+            "artist_colour" => Colour,
+            _ => return None,
+        })
+    }
+
+    /// Whether the block belongs on the artist's canvas (`controls_repeat` belongs to both).
+    pub fn is_artist(self) -> bool {
+        use BlockType::*;
+        matches!(
+            self,
+            Repeat | ArtistMoveForward | ArtistMoveBackward | ArtistTurn | PenUp | PenDown | Colour
+        )
+    }
+
+    /// Whether the block belongs in the maze.
+    pub fn is_maze(self) -> bool {
+        use BlockType::*;
+        matches!(
+            self,
+            MazeMoveForward | MazeTurn | Repeat | Forever | If | IfElse
+        )
+    }
+}
+
+/// A set of block types as bits, so that the toolbox check of every attempt allocates nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TypeSet(u16);
+
+impl TypeSet {
+    pub fn insert(&mut self, t: BlockType) {
+        self.0 |= 1 << t as u16;
+    }
+    #[cfg(test)]
+    pub fn contains(self, t: BlockType) -> bool {
+        self.0 & (1 << t as u16) != 0
+    }
+    pub fn is_subset(self, of: TypeSet) -> bool {
+        self.0 & !of.0 == 0
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -27,35 +121,32 @@ pub enum Stmt {
         right: bool,
     },
     Repeat {
-        id: Option<String>,
         times: u32,
         body: Vec<Stmt>,
     },
     Forever {
-        id: Option<String>,
         body: Vec<Stmt>,
     },
     If {
-        id: Option<String>,
         side: Side,
         then: Vec<Stmt>,
         otherwise: Option<Vec<Stmt>>,
     },
+    /// Forward or (negative) backward.
     Draw {
         id: Option<String>,
         distance: f64,
     },
+    /// Clockwise degrees; negative turns left.
     Rotate {
         id: Option<String>,
         degrees: f64,
     },
     Pen {
-        id: Option<String>,
         down: bool,
     },
     Colour {
-        id: Option<String>,
-        colour: String,
+        colour: Colour,
     },
 }
 
@@ -63,26 +154,9 @@ pub enum Stmt {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
     pub body: Vec<Stmt>,
-    pub types: BTreeSet<String>,
+    pub types: TypeSet,
     pub blocks_used: u32,
 }
-
-/// Every block type the platform knows.
-pub const KNOWN_BLOCKS: [&str; 13] = [
-    "maze_move_forward",
-    "maze_turn",
-    "controls_repeat",
-    "maze_forever",
-    "maze_if",
-    "maze_ifElse",
-    "artist_move_forward",
-    "artist_move_backward",
-    "artist_turn",
-    "artist_pen_up",
-    "artist_pen_down",
-    "artist_colour",
-    "when_run",
-];
 
 fn is_disabled(b: &Map<String, Value>) -> bool {
     b.get("enabled") == Some(&Value::Bool(false))
@@ -91,54 +165,77 @@ fn is_disabled(b: &Map<String, Value>) -> bool {
             .is_some_and(|r| !r.is_empty())
 }
 
-/// Checks that a stack has Blockly's shape, without judging its types. Chains of `next` are
-/// walked in a loop; only nesting into inputs deepens.
-fn check_shape(v: &Value, depth: usize) -> Result<(), Invalid> {
-    if depth > MAX_DEPTH {
-        return Err(invalid("program: blocks are nested too deeply"));
+/// A value in Blockly's block shape: an object with a string `type`.
+fn as_block(v: &Value) -> Result<(&Map<String, Value>, &str), Invalid> {
+    let b = v
+        .as_object()
+        .ok_or_else(|| invalid("program: a block must be an object"))?;
+    let ty = b
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or_else(|| invalid("program: every block needs a type"))?;
+    if b.get("fields").is_some_and(|f| !f.is_object()) {
+        return Err(invalid("program: fields must be an object"));
     }
-    let mut cur = Some(v);
-    let mut count = 0usize;
-    while let Some(v) = cur {
-        count += 1;
-        if count > 10 * MAX_BLOCKS as usize {
-            return Err(invalid("program: too many blocks"));
-        }
-        let b = v
+    Ok((b, ty))
+}
+
+fn inputs(b: &Map<String, Value>) -> Result<Option<&Map<String, Value>>, Invalid> {
+    match b.get("inputs") {
+        None => Ok(None),
+        Some(i) => i
             .as_object()
-            .ok_or_else(|| invalid("program: a block must be an object"))?;
-        if !b.get("type").is_some_and(Value::is_string) {
-            return Err(invalid("program: every block needs a type"));
+            .map(Some)
+            .ok_or_else(|| invalid("program: inputs must be an object")),
+    }
+}
+
+fn connection(c: &Value) -> Result<&Map<String, Value>, Invalid> {
+    c.as_object()
+        .ok_or_else(|| invalid("program: an input or next must be an object"))
+}
+
+/// Checks that blocks have Blockly's shape, without judging their types: for the stacks that
+/// do not run (other top-level stacks, the insides of disabled blocks, unused shadows). An
+/// explicit worklist instead of recursion, so that no nesting depth can exhaust the stack.
+fn check_shape(mut todo: Vec<&Value>) -> Result<(), Invalid> {
+    while let Some(v) = todo.pop() {
+        let (b, _) = as_block(v)?;
+        for c in input_connections(b)?.chain(b.get("next")) {
+            let c = connection(c)?;
+            todo.extend(c.get("block"));
+            todo.extend(c.get("shadow"));
         }
-        if let Some(inputs) = b.get("inputs") {
-            let inputs = inputs
-                .as_object()
-                .ok_or_else(|| invalid("program: inputs must be an object"))?;
-            for input in inputs.values() {
-                let input = input
-                    .as_object()
-                    .ok_or_else(|| invalid("program: an input must be an object"))?;
-                for k in ["block", "shadow"] {
-                    if let Some(inner) = input.get(k) {
-                        check_shape(inner, depth + 1)?;
-                    }
-                }
-            }
-        }
-        cur = match b.get("next") {
-            None => None,
-            Some(n) => n
-                .as_object()
-                .ok_or_else(|| invalid("program: next must be an object"))?
-                .get("block"),
-        };
     }
     Ok(())
 }
 
-struct Parser {
-    types: BTreeSet<String>,
-    blocks: u32,
+/// Checks connections (`{"block"?, "shadow"?}`) and everything below them, for shape only.
+fn check_connections<'a>(conns: impl IntoIterator<Item = &'a Value>) -> Result<(), Invalid> {
+    let mut todo = Vec::new();
+    for c in conns {
+        let c = connection(c)?;
+        todo.extend(c.get("block"));
+        todo.extend(c.get("shadow"));
+    }
+    check_shape(todo)
+}
+
+fn input_connections(b: &Map<String, Value>) -> Result<impl Iterator<Item = &Value>, Invalid> {
+    Ok(inputs(b)?.into_iter().flat_map(|i| i.values()))
+}
+
+/// The block that fills a connection: the real one, else its shadow. A shadow under a real
+/// block does not run, but must still be shaped like a block.
+fn filling(c: &Value) -> Result<Option<&Value>, Invalid> {
+    let c = connection(c)?;
+    match (c.get("block"), c.get("shadow")) {
+        (Some(real), Some(shadow)) => {
+            check_shape(vec![shadow])?;
+            Ok(Some(real))
+        }
+        (real, shadow) => Ok(real.or(shadow)),
+    }
 }
 
 fn field<'a>(b: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
@@ -148,8 +245,9 @@ fn field<'a>(b: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
 }
 
 fn choice(b: &Map<String, Value>, name: &str, options: &[&str]) -> Result<usize, Invalid> {
-    let v = field(b, name).and_then(Value::as_str);
-    v.and_then(|v| options.iter().position(|o| *o == v))
+    field(b, name)
+        .and_then(Value::as_str)
+        .and_then(|v| options.iter().position(|o| *o == v))
         .ok_or_else(|| {
             invalid(format!(
                 "program: field {name} must be one of {}",
@@ -158,163 +256,156 @@ fn choice(b: &Map<String, Value>, name: &str, options: &[&str]) -> Result<usize,
         })
 }
 
-fn number(b: &Map<String, Value>, name: &str, min: f64, max: f64) -> Result<f64, Invalid> {
-    let v = field(b, name)
-        .and_then(Value::as_f64)
-        .filter(|n| n.is_finite());
-    match v {
-        Some(n) if (min..=max).contains(&n) => Ok(n),
+fn number(b: &Map<String, Value>, name: &str, max: f64) -> Result<f64, Invalid> {
+    match field(b, name).and_then(Value::as_f64) {
+        Some(n) if n.is_finite() && (0.0..=max).contains(&n) => Ok(n),
         _ => Err(invalid(format!(
-            "program: field {name} must be a number from {min} to {max}"
+            "program: field {name} must be a number from 0 to {max}"
         ))),
     }
 }
 
+fn colour(b: &Map<String, Value>) -> Result<Colour, Invalid> {
+    field(b, "COLOUR")
+        .and_then(Value::as_str)
+        .and_then(Colour::parse)
+        .ok_or_else(|| invalid("program: field COLOUR must be a colour like #1d4ed8"))
+}
+
+fn block_id(b: &Map<String, Value>) -> Option<String> {
+    b.get("id")
+        .and_then(Value::as_str)
+        .map(|s| s.chars().take(MAX_ID_CHARS).collect())
+}
+
+struct Parser {
+    types: TypeSet,
+    blocks: u32,
+}
+
 impl Parser {
-    /// The real block in an input, else its shadow.
-    fn input<'a>(b: &'a Map<String, Value>, name: &str) -> Result<Option<&'a Value>, Invalid> {
-        let Some(input) = b
-            .get("inputs")
-            .and_then(Value::as_object)
-            .and_then(|i| i.get(name))
-        else {
-            return Ok(None);
-        };
-        let input = input
-            .as_object()
-            .ok_or_else(|| invalid("program: an input must be an object"))?;
-        Ok(input.get("block").or_else(|| input.get("shadow")))
-    }
-
-    fn body(
-        &mut self,
-        b: &Map<String, Value>,
-        name: &str,
-        depth: usize,
-    ) -> Result<Vec<Stmt>, Invalid> {
-        match Self::input(b, name)? {
-            Some(first) => self.stack(first, depth + 1),
-            None => Ok(Vec::new()),
-        }
-    }
-
-    /// A chain of blocks linked by `next`, walked iteratively so that long chains cost no stack.
+    /// A chain of blocks linked by `next`, walked in a loop: a long chain costs no stack, only
+    /// nesting does. A disabled block is skipped with all inside it; the chain goes on after it,
+    /// as in Blockly, where a block below a disabled one stays enabled.
     fn stack(&mut self, first: &Value, depth: usize) -> Result<Vec<Stmt>, Invalid> {
-        if depth > MAX_DEPTH {
-            return Err(invalid("program: blocks are nested too deeply"));
-        }
         let mut out = Vec::new();
         let mut cur = Some(first);
         while let Some(v) = cur {
-            let b = v
-                .as_object()
-                .ok_or_else(|| invalid("program: a block must be an object"))?;
-            // A disabled block and all inside it neither run nor count; the chain goes on after it.
-            if !is_disabled(b) {
-                out.push(self.block(b, depth)?);
+            let (b, ty) = as_block(v)?;
+            if is_disabled(b) {
+                check_connections(input_connections(b)?)?;
+            } else {
+                out.push(self.block(b, ty, depth)?);
             }
             cur = match b.get("next") {
                 None => None,
-                Some(n) => n
-                    .as_object()
-                    .ok_or_else(|| invalid("program: next must be an object"))?
-                    .get("block"),
+                Some(n) => filling(n)?,
             };
         }
         Ok(out)
     }
 
-    fn block(&mut self, b: &Map<String, Value>, depth: usize) -> Result<Stmt, Invalid> {
-        let ty = b
-            .get("type")
-            .and_then(Value::as_str)
-            .ok_or_else(|| invalid("program: every block needs a type"))?;
-        let id = b
-            .get("id")
-            .and_then(Value::as_str)
-            .map(|s| s.chars().take(64).collect());
+    /// The body in a statement input, one level deeper.
+    fn body(&mut self, c: Option<&Value>, depth: usize) -> Result<Vec<Stmt>, Invalid> {
+        let Some(first) = c.map(filling).transpose()?.flatten() else {
+            return Ok(Vec::new());
+        };
+        if depth + 1 > MAX_DEPTH {
+            return Err(invalid(format!(
+                "program: blocks may be nested at most {MAX_DEPTH} deep"
+            )));
+        }
+        self.stack(first, depth + 1)
+    }
+
+    fn block(&mut self, b: &Map<String, Value>, ty: &str, depth: usize) -> Result<Stmt, Invalid> {
+        let Some(kind) = BlockType::from_name(ty) else {
+            return Err(if ty == "when_run" {
+                invalid("program: \"when run\" can only start a program")
+            } else {
+                let shown: String = ty.chars().take(40).collect();
+                invalid(format!("program: unknown block type {shown}"))
+            });
+        };
         self.blocks += 1;
         if self.blocks > MAX_BLOCKS {
             return Err(invalid(format!("program: at most {MAX_BLOCKS} blocks")));
         }
-        let stmt = match ty {
-            "maze_move_forward" => Stmt::Move { id },
-            "maze_turn" => Stmt::Turn {
-                id,
+        self.types.insert(kind);
+        // The statement inputs this type has; anything else under `inputs` is checked for shape
+        // and otherwise ignored, like a stray stack.
+        let (mut first, mut second) = (None, None);
+        if let Some(ins) = inputs(b)? {
+            for (name, c) in ins {
+                match (kind, name.as_str()) {
+                    (
+                        BlockType::Repeat | BlockType::Forever | BlockType::If | BlockType::IfElse,
+                        "DO",
+                    ) => first = Some(c),
+                    (BlockType::IfElse, "ELSE") => second = Some(c),
+                    _ => check_connections([c])?,
+                }
+            }
+        }
+        use BlockType::*;
+        Ok(match kind {
+            MazeMoveForward => Stmt::Move { id: block_id(b) },
+            MazeTurn => Stmt::Turn {
                 right: choice(b, "DIR", &["turnLeft", "turnRight"])? == 1,
+                id: block_id(b),
             },
-            "controls_repeat" => {
-                let n = number(b, "TIMES", 0.0, 100.0)?;
+            Repeat => {
+                let n = number(b, "TIMES", 100.0)?;
                 if n.fract() != 0.0 {
                     return Err(invalid("program: field TIMES must be a whole number"));
                 }
                 Stmt::Repeat {
-                    id,
                     times: n as u32,
-                    body: self.body(b, "DO", depth)?,
+                    body: self.body(first, depth)?,
                 }
             }
-            "maze_forever" => Stmt::Forever {
-                id,
-                body: self.body(b, "DO", depth)?,
+            Forever => Stmt::Forever {
+                body: self.body(first, depth)?,
             },
-            "maze_if" | "maze_ifElse" => {
-                let side = [Side::Forward, Side::Left, Side::Right]
-                    [choice(b, "DIR", &["isPathForward", "isPathLeft", "isPathRight"])?];
-                let then = self.body(b, "DO", depth)?;
-                let otherwise = if ty == "maze_ifElse" {
-                    Some(self.body(b, "ELSE", depth)?)
+            If | IfElse => {
+                let side = match choice(b, "DIR", &["isPathForward", "isPathLeft", "isPathRight"])?
+                {
+                    0 => Side::Forward,
+                    1 => Side::Left,
+                    _ => Side::Right,
+                };
+                let then = self.body(first, depth)?;
+                let otherwise = if kind == IfElse {
+                    Some(self.body(second, depth)?)
                 } else {
                     None
                 };
                 Stmt::If {
-                    id,
                     side,
                     then,
                     otherwise,
                 }
             }
-            "artist_move_forward" | "artist_move_backward" => {
-                let d = number(b, "DISTANCE", 0.0, 400.0)?;
+            ArtistMoveForward | ArtistMoveBackward => {
+                let d = number(b, "DISTANCE", 400.0)?;
                 Stmt::Draw {
-                    id,
-                    distance: if ty == "artist_move_forward" { d } else { -d },
+                    distance: if kind == ArtistMoveForward { d } else { -d },
+                    id: block_id(b),
                 }
             }
-            "artist_turn" => {
+            ArtistTurn => {
                 let right = choice(b, "DIR", &["turnLeft", "turnRight"])? == 1;
-                let a = number(b, "ANGLE", 0.0, 360.0)?;
+                let a = number(b, "ANGLE", 360.0)?;
                 Stmt::Rotate {
-                    id,
                     degrees: if right { a } else { -a },
+                    id: block_id(b),
                 }
             }
-            "artist_pen_up" | "artist_pen_down" => Stmt::Pen {
-                id,
-                down: ty == "artist_pen_down",
+            PenUp | PenDown => Stmt::Pen {
+                down: kind == PenDown,
             },
-            "artist_colour" => {
-                let c = field(b, "COLOUR").and_then(Value::as_str).unwrap_or("");
-                let ok = c.len() == 7
-                    && c.starts_with('#')
-                    && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
-                if !ok {
-                    return Err(invalid(
-                        "program: field COLOUR must be a colour like #1d4ed8",
-                    ));
-                }
-                Stmt::Colour {
-                    id,
-                    colour: c.to_ascii_lowercase(),
-                }
-            }
-            other => {
-                let shown: String = other.chars().take(40).collect();
-                return Err(invalid(format!("program: unknown block type {shown}")));
-            }
-        };
-        self.types.insert(ty.to_owned());
-        Ok(stmt)
+            Colour => Stmt::Colour { colour: colour(b)? },
+        })
     }
 }
 
@@ -325,23 +416,33 @@ pub fn parse(json: &Value) -> Result<Program, Invalid> {
         .and_then(|b| b.get("blocks"))
         .and_then(Value::as_array)
         .ok_or_else(|| invalid("program: expected {\"blocks\": {\"blocks\": [...]}}"))?;
-    for t in tops {
-        check_shape(t, 0)?;
+    let mut start = None;
+    let mut strays = Vec::new();
+    for top in tops {
+        let (b, ty) = as_block(top)?;
+        if ty != "when_run" {
+            strays.push(top);
+        } else if start.replace(b).is_some() {
+            return Err(invalid(
+                "program: there must be exactly one \"when run\" block",
+            ));
+        }
     }
-    let starts: Vec<&Value> = tops
-        .iter()
-        .filter(|t| t.get("type").and_then(Value::as_str) == Some("when_run"))
-        .collect();
-    let [start] = starts.as_slice() else {
+    let Some(start) = start else {
         return Err(invalid(
             "program: there must be exactly one \"when run\" block",
         ));
     };
+    check_shape(strays)?;
+    // `when_run` has no inputs in the editor; whatever a hand-made program puts there is only
+    // checked for shape. Its own `enabled` does not matter: it cannot be disabled in the editor,
+    // and its stack is the blocks after it, which Blockly never disables with it.
+    check_connections(input_connections(start)?)?;
     let mut p = Parser {
-        types: BTreeSet::new(),
+        types: TypeSet::default(),
         blocks: 0,
     };
-    let body = match start.get("next").and_then(|n| n.get("block")) {
+    let body = match start.get("next").map(filling).transpose()?.flatten() {
         Some(first) => p.stack(first, 1)?,
         None => Vec::new(),
     };
@@ -357,99 +458,363 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn workspace(tops: Vec<Value>) -> Value {
+        nest(
+            json!({"blocks": {"languageVersion": 0}}),
+            &["blocks", "blocks"],
+            Value::Array(tops),
+        )
+    }
+
     fn prog(next: Value) -> Value {
-        json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "id": "start", "x": 10, "y": 10, "next": {"block": next}}]}})
+        let start = json!({"type": "when_run", "id": "start", "x": 10, "y": 10});
+        workspace(vec![nest(start, &["next", "block"], next)])
+    }
+
+    fn fwd() -> Value {
+        json!({"type": "maze_move_forward"})
+    }
+
+    fn repeat(times: Value, body: Value) -> Value {
+        json!({"type": "controls_repeat", "fields": {"TIMES": times}, "inputs": {"DO": {"block": body}}})
+    }
+
+    fn is_invalid(p: &Value) -> bool {
+        parse(p).is_err_and(|e| e.code == "invalid_program")
+    }
+
+    /// Puts `inner` at `path` in `outer` by moving it: `json!` would serialise it, which recurses
+    /// and copies, too slow and too deep for the hostile shapes below.
+    fn nest(mut outer: Value, path: &[&str], inner: Value) -> Value {
+        let mut slot = &mut outer;
+        for k in path {
+            slot = &mut slot[*k];
+        }
+        *slot = inner;
+        outer
+    }
+
+    /// serde_json drops a `Value` recursively, so a test value nested thousands deep is
+    /// dropped on a thread with room for that. Parsing it stays on the test's own small stack,
+    /// which shows that the parser's stack use does not grow with the input.
+    fn drop_deep(v: Value) {
+        std::thread::Builder::new()
+            .stack_size(1 << 30)
+            .spawn(move || drop(v))
+            .and_then(|t| t.join().map_err(|_| std::io::Error::other("drop panicked")))
+            .unwrap();
     }
 
     #[test]
-    fn one_when_run_exactly() {
-        assert!(parse(&json!({"blocks": {"languageVersion": 0, "blocks": []}})).is_err());
-        let two = json!({"blocks": {"blocks": [{"type": "when_run"}, {"type": "when_run"}]}});
-        assert!(parse(&two).is_err());
+    fn exactly_one_when_run() {
+        assert!(is_invalid(&workspace(vec![])), "none");
         assert!(
-            parse(&json!({"blocks": {"blocks": [{"type": "when_run"}]}}))
-                .unwrap()
-                .body
-                .is_empty()
+            is_invalid(&workspace(vec![
+                json!({"type": "when_run"}),
+                json!({"type": "when_run"})
+            ])),
+            "two"
         );
-        assert!(parse(&json!([1, 2])).is_err());
+        let one = parse(&workspace(vec![json!({"type": "when_run"})])).unwrap();
+        assert!(one.body.is_empty());
+        assert_eq!(one.blocks_used, 0, "when_run itself does not count");
+        for not_a_workspace in [
+            json!([1, 2]),
+            json!("blocks"),
+            json!({}),
+            json!({"blocks": 3}),
+            json!({"blocks": {"blocks": {}}}),
+            Value::Null,
+        ] {
+            assert!(is_invalid(&not_a_workspace), "{not_a_workspace}");
+        }
+        // Blockly's other keys are allowed and ignored, languageVersion included.
+        let extra = json!({"blocks": {"blocks": [{"type": "when_run", "next": {"block": fwd()}}]},
+            "variables": [{"name": "x", "id": "v"}], "scroll": 3});
+        assert_eq!(parse(&extra).unwrap().blocks_used, 1);
     }
 
     #[test]
     fn stray_stacks_are_ignored_but_must_be_shaped_like_blocks() {
-        let p = json!({"blocks": {"blocks": [{"type": "when_run"}, {"type": "mystery_block", "next": {"block": {"type": "whatever"}}}]}});
+        let p = workspace(vec![
+            json!({"type": "when_run"}),
+            json!({"type": "mystery_block", "fields": {"TIMES": "lots"},
+                "inputs": {"X": {"block": {"type": "maze_forever"}}},
+                "next": {"block": {"type": "controls_repeat", "fields": {"TIMES": 1000}}}}),
+            json!({"type": "maze_move_forward", "next": {"block": fwd()}}),
+        ]);
         let parsed = parse(&p).unwrap();
-        assert_eq!(parsed.blocks_used, 0);
-        assert!(parsed.types.is_empty());
-        assert!(
-            parse(&json!({"blocks": {"blocks": [{"type": "when_run"}, {"no_type": 1}]}})).is_err()
-        );
-        assert!(parse(&json!({"blocks": {"blocks": [{"type": "when_run"}, 7]}})).is_err());
+        assert_eq!(parsed.blocks_used, 0, "strays neither count");
+        assert_eq!(parsed.types, TypeSet::default(), "nor meet the toolbox");
+        assert!(parsed.body.is_empty(), "nor run");
+        for bad in [
+            json!({"no_type": 1}),
+            json!(7),
+            json!({"type": 7}),
+            json!({"type": "x", "inputs": []}),
+            json!({"type": "x", "inputs": {"DO": 3}}),
+            json!({"type": "x", "inputs": {"DO": {"block": {"type": null}}}}),
+            json!({"type": "x", "next": {"block": "y"}}),
+            json!({"type": "x", "next": []}),
+            json!({"type": "x", "fields": [1]}),
+            json!({"type": "x", "inputs": {"DO": {"shadow": {"oops": true}}}}),
+        ] {
+            assert!(
+                is_invalid(&workspace(vec![json!({"type": "when_run"}), bad.clone()])),
+                "{bad}"
+            );
+        }
+        // A stray stack may be as deep as it likes: it is walked without recursion.
+        let mut deep = json!({"type": "anything"});
+        for _ in 0..1_000 {
+            deep = nest(
+                json!({"type": "anything"}),
+                &["inputs", "DO", "block"],
+                deep,
+            );
+        }
+        let p = workspace(vec![json!({"type": "when_run"}), deep]);
+        assert!(parse(&p).is_ok());
+        drop_deep(p);
     }
 
     #[test]
-    fn disabled_blocks_do_not_count_and_the_chain_goes_on() {
+    fn disabled_blocks_and_all_inside_them_neither_run_nor_count() {
         let p = prog(
-            json!({"type": "maze_move_forward", "enabled": false, "next": {"block": {"type": "maze_move_forward", "next": {"block": {"type": "controls_repeat", "disabledReasons": ["MANUALLY_DISABLED"], "fields": {"TIMES": 3}, "inputs": {"DO": {"block": {"type": "maze_move_forward"}}}}}}}}),
+            json!({"type": "maze_move_forward", "enabled": false, "next": {"block":
+            {"type": "maze_move_forward", "next": {"block":
+                {"type": "controls_repeat", "disabledReasons": ["MANUALLY_DISABLED"],
+                 "fields": {"TIMES": 3}, "inputs": {"DO": {"block": {"type": "maze_turn", "fields": {"DIR": "turnLeft"}}}},
+                 "next": {"block": {"type": "maze_turn", "fields": {"DIR": "turnRight"}}}}}}}}),
         );
         let parsed = parse(&p).unwrap();
-        assert_eq!(parsed.blocks_used, 1);
-        assert_eq!(parsed.body.len(), 1);
-        assert!(!parsed.types.contains("controls_repeat"));
+        assert_eq!(
+            parsed.blocks_used, 2,
+            "the enabled move and the turn after the repeat"
+        );
+        assert_eq!(
+            parsed.body,
+            vec![
+                Stmt::Move { id: None },
+                Stmt::Turn {
+                    id: None,
+                    right: true
+                }
+            ],
+            "the chain goes on after a disabled block"
+        );
+        assert!(!parsed.types.contains(BlockType::Repeat));
+        // An empty list of reasons is not disabled.
+        let p = prog(json!({"type": "maze_move_forward", "disabledReasons": [], "enabled": true}));
+        assert_eq!(parse(&p).unwrap().blocks_used, 1);
+        // A disabled block is not judged, like a stray stack: neither its type nor its fields,
+        // but it must still be shaped like a block.
+        let p = prog(
+            json!({"type": "launch_rocket", "enabled": false, "fields": {"TIMES": -1},
+            "inputs": {"DO": {"block": {"type": "controls_repeat", "fields": {"TIMES": 900}}}}}),
+        );
+        assert_eq!(parse(&p).unwrap().blocks_used, 0);
+        let p = prog(
+            json!({"type": "maze_move_forward", "enabled": false, "inputs": {"DO": {"block": 1}}}),
+        );
+        assert!(is_invalid(&p));
+        // A disabled loop's body is disabled with it, however big.
+        let mut body = fwd();
+        for _ in 0..2_000 {
+            body = nest(fwd(), &["next", "block"], body);
+        }
+        let p = prog(nest(
+            json!({"type": "maze_forever", "enabled": false}),
+            &["inputs", "DO", "block"],
+            body,
+        ));
+        assert_eq!(parse(&p).unwrap().blocks_used, 0);
+        drop_deep(p);
     }
 
     #[test]
     fn a_shadow_fills_an_input_only_when_no_block_does() {
         let shadow_only = prog(
-            json!({"type": "controls_repeat", "fields": {"TIMES": 2}, "inputs": {"DO": {"shadow": {"type": "maze_move_forward"}}}}),
+            json!({"type": "controls_repeat", "fields": {"TIMES": 2}, "inputs": {"DO": {"shadow": fwd()}}}),
         );
-        assert_eq!(parse(&shadow_only).unwrap().blocks_used, 2);
+        let parsed = parse(&shadow_only).unwrap();
+        assert_eq!(parsed.blocks_used, 2);
+        assert!(parsed.types.contains(BlockType::MazeMoveForward));
         let both = prog(
-            json!({"type": "controls_repeat", "fields": {"TIMES": 2}, "inputs": {"DO": {"shadow": {"type": "maze_move_forward"}, "block": {"type": "maze_turn", "fields": {"DIR": "turnLeft"}}}}}),
+            json!({"type": "controls_repeat", "fields": {"TIMES": 2}, "inputs": {"DO": {
+            "shadow": fwd(), "block": {"type": "maze_turn", "fields": {"DIR": "turnLeft"}}}}}),
         );
         let parsed = parse(&both).unwrap();
-        assert!(parsed.types.contains("maze_turn") && !parsed.types.contains("maze_move_forward"));
+        assert!(parsed.types.contains(BlockType::MazeTurn));
+        assert!(!parsed.types.contains(BlockType::MazeMoveForward));
+        assert_eq!(parsed.blocks_used, 2);
+        // The unused shadow must still be a block.
+        let broken = prog(
+            json!({"type": "controls_repeat", "fields": {"TIMES": 2}, "inputs": {"DO": {"shadow": 5, "block": fwd()}}}),
+        );
+        assert!(is_invalid(&broken));
+        // The same holds for the next connection.
+        let next_shadow = prog(json!({"type": "maze_move_forward", "next": {"shadow": fwd()}}));
+        assert_eq!(parse(&next_shadow).unwrap().blocks_used, 2);
     }
 
     #[test]
-    fn fields_are_checked() {
-        for times in [json!(101), json!(-1), json!(2.5), json!("3"), Value::Null] {
-            let p = prog(json!({"type": "controls_repeat", "fields": {"TIMES": times}}));
-            assert!(parse(&p).is_err(), "{times}");
+    fn fields_of_the_wrong_type_or_out_of_range_are_invalid() {
+        for times in [
+            json!(101),
+            json!(-1),
+            json!(2.5),
+            json!("3"),
+            json!(true),
+            json!([3]),
+            Value::Null,
+        ] {
+            assert!(
+                is_invalid(&prog(repeat(times.clone(), fwd()))),
+                "TIMES {times}"
+            );
         }
         assert!(
-            parse(&prog(
-                json!({"type": "controls_repeat", "fields": {"TIMES": 3.0}})
-            ))
-            .is_ok()
+            is_invalid(&prog(json!({"type": "controls_repeat"}))),
+            "no TIMES"
         );
-        assert!(
-            parse(&prog(
-                json!({"type": "maze_turn", "fields": {"DIR": "turnAround"}})
-            ))
-            .is_err()
+        for times in [json!(0), json!(3), json!(3.0), json!(100)] {
+            assert!(
+                parse(&prog(repeat(times.clone(), fwd()))).is_ok(),
+                "TIMES {times}"
+            );
+        }
+        let p = parse(&prog(repeat(json!(3.0), fwd()))).unwrap();
+        assert!(matches!(p.body[0], Stmt::Repeat { times: 3, .. }));
+        let turn = |dir: Value| json!({"type": "maze_turn", "fields": {"DIR": dir}});
+        assert!(is_invalid(&prog(turn(json!("turnAround")))));
+        assert!(is_invalid(&prog(turn(json!(1)))));
+        assert!(is_invalid(&prog(json!({"type": "maze_turn"}))));
+        assert!(is_invalid(&prog(
+            json!({"type": "maze_if", "fields": {"DIR": "isPathBehind"}})
+        )));
+        assert!(is_invalid(&prog(
+            json!({"type": "maze_if", "fields": "isPathLeft"})
+        )));
+        let draw = |d: Value| json!({"type": "artist_move_backward", "fields": {"DISTANCE": d}});
+        assert!(parse(&prog(draw(json!(400)))).is_ok());
+        assert!(parse(&prog(draw(json!(0.5)))).is_ok());
+        for d in [json!(400.01), json!(-1), json!("10")] {
+            assert!(is_invalid(&prog(draw(d))));
+        }
+        let rot = |dir: &str, a: Value| json!({"type": "artist_turn", "fields": {"DIR": dir, "ANGLE": a}});
+        assert!(parse(&prog(rot("turnLeft", json!(360)))).is_ok());
+        assert!(is_invalid(&prog(rot("turnLeft", json!(361)))));
+        assert!(is_invalid(&prog(rot("left", json!(90)))));
+        let colour = |c: Value| json!({"type": "artist_colour", "fields": {"COLOUR": c}});
+        for c in [
+            json!("red"),
+            json!("#12345"),
+            json!("#12345g"),
+            json!("##12345"),
+            json!(0x123456),
+            json!("#1234567"),
+        ] {
+            assert!(is_invalid(&prog(colour(c.clone()))), "{c}");
+        }
+        let p = parse(&prog(colour(json!("#ABCdef")))).unwrap();
+        assert_eq!(
+            p.body,
+            vec![Stmt::Colour {
+                colour: Colour::parse("#abcdef").unwrap()
+            }]
         );
-        assert!(parse(&prog(json!({"type": "maze_turn"}))).is_err());
-        assert!(
-            parse(&prog(
-                json!({"type": "artist_colour", "fields": {"COLOUR": "red"}})
-            ))
-            .is_err()
-        );
-        assert!(parse(&prog(json!({"type": "launch_rocket"}))).is_err());
     }
 
     #[test]
-    fn hostile_shapes_are_refused_without_recursion_trouble() {
-        let mut deep = json!({"type": "maze_forever"});
-        for _ in 0..200 {
-            deep = json!({"type": "maze_forever", "inputs": {"DO": {"block": deep}}});
+    fn unknown_blocks_are_invalid() {
+        assert!(is_invalid(&prog(json!({"type": "launch_rocket"}))));
+        assert!(
+            is_invalid(&prog(json!({"type": "when_run"}))),
+            "a second start inside"
+        );
+        assert!(is_invalid(&prog(repeat(
+            json!(2),
+            json!({"type": "controls_whileUntil"})
+        ))));
+        let e = parse(&prog(json!({"type": "x".repeat(10_000)}))).unwrap_err();
+        assert!(
+            e.message.len() < 100,
+            "the message does not echo the whole input"
+        );
+    }
+
+    #[test]
+    fn nesting_is_limited_before_it_is_walked() {
+        let nested = |levels: usize| {
+            let mut b = fwd();
+            for _ in 1..levels {
+                b = nest(repeat(json!(1), Value::Null), &["inputs", "DO", "block"], b);
+            }
+            prog(b)
+        };
+        assert!(parse(&nested(MAX_DEPTH)).is_ok(), "{MAX_DEPTH} levels");
+        assert!(is_invalid(&nested(MAX_DEPTH + 1)), "one more");
+        let p = nested(1_000);
+        assert!(is_invalid(&p));
+        drop_deep(p);
+        // A thousand levels inside a disabled block or a stray stack cost no recursion either.
+        let mut deep = fwd();
+        for _ in 0..1_000 {
+            deep = nest(
+                repeat(json!(1), Value::Null),
+                &["inputs", "DO", "block"],
+                deep,
+            );
         }
-        assert!(parse(&prog(deep)).is_err());
-        let mut long = json!({"type": "maze_move_forward"});
-        for _ in 0..600 {
-            long = json!({"type": "maze_move_forward", "next": {"block": long}});
-        }
-        assert!(parse(&prog(long)).is_err(), "too many blocks");
+        let disabled = prog(nest(
+            json!({"type": "maze_forever", "enabled": false}),
+            &["inputs", "DO", "block"],
+            deep,
+        ));
+        assert_eq!(parse(&disabled).unwrap().blocks_used, 0);
+        drop_deep(disabled);
+    }
+
+    #[test]
+    fn enabled_blocks_are_limited() {
+        let chain = |n: usize| {
+            let mut b = fwd();
+            for _ in 1..n {
+                b = nest(fwd(), &["next", "block"], b);
+            }
+            prog(b)
+        };
+        let p = chain(500);
+        assert_eq!(parse(&p).unwrap().blocks_used, 500);
+        drop_deep(p);
+        assert!(is_invalid(&chain(501)));
+        let long = chain(100_000);
+        assert!(is_invalid(&long));
+        drop_deep(long);
+        // Unknown inputs are checked for shape and ignored.
+        let p = prog(json!({"type": "maze_move_forward", "inputs": {"DO": {"block": fwd()}}}));
+        assert_eq!(parse(&p).unwrap().blocks_used, 1);
+        let p = prog(json!({"type": "maze_move_forward", "inputs": {"DO": {"block": [fwd()]}}}));
+        assert!(is_invalid(&p));
+    }
+
+    #[test]
+    fn block_ids_are_kept_and_cut_when_huge() {
+        let p = prog(
+            json!({"type": "maze_move_forward", "id": "a1!", "next": {"block":
+            {"type": "maze_move_forward", "id": "é".repeat(1_000)}}}),
+        );
+        let parsed = parse(&p).unwrap();
+        let Stmt::Move { id: Some(first) } = &parsed.body[0] else {
+            panic!("{:?}", parsed.body)
+        };
+        assert_eq!(first, "a1!");
+        let Stmt::Move { id: Some(second) } = &parsed.body[1] else {
+            panic!("{:?}", parsed.body)
+        };
+        assert_eq!(second.chars().count(), 64);
+        let p = prog(json!({"type": "maze_move_forward", "id": 5}));
+        assert_eq!(parse(&p).unwrap().body, vec![Stmt::Move { id: None }]);
     }
 }
