@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 use std::time::Duration;
 
+mod sections;
+
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Clone)]
@@ -27,6 +29,9 @@ fn db_err(e: sqlx::Error) -> StoreError {
         }
         if m.contains("username") {
             return StoreError::Conflict("username");
+        }
+        if m.contains("code") {
+            return StoreError::Conflict("code");
         }
         return StoreError::Conflict("id");
     }
@@ -72,13 +77,20 @@ impl PgStore {
         Ok(PgStore { pool })
     }
 
+    async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Postgres>> {
+        self.pool.begin().await.map_err(db_err)
+    }
+
     /// Reclaims the space of deleted rows, so that erased personal data does not linger in
     /// dead tuples.
     async fn vacuum(&self) -> StoreResult<()> {
-        sqlx::query("VACUUM accounts, sessions, mail_tokens, attempts, level_progress, programs")
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "VACUUM accounts, sessions, mail_tokens, attempts, level_progress, programs, \
+             section_students, student_secrets, school_permissions, section_teachers, sections",
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
         Ok(())
     }
 
@@ -132,32 +144,8 @@ fn session_from(r: &PgRow) -> SessionRecord {
 #[async_trait]
 impl AccountStore for PgStore {
     async fn insert_account(&self, a: &AccountRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO accounts (id, role, display_name, username, age_years, age_stated_at, gender, \
-             email_lookup, email_ciphertext, email_verified, password_hash, school_name, \
-             school_address_ciphertext, managed_by_teacher, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        )
-        .bind(&a.id)
-        .bind(a.role.as_str())
-        .bind(&a.display_name)
-        .bind(&a.username)
-        .bind(a.age_years)
-        .bind(a.age_stated_at)
-        .bind(&a.gender)
-        .bind(&a.email_lookup)
-        .bind(&a.email_ciphertext)
-        .bind(a.email_verified)
-        .bind(&a.password_hash)
-        .bind(&a.school_name)
-        .bind(&a.school_address_ciphertext)
-        .bind(a.managed_by_teacher)
-        .bind(a.created_at)
-        .bind(a.updated_at)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
-        Ok(())
+        let mut conn = self.pool.acquire().await.map_err(db_err)?;
+        insert_account_in(&mut conn, a).await
     }
 
     async fn account_by_id(&self, id: &str) -> StoreResult<Option<AccountRecord>> {
@@ -196,7 +184,52 @@ impl AccountStore for PgStore {
     }
 
     async fn update_account(&self, a: &AccountRecord) -> StoreResult<()> {
-        sqlx::query(
+        let mut conn = self.pool.acquire().await.map_err(db_err)?;
+        update_account_in(&mut conn, a).await
+    }
+
+    async fn erase_account(&self, id: &str) -> StoreResult<bool> {
+        let mut tx = self.begin().await?;
+        let n = sections::erase_in(&mut tx, id).await?;
+        tx.commit().await.map_err(db_err)?;
+        if n > 0 {
+            self.vacuum().await?;
+        }
+        Ok(n > 0)
+    }
+}
+
+async fn insert_account_in(conn: &mut sqlx::PgConnection, a: &AccountRecord) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO accounts (id, role, display_name, username, age_years, age_stated_at, gender, \
+             email_lookup, email_ciphertext, email_verified, password_hash, school_name, \
+             school_address_ciphertext, managed_by_teacher, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+    )
+    .bind(&a.id)
+    .bind(a.role.as_str())
+    .bind(&a.display_name)
+    .bind(&a.username)
+    .bind(a.age_years)
+    .bind(a.age_stated_at)
+    .bind(&a.gender)
+    .bind(&a.email_lookup)
+    .bind(&a.email_ciphertext)
+    .bind(a.email_verified)
+    .bind(&a.password_hash)
+    .bind(&a.school_name)
+    .bind(&a.school_address_ciphertext)
+    .bind(a.managed_by_teacher)
+    .bind(a.created_at)
+    .bind(a.updated_at)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+async fn update_account_in(conn: &mut sqlx::PgConnection, a: &AccountRecord) -> StoreResult<()> {
+    sqlx::query(
             "UPDATE accounts SET role = $1, display_name = $2, username = $3, age_years = $4, \
              age_stated_at = $5, gender = $6, email_lookup = $7, email_ciphertext = $8, \
              email_verified = $9, password_hash = $10, school_name = $11, school_address_ciphertext = $12, \
@@ -217,36 +250,10 @@ impl AccountStore for PgStore {
         .bind(a.managed_by_teacher)
         .bind(a.updated_at)
         .bind(&a.id)
-        .execute(&self.pool)
+        .execute(&mut *conn)
         .await
         .map_err(db_err)?;
-        Ok(())
-    }
-
-    async fn erase_account(&self, id: &str) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
-        // Programs that nobody else wrote go with their author.
-        sqlx::query(
-            "DELETE FROM programs WHERE hash IN (SELECT program_hash FROM attempts WHERE account_id = $1) \
-             AND NOT EXISTS (SELECT 1 FROM attempts o WHERE o.program_hash = programs.hash AND o.account_id <> $1)",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        // Sessions, mail tokens, attempts and progress go with the account (ON DELETE CASCADE).
-        let n = sqlx::query("DELETE FROM accounts WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
-        tx.commit().await.map_err(db_err)?;
-        if n > 0 {
-            self.vacuum().await?;
-        }
-        Ok(n > 0)
-    }
+    Ok(())
 }
 
 #[async_trait]

@@ -13,6 +13,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+mod sections;
+
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Writes go through one connection (SQLite has one writer anyway), reads through a pool.
@@ -32,6 +34,9 @@ fn db_err(e: sqlx::Error) -> StoreError {
         }
         if m.contains("username") {
             return StoreError::Conflict("username");
+        }
+        if m.contains("code") {
+            return StoreError::Conflict("code");
         }
         return StoreError::Conflict("id");
     }
@@ -71,6 +76,14 @@ impl SqliteStore {
             .await
             .map_err(db_err)?;
         Ok(SqliteStore { writer, readers })
+    }
+
+    /// A write transaction that takes the write lock at once (no upgrade deadlocks).
+    async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_err)
     }
 
     /// Moves everything from the WAL into the main file and truncates the WAL, so that
@@ -128,32 +141,8 @@ fn session_from(r: &SqliteRow) -> SessionRecord {
 #[async_trait]
 impl AccountStore for SqliteStore {
     async fn insert_account(&self, a: &AccountRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO accounts (id, role, display_name, username, age_years, age_stated_at, gender, \
-             email_lookup, email_ciphertext, email_verified, password_hash, school_name, \
-             school_address_ciphertext, managed_by_teacher, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&a.id)
-        .bind(a.role.as_str())
-        .bind(&a.display_name)
-        .bind(&a.username)
-        .bind(a.age_years)
-        .bind(a.age_stated_at)
-        .bind(&a.gender)
-        .bind(&a.email_lookup)
-        .bind(&a.email_ciphertext)
-        .bind(a.email_verified)
-        .bind(&a.password_hash)
-        .bind(&a.school_name)
-        .bind(&a.school_address_ciphertext)
-        .bind(a.managed_by_teacher)
-        .bind(a.created_at)
-        .bind(a.updated_at)
-        .execute(&self.writer)
-        .await
-        .map_err(db_err)?;
-        Ok(())
+        let mut conn = self.writer.acquire().await.map_err(db_err)?;
+        insert_account_in(&mut conn, a).await
     }
 
     async fn account_by_id(&self, id: &str) -> StoreResult<Option<AccountRecord>> {
@@ -192,7 +181,58 @@ impl AccountStore for SqliteStore {
     }
 
     async fn update_account(&self, a: &AccountRecord) -> StoreResult<()> {
-        sqlx::query(
+        let mut conn = self.writer.acquire().await.map_err(db_err)?;
+        update_account_in(&mut conn, a).await
+    }
+
+    async fn erase_account(&self, id: &str) -> StoreResult<bool> {
+        let mut tx = self.begin().await?;
+        let n = sections::erase_in(&mut tx, id).await?;
+        tx.commit().await.map_err(db_err)?;
+        if n > 0 {
+            self.checkpoint().await?;
+        }
+        Ok(n > 0)
+    }
+}
+
+async fn insert_account_in(
+    conn: &mut sqlx::SqliteConnection,
+    a: &AccountRecord,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO accounts (id, role, display_name, username, age_years, age_stated_at, gender, \
+             email_lookup, email_ciphertext, email_verified, password_hash, school_name, \
+             school_address_ciphertext, managed_by_teacher, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&a.id)
+    .bind(a.role.as_str())
+    .bind(&a.display_name)
+    .bind(&a.username)
+    .bind(a.age_years)
+    .bind(a.age_stated_at)
+    .bind(&a.gender)
+    .bind(&a.email_lookup)
+    .bind(&a.email_ciphertext)
+    .bind(a.email_verified)
+    .bind(&a.password_hash)
+    .bind(&a.school_name)
+    .bind(&a.school_address_ciphertext)
+    .bind(a.managed_by_teacher)
+    .bind(a.created_at)
+    .bind(a.updated_at)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+async fn update_account_in(
+    conn: &mut sqlx::SqliteConnection,
+    a: &AccountRecord,
+) -> StoreResult<()> {
+    sqlx::query(
             "UPDATE accounts SET role = ?, display_name = ?, username = ?, age_years = ?, \
              age_stated_at = ?, gender = ?, email_lookup = ?, email_ciphertext = ?, \
              email_verified = ?, password_hash = ?, school_name = ?, school_address_ciphertext = ?, \
@@ -213,40 +253,10 @@ impl AccountStore for SqliteStore {
         .bind(a.managed_by_teacher)
         .bind(a.updated_at)
         .bind(&a.id)
-        .execute(&self.writer)
+        .execute(&mut *conn)
         .await
         .map_err(db_err)?;
-        Ok(())
-    }
-
-    async fn erase_account(&self, id: &str) -> StoreResult<bool> {
-        let mut tx = self
-            .writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db_err)?;
-        // Programs that nobody else wrote go with their author.
-        sqlx::query(
-            "DELETE FROM programs WHERE hash IN (SELECT program_hash FROM attempts WHERE account_id = ?1) \
-             AND NOT EXISTS (SELECT 1 FROM attempts o WHERE o.program_hash = programs.hash AND o.account_id <> ?1)",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        // Sessions, mail tokens, attempts and progress go with the account (ON DELETE CASCADE).
-        let n = sqlx::query("DELETE FROM accounts WHERE id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
-        tx.commit().await.map_err(db_err)?;
-        if n > 0 {
-            self.checkpoint().await?;
-        }
-        Ok(n > 0)
-    }
+    Ok(())
 }
 
 #[async_trait]

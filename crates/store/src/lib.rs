@@ -2,6 +2,9 @@
 //! suite that both must pass.
 
 pub mod conformance;
+mod sections;
+
+pub use sections::*;
 
 use async_trait::async_trait;
 use kodlek_domain::{Millis, Role};
@@ -269,6 +272,7 @@ pub trait Store:
     + LimitStore
     + UnsubscribeStore
     + ProgressStore
+    + SectionStore
     + MaintenanceStore
     + Send
     + Sync
@@ -282,6 +286,7 @@ impl<T> Store for T where
         + LimitStore
         + UnsubscribeStore
         + ProgressStore
+        + SectionStore
         + MaintenanceStore
         + Send
         + Sync

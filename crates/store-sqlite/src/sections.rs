@@ -1,0 +1,543 @@
+//! Sections on SQLite: classrooms, their teachers and students, secrets and invitations.
+
+use super::{SqliteStore, db_err, progress_from};
+use async_trait::async_trait;
+use kodlek_domain::Millis;
+use kodlek_store::*;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+fn section_from(r: &SqliteRow) -> SectionRecord {
+    SectionRecord {
+        id: r.get("id"),
+        name: r.get("name"),
+        course_id: r.get("course_id"),
+        login_type: r.get("login_type"),
+        code: r.get("code"),
+        created_at: r.get("created_at"),
+    }
+}
+
+fn member_from(r: &SqliteRow) -> SectionMember {
+    SectionMember {
+        student_id: r.get("id"),
+        display_name: r.get("display_name"),
+        age_years: r.get("age_years"),
+        age_stated_at: r.get("age_stated_at"),
+        gender: r.get("gender"),
+        managed_by_teacher: r.get("managed_by_teacher"),
+        joined_at: r.get("joined_at"),
+    }
+}
+
+fn secret_from(r: &SqliteRow) -> SecretRecord {
+    SecretRecord {
+        account_id: r.get("account_id"),
+        kind: r.get("kind"),
+        ciphertext: r.get("secret_ciphertext"),
+        failed_attempts: r.get("failed_attempts"),
+        locked_until: r.get("locked_until"),
+        updated_at: r.get("updated_at"),
+    }
+}
+
+const MEMBER_COLUMNS: &str = "a.id, a.display_name, a.age_years, a.age_stated_at, a.gender, \
+     a.managed_by_teacher, m.joined_at";
+
+/// Deletes an account and what belongs to it, inside the caller's transaction.
+pub(crate) async fn erase_in(conn: &mut SqliteConnection, id: &str) -> StoreResult<u64> {
+    // Programs that nobody else wrote go with their author.
+    sqlx::query(
+        "DELETE FROM programs WHERE hash IN (SELECT program_hash FROM attempts WHERE account_id = ?1) \
+         AND NOT EXISTS (SELECT 1 FROM attempts o WHERE o.program_hash = programs.hash AND o.account_id <> ?1)",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    // Sessions, tokens, attempts, progress, memberships and secrets cascade.
+    Ok(sqlx::query("DELETE FROM accounts WHERE id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?
+        .rows_affected())
+}
+
+/// Erases those of these managed students who are in no section any more.
+async fn erase_orphans(conn: &mut SqliteConnection, candidates: &[String]) -> StoreResult<u64> {
+    let mut erased = 0;
+    for id in candidates {
+        let in_none: bool = sqlx::query_scalar(
+            "SELECT NOT EXISTS (SELECT 1 FROM section_students WHERE student_id = ?)",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_err)?;
+        if in_none {
+            erased += erase_in(conn, id).await?;
+        }
+    }
+    Ok(erased)
+}
+
+async fn write_secret(conn: &mut SqliteConnection, s: &SecretRecord) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO student_secrets (account_id, kind, secret_ciphertext, failed_attempts, locked_until, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET kind = excluded.kind, \
+         secret_ciphertext = excluded.secret_ciphertext, failed_attempts = excluded.failed_attempts, \
+         locked_until = excluded.locked_until, updated_at = excluded.updated_at",
+    )
+    .bind(&s.account_id)
+    .bind(&s.kind)
+    .bind(&s.ciphertext)
+    .bind(s.failed_attempts)
+    .bind(s.locked_until)
+    .bind(s.updated_at)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+#[async_trait]
+impl SectionStore for SqliteStore {
+    async fn insert_section(&self, s: &SectionRecord, owner_id: &str) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO sections (id, name, course_id, login_type, code, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&s.id)
+        .bind(&s.name)
+        .bind(&s.course_id)
+        .bind(&s.login_type)
+        .bind(&s.code)
+        .bind(s.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query("INSERT INTO section_teachers (section_id, teacher_id, owner, added_at) VALUES (?, ?, TRUE, ?)")
+            .bind(&s.id)
+            .bind(owner_id)
+            .bind(s.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn section(&self, id: &str) -> StoreResult<Option<SectionRecord>> {
+        let r = sqlx::query("SELECT * FROM sections WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(r.as_ref().map(section_from))
+    }
+
+    async fn section_by_code(&self, code: &str) -> StoreResult<Option<SectionRecord>> {
+        let r = sqlx::query("SELECT * FROM sections WHERE code = ?")
+            .bind(code)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(r.as_ref().map(section_from))
+    }
+
+    async fn sections_taught_by(&self, teacher_id: &str) -> StoreResult<Vec<SectionRecord>> {
+        let rows = sqlx::query(
+            "SELECT s.* FROM sections s JOIN section_teachers t ON t.section_id = s.id \
+             WHERE t.teacher_id = ? ORDER BY s.created_at, s.id",
+        )
+        .bind(teacher_id)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_err)?;
+        Ok(rows.iter().map(section_from).collect())
+    }
+
+    async fn section_teachers(&self, section_id: &str) -> StoreResult<Vec<SectionTeacher>> {
+        let rows = sqlx::query(
+            "SELECT t.teacher_id, a.display_name, t.owner, t.added_at FROM section_teachers t \
+             JOIN accounts a ON a.id = t.teacher_id WHERE t.section_id = ? \
+             ORDER BY t.owner DESC, t.added_at, t.teacher_id",
+        )
+        .bind(section_id)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| SectionTeacher {
+                teacher_id: r.get("teacher_id"),
+                display_name: r.get("display_name"),
+                owner: r.get("owner"),
+                added_at: r.get("added_at"),
+            })
+            .collect())
+    }
+
+    async fn update_section(&self, s: &SectionRecord, secrets: &[SecretRecord]) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE sections SET name = ?, course_id = ?, login_type = ?, code = ? WHERE id = ?",
+        )
+        .bind(&s.name)
+        .bind(&s.course_id)
+        .bind(&s.login_type)
+        .bind(&s.code)
+        .bind(&s.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        for secret in secrets {
+            write_secret(&mut tx, secret).await?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn delete_section(&self, id: &str) -> StoreResult<u64> {
+        let mut tx = self.begin().await?;
+        let managed: Vec<String> = sqlx::query_scalar(
+            "SELECT a.id FROM section_students m JOIN accounts a ON a.id = m.student_id \
+             WHERE m.section_id = ? AND a.managed_by_teacher",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let n = sqlx::query("DELETE FROM sections WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        let erased = erase_orphans(&mut tx, &managed).await?;
+        tx.commit().await.map_err(db_err)?;
+        if n > 0 {
+            self.checkpoint().await?;
+        }
+        Ok(erased)
+    }
+
+    async fn add_teacher(
+        &self,
+        section_id: &str,
+        teacher_id: &str,
+        owner: bool,
+        at: Millis,
+    ) -> StoreResult<bool> {
+        let n = sqlx::query(
+            "INSERT INTO section_teachers (section_id, teacher_id, owner, added_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(section_id)
+        .bind(teacher_id)
+        .bind(owner)
+        .bind(at)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        Ok(n > 0)
+    }
+
+    async fn set_owner(&self, section_id: &str, teacher_id: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE section_teachers SET owner = (teacher_id = ?) WHERE section_id = ?")
+            .bind(teacher_id)
+            .bind(section_id)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn remove_teacher(&self, section_id: &str, teacher_id: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM section_teachers WHERE section_id = ? AND teacher_id = ?")
+            .bind(section_id)
+            .bind(teacher_id)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn create_managed_students(
+        &self,
+        section_id: &str,
+        students: &[NewManagedStudent],
+        at: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        for s in students {
+            super::insert_account_in(&mut tx, &s.account).await?;
+            write_secret(&mut tx, &s.secret).await?;
+            if let Some(p) = &s.permission {
+                sqlx::query(
+                    "INSERT INTO school_permissions (account_id, teacher_id, section_id, attested_at) VALUES (?, ?, ?, ?)",
+                )
+                .bind(&p.account_id)
+                .bind(&p.teacher_id)
+                .bind(&p.section_id)
+                .bind(p.attested_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+            sqlx::query(
+                "INSERT INTO section_students (section_id, student_id, joined_at) VALUES (?, ?, ?)",
+            )
+            .bind(section_id)
+            .bind(&s.account.id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn add_student(
+        &self,
+        section_id: &str,
+        student_id: &str,
+        at: Millis,
+    ) -> StoreResult<bool> {
+        let n = sqlx::query(
+            "INSERT INTO section_students (section_id, student_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(section_id)
+        .bind(student_id)
+        .bind(at)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        Ok(n > 0)
+    }
+
+    async fn remove_student(
+        &self,
+        section_id: &str,
+        student_id: &str,
+    ) -> StoreResult<Option<bool>> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("DELETE FROM section_students WHERE section_id = ? AND student_id = ?")
+            .bind(section_id)
+            .bind(student_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+        if n == 0 {
+            return Ok(None);
+        }
+        let managed: bool =
+            sqlx::query_scalar("SELECT managed_by_teacher FROM accounts WHERE id = ?")
+                .bind(student_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        let erased = if managed {
+            erase_orphans(&mut tx, &[student_id.to_owned()]).await? > 0
+        } else {
+            false
+        };
+        tx.commit().await.map_err(db_err)?;
+        if erased {
+            self.checkpoint().await?;
+        }
+        Ok(Some(erased))
+    }
+
+    async fn section_members(&self, section_id: &str) -> StoreResult<Vec<SectionMember>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {MEMBER_COLUMNS} FROM section_students m JOIN accounts a ON a.id = m.student_id \
+             WHERE m.section_id = ? ORDER BY m.joined_at, a.id"
+        )))
+        .bind(section_id)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_err)?;
+        Ok(rows.iter().map(member_from).collect())
+    }
+
+    async fn section_member(
+        &self,
+        section_id: &str,
+        student_id: &str,
+    ) -> StoreResult<Option<SectionMember>> {
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {MEMBER_COLUMNS} FROM section_students m JOIN accounts a ON a.id = m.student_id \
+             WHERE m.section_id = ? AND m.student_id = ?"
+        )))
+        .bind(section_id)
+        .bind(student_id)
+        .fetch_optional(&self.readers)
+        .await
+        .map_err(db_err)?;
+        Ok(r.as_ref().map(member_from))
+    }
+
+    async fn sections_joined_by(&self, student_id: &str) -> StoreResult<Vec<JoinedSection>> {
+        let rows = sqlx::query(
+            "SELECT s.*, a.display_name AS teacher_display_name FROM section_students m \
+             JOIN sections s ON s.id = m.section_id \
+             LEFT JOIN section_teachers t ON t.section_id = s.id AND t.owner \
+             LEFT JOIN accounts a ON a.id = t.teacher_id \
+             WHERE m.student_id = ? ORDER BY m.joined_at, s.id",
+        )
+        .bind(student_id)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| JoinedSection {
+                section: section_from(r),
+                teacher_display_name: r
+                    .get::<Option<String>, _>("teacher_display_name")
+                    .unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    async fn section_progress(&self, section_id: &str) -> StoreResult<Vec<MemberProgress>> {
+        let rows = sqlx::query(
+            "SELECT p.* FROM section_students m JOIN level_progress p ON p.account_id = m.student_id \
+             WHERE m.section_id = ?",
+        )
+        .bind(section_id)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| MemberProgress {
+                student_id: r.get("account_id"),
+                progress: progress_from(r),
+            })
+            .collect())
+    }
+
+    async fn secret(&self, account_id: &str) -> StoreResult<Option<SecretRecord>> {
+        let r = sqlx::query("SELECT * FROM student_secrets WHERE account_id = ?")
+            .bind(account_id)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(r.as_ref().map(secret_from))
+    }
+
+    async fn section_secrets(&self, section_id: &str) -> StoreResult<Vec<SecretRecord>> {
+        let rows = sqlx::query(
+            "SELECT s.* FROM section_students m JOIN student_secrets s ON s.account_id = m.student_id \
+             WHERE m.section_id = ?",
+        )
+        .bind(section_id)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_err)?;
+        Ok(rows.iter().map(secret_from).collect())
+    }
+
+    async fn set_secret(&self, s: &SecretRecord) -> StoreResult<()> {
+        let mut conn = self.writer.acquire().await.map_err(db_err)?;
+        write_secret(&mut conn, s).await
+    }
+
+    async fn secret_failed(
+        &self,
+        account_id: &str,
+        now: Millis,
+        limit: i64,
+        lock_for: Millis,
+    ) -> StoreResult<Option<SecretRecord>> {
+        let r = sqlx::query(
+            "UPDATE student_secrets SET \
+             locked_until = CASE WHEN failed_attempts + 1 >= ?2 THEN ?3 ELSE locked_until END, \
+             failed_attempts = CASE WHEN failed_attempts + 1 >= ?2 THEN 0 ELSE failed_attempts + 1 END \
+             WHERE account_id = ?1 RETURNING *",
+        )
+        .bind(account_id)
+        .bind(limit)
+        .bind(now + lock_for)
+        .fetch_optional(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(r.as_ref().map(secret_from))
+    }
+
+    async fn clear_secret_failures(&self, account_id: &str) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE student_secrets SET failed_attempts = 0, locked_until = NULL WHERE account_id = ?",
+        )
+        .bind(account_id)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn take_control(&self, a: &AccountRecord) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        super::update_account_in(&mut tx, a).await?;
+        sqlx::query("DELETE FROM student_secrets WHERE account_id = ?")
+            .bind(&a.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn permission(&self, account_id: &str) -> StoreResult<Option<PermissionRecord>> {
+        let r = sqlx::query("SELECT * FROM school_permissions WHERE account_id = ?")
+            .bind(account_id)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(r.map(|r| PermissionRecord {
+            account_id: r.get("account_id"),
+            teacher_id: r.get("teacher_id"),
+            section_id: r.get("section_id"),
+            attested_at: r.get("attested_at"),
+        }))
+    }
+
+    async fn insert_invitation(&self, i: &InvitationRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO section_invitations (token_hash, section_id, invited_by, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&i.token_hash)
+        .bind(&i.section_id)
+        .bind(&i.invited_by)
+        .bind(i.created_at)
+        .bind(i.expires_at)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn take_invitation(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> StoreResult<Option<InvitationRecord>> {
+        let r = sqlx::query("DELETE FROM section_invitations WHERE token_hash = ? RETURNING *")
+            .bind(token_hash)
+            .fetch_optional(&self.writer)
+            .await
+            .map_err(db_err)?;
+        Ok(r.map(|r| InvitationRecord {
+            token_hash: r.get("token_hash"),
+            section_id: r.get("section_id"),
+            invited_by: r.get("invited_by"),
+            created_at: r.get("created_at"),
+            expires_at: r.get("expires_at"),
+        })
+        .filter(|i| i.expires_at > now))
+    }
+}

@@ -1,0 +1,179 @@
+//! Sections (classrooms): their teachers and students, the secrets of teacher-managed students,
+//! the school-permission attestations and the co-teacher invitations.
+
+use crate::{AccountRecord, ProgressRecord, StoreResult};
+use async_trait::async_trait;
+use kodlek_domain::Millis;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionRecord {
+    pub id: String,
+    pub name: String,
+    pub course_id: String,
+    /// "email", "word" or "picture".
+    pub login_type: String,
+    pub code: String,
+    pub created_at: Millis,
+}
+
+/// A teacher of a section. The owner may delete it; co-teachers may do everything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionTeacher {
+    pub teacher_id: String,
+    pub display_name: String,
+    pub owner: bool,
+    pub added_at: Millis,
+}
+
+/// What a section's teachers may know of one of its students: no contact field exists here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionMember {
+    pub student_id: String,
+    pub display_name: String,
+    pub age_years: Option<i64>,
+    pub age_stated_at: Option<Millis>,
+    pub gender: Option<String>,
+    pub managed_by_teacher: bool,
+    pub joined_at: Millis,
+}
+
+/// A section as one of its students sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinedSection {
+    pub section: SectionRecord,
+    /// The display name of the section's owner.
+    pub teacher_display_name: String,
+}
+
+/// The sign-in secret of a teacher-managed student, encrypted, with its guessing counter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretRecord {
+    pub account_id: String,
+    /// "picture" or "word".
+    pub kind: String,
+    pub ciphertext: String,
+    /// Wrong secrets in a row since the last success, unlock or lock-out.
+    pub failed_attempts: i64,
+    pub locked_until: Option<Millis>,
+    pub updated_at: Millis,
+}
+
+/// A teacher's attestation that the school may create this child's account (U13-6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermissionRecord {
+    pub account_id: String,
+    pub teacher_id: String,
+    pub section_id: String,
+    pub attested_at: Millis,
+}
+
+/// A student account created by a teacher, with everything that is written with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewManagedStudent {
+    pub account: AccountRecord,
+    pub secret: SecretRecord,
+    pub permission: Option<PermissionRecord>,
+}
+
+/// An invitation for another teacher to teach a section; single-use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationRecord {
+    pub token_hash: String,
+    pub section_id: String,
+    pub invited_by: String,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
+/// One cell of a section's progress grid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberProgress {
+    pub student_id: String,
+    pub progress: ProgressRecord,
+}
+
+#[async_trait]
+pub trait SectionStore {
+    /// Creates the section with `owner_id` as its owner. `Conflict("code")` when the code is taken.
+    async fn insert_section(&self, s: &SectionRecord, owner_id: &str) -> StoreResult<()>;
+    async fn section(&self, id: &str) -> StoreResult<Option<SectionRecord>>;
+    async fn section_by_code(&self, code: &str) -> StoreResult<Option<SectionRecord>>;
+    /// The sections this teacher teaches, oldest first.
+    async fn sections_taught_by(&self, teacher_id: &str) -> StoreResult<Vec<SectionRecord>>;
+    /// The section's teachers, the owner first.
+    async fn section_teachers(&self, section_id: &str) -> StoreResult<Vec<SectionTeacher>>;
+    /// Writes name, course, login type and code and, in the same transaction, these secrets
+    /// (a change of login type gives the managed students new ones).
+    /// `Conflict("code")` when the code is taken.
+    async fn update_section(&self, s: &SectionRecord, secrets: &[SecretRecord]) -> StoreResult<()>;
+    /// Deletes the section and erases its teacher-managed students that are then in no
+    /// section. Returns how many were erased; 0 also when there was no such section.
+    async fn delete_section(&self, id: &str) -> StoreResult<u64>;
+    /// Adds a teacher; false when they already teach it.
+    async fn add_teacher(
+        &self,
+        section_id: &str,
+        teacher_id: &str,
+        owner: bool,
+        at: Millis,
+    ) -> StoreResult<bool>;
+    /// Makes this teacher the owner and the others co-teachers.
+    async fn set_owner(&self, section_id: &str, teacher_id: &str) -> StoreResult<()>;
+    async fn remove_teacher(&self, section_id: &str, teacher_id: &str) -> StoreResult<()>;
+    /// Creates the accounts, secrets and attestations and makes them members, all or nothing.
+    async fn create_managed_students(
+        &self,
+        section_id: &str,
+        students: &[NewManagedStudent],
+        at: Millis,
+    ) -> StoreResult<()>;
+    /// Adds a student; false when they are already a member.
+    async fn add_student(
+        &self,
+        section_id: &str,
+        student_id: &str,
+        at: Millis,
+    ) -> StoreResult<bool>;
+    /// Removes a student: None when not a member, else whether the account was erased (a
+    /// teacher-managed student left in no section).
+    async fn remove_student(&self, section_id: &str, student_id: &str)
+    -> StoreResult<Option<bool>>;
+    /// The members, in the order they joined.
+    async fn section_members(&self, section_id: &str) -> StoreResult<Vec<SectionMember>>;
+    async fn section_member(
+        &self,
+        section_id: &str,
+        student_id: &str,
+    ) -> StoreResult<Option<SectionMember>>;
+    /// The sections this student is in, oldest membership first.
+    async fn sections_joined_by(&self, student_id: &str) -> StoreResult<Vec<JoinedSection>>;
+    /// Every progress row of the section's current members.
+    async fn section_progress(&self, section_id: &str) -> StoreResult<Vec<MemberProgress>>;
+    async fn secret(&self, account_id: &str) -> StoreResult<Option<SecretRecord>>;
+    /// The secrets of the section's members that have one.
+    async fn section_secrets(&self, section_id: &str) -> StoreResult<Vec<SecretRecord>>;
+    /// Writes (or replaces) the secret, counter and lock as given.
+    async fn set_secret(&self, s: &SecretRecord) -> StoreResult<()>;
+    /// Counts one wrong secret. At `limit` in a row the sign-in locks until `now + lock_for`
+    /// and the count starts again. Returns the record after the change (None: no secret).
+    async fn secret_failed(
+        &self,
+        account_id: &str,
+        now: Millis,
+        limit: i64,
+        lock_for: Millis,
+    ) -> StoreResult<Option<SecretRecord>>;
+    /// Clears the counter and any lock (a right secret, or a teacher's unlock).
+    async fn clear_secret_failures(&self, account_id: &str) -> StoreResult<()>;
+    /// A managed student takes control: writes the account (now with a username and a
+    /// password, no longer managed) and drops the secret, in one transaction.
+    async fn take_control(&self, a: &AccountRecord) -> StoreResult<()>;
+    async fn permission(&self, account_id: &str) -> StoreResult<Option<PermissionRecord>>;
+    async fn insert_invitation(&self, i: &InvitationRecord) -> StoreResult<()>;
+    /// Removes the invitation and returns it when it exists and is unexpired.
+    async fn take_invitation(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> StoreResult<Option<InvitationRecord>>;
+}
