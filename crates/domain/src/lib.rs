@@ -1,6 +1,9 @@
 //! The school's own words as types: roles, ages, names and addresses that can only hold valid values.
 
+mod section;
 mod values;
+
+pub use section::*;
 
 pub use values::*;
 

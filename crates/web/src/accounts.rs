@@ -491,7 +491,12 @@ pub async fn update_me(
         a.managed_by_teacher = false;
     }
     a.updated_at = now;
-    state.store.update_account(&a).await?;
+    if taking_control {
+        // From now on the secret no longer signs them in, and their teachers cannot edit them.
+        state.store.take_control(&a).await?;
+    } else {
+        state.store.update_account(&a).await?;
+    }
     if new_password.is_some() {
         state
             .store
@@ -550,6 +555,9 @@ pub async fn delete_me(state: &AppState, me: &SignedIn, password: &str) -> Resul
     };
     if !ok {
         return Err(ApiError::reauthenticate());
+    }
+    if a.role == Role::Teacher {
+        crate::sections::hand_over_sections(state, &a.id).await?;
     }
     state.store.erase_account(&a.id).await?;
     Ok(())

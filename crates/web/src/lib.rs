@@ -11,6 +11,9 @@ pub mod limits;
 pub mod mail;
 pub mod openapi;
 pub mod pages;
+pub mod secrets;
+pub mod sections;
+pub mod sections_api;
 pub mod security;
 pub mod sessions;
 pub mod writer;
@@ -63,6 +66,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
+        .merge(sections_api::routes())
         .merge(pages::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn_with_state(

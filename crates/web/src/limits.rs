@@ -46,6 +46,26 @@ pub const MAIL_PER_ADDRESS: Limit = Limit {
     window: 60 * MINUTE,
 };
 
+/// Wrong join codes typed by one student: enough for typos, too few to find other classes.
+pub const JOIN_FAILURES: Limit = Limit {
+    name: "join-failures",
+    max: 20,
+    window: 60 * MINUTE,
+};
+/// Section sign-in pages and secret sign-ins from one address: a whole class shares one
+/// address, and 40 children with a few wrong pictures each stay well inside it.
+pub const SECTION_SIGN_IN_PER_IP: Limit = Limit {
+    name: "section-sign-in-ip",
+    max: 600,
+    window: 10 * MINUTE,
+};
+/// Secret sign-ins to one section, from anywhere.
+pub const SECTION_SIGN_IN_PER_CODE: Limit = Limit {
+    name: "section-sign-in-code",
+    max: 400,
+    window: 10 * MINUTE,
+};
+
 fn bucket(state: &AppState, limit: Limit, subject: &str) -> String {
     format!("{}:{}", limit.name, state.keys.keyed(limit.name, subject))
 }

@@ -1,0 +1,414 @@
+//! The sections part of the JSON API: thin handlers over `sections`.
+
+use crate::api::{AttemptsBody, UserBody};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ClientIp, Lang, SignedIn, StrictJson};
+use crate::sections::{self, *};
+use crate::{AppState, accounts::Me, sessions};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/sections", post(create).get(list))
+        .route("/api/v1/sections/join", post(join))
+        .route(
+            "/api/v1/sections/{id}",
+            get(detail).patch(update).delete(remove),
+        )
+        .route("/api/v1/sections/{id}/code", post(new_code))
+        .route("/api/v1/sections/{id}/students", post(add_student))
+        .route("/api/v1/sections/{id}/students/bulk", post(add_students))
+        .route(
+            "/api/v1/sections/{id}/students/{student_id}",
+            axum::routing::patch(update_student).delete(remove_student),
+        )
+        .route(
+            "/api/v1/sections/{id}/students/{student_id}/secret",
+            post(reset_secret),
+        )
+        .route(
+            "/api/v1/sections/{id}/students/{student_id}/unlock",
+            post(unlock),
+        )
+        .route(
+            "/api/v1/sections/{id}/students/{student_id}/levels/{level_id}",
+            get(student_attempts),
+        )
+        .route("/api/v1/sections/{id}/sign-in-cards", get(cards))
+        .route("/api/v1/sections/{id}/progress", get(progress))
+        .route("/api/v1/sections/{id}/invitations", post(invite))
+        .route(
+            "/api/v1/sections/{id}/teachers/{teacher_id}",
+            delete(remove_teacher),
+        )
+        .route("/api/v1/section-invitations/{token}", post(accept))
+        .route("/api/v1/me/sections", get(my_sections))
+        .route("/api/v1/me/sections/{id}", delete(leave))
+        .route("/api/v1/pictures", get(pictures))
+        .route("/api/v1/sign-in/{code}", get(sign_in_page).post(sign_in))
+}
+
+/// `{"section": Section}`
+#[derive(Serialize, ToSchema)]
+pub struct SectionBody {
+    pub section: Section,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SectionsBody {
+    pub sections: Vec<Section>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErasedBody {
+    /// Teacher-managed students who were in no other section, and so were erased.
+    pub erased_students: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StudentBody {
+    pub student: SectionStudent,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedBody {
+    pub student: SectionStudent,
+    pub secret: Secret,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedListBody {
+    pub students: Vec<CreatedStudent>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SecretBody {
+    pub secret: Secret,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinBody {
+    pub code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct JoinedBody {
+    pub section: JoinedSectionView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct JoinedListBody {
+    pub sections: Vec<JoinedSectionView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PictureView {
+    pub id: String,
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PicturesBody {
+    pub pictures: Vec<PictureView>,
+}
+
+#[utoipa::path(post, path = "/api/v1/sections", request_body = NewSection,
+    responses((status = 201, body = SectionBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "Not a teacher, or `email_unverified`"), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    me: SignedIn,
+    StrictJson(body): StrictJson<NewSection>,
+) -> Result<Response, ApiError> {
+    let section = sections::create(&state, &me, body).await?;
+    Ok((StatusCode::CREATED, Json(SectionBody { section })).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/sections", responses((status = 200, body = SectionsBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Json<SectionsBody>, ApiError> {
+    Ok(Json(SectionsBody {
+        sections: sections::list(&state, &me).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/sections/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = SectionDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<SectionDetail>, ApiError> {
+    Ok(Json(sections::detail(&state, &me, &id).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/sections/{id}", params(("id" = String, Path)), request_body = SectionPatch,
+    responses((status = 200, body = SectionBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`managed_students_present`"), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    me: SignedIn,
+    lang: Lang,
+    Path(id): Path<String>,
+    StrictJson(body): StrictJson<SectionPatch>,
+) -> Result<Json<SectionBody>, ApiError> {
+    Ok(Json(SectionBody {
+        section: sections::update(&state, &me, &id, body, lang).await?,
+    }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/sections/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = ErasedBody), (status = 403, body = ErrorBody, description = "A co-teacher"), (status = 404, body = ErrorBody)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<ErasedBody>, ApiError> {
+    Ok(Json(ErasedBody {
+        erased_students: sections::delete(&state, &me, &id).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/sections/{id}/code", params(("id" = String, Path)),
+    responses((status = 200, body = SectionBody, description = "A new code; the old one stops working"), (status = 404, body = ErrorBody)))]
+pub async fn new_code(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<SectionBody>, ApiError> {
+    Ok(Json(SectionBody {
+        section: sections::new_code(&state, &me, &id).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/sections/{id}/students", params(("id" = String, Path)), request_body = NewStudent,
+    responses((status = 201, body = CreatedBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`display_name_taken`"), (status = 422, body = ErrorBody, description = "`wrong_login_type`, `school_permission_required`, `invalid_field`")))]
+pub async fn add_student(
+    State(state): State<AppState>,
+    me: SignedIn,
+    lang: Lang,
+    Path(id): Path<String>,
+    StrictJson(body): StrictJson<NewStudent>,
+) -> Result<Response, ApiError> {
+    let c = sections::add_student(&state, &me, &id, body, lang).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedBody {
+            student: c.student,
+            secret: c.secret,
+        }),
+    )
+        .into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/sections/{id}/students/bulk", params(("id" = String, Path)), request_body = NewStudents,
+    responses((status = 201, body = CreatedListBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_students(
+    State(state): State<AppState>,
+    me: SignedIn,
+    lang: Lang,
+    Path(id): Path<String>,
+    StrictJson(body): StrictJson<NewStudents>,
+) -> Result<Response, ApiError> {
+    let students = sections::add_students(&state, &me, &id, body, lang).await?;
+    Ok((StatusCode::CREATED, Json(CreatedListBody { students })).into_response())
+}
+
+#[utoipa::path(patch, path = "/api/v1/sections/{id}/students/{student_id}", params(("id" = String, Path), ("student_id" = String, Path)), request_body = StudentPatch,
+    responses((status = 200, body = StudentBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`student_in_control`"), (status = 422, body = ErrorBody)))]
+pub async fn update_student(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, student_id)): Path<(String, String)>,
+    StrictJson(body): StrictJson<StudentPatch>,
+) -> Result<Json<StudentBody>, ApiError> {
+    Ok(Json(StudentBody {
+        student: sections::update_student(&state, &me, &id, &student_id, body).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/sections/{id}/students/{student_id}/secret", params(("id" = String, Path), ("student_id" = String, Path)),
+    responses((status = 200, body = SecretBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`student_in_control`")))]
+pub async fn reset_secret(
+    State(state): State<AppState>,
+    me: SignedIn,
+    lang: Lang,
+    Path((id, student_id)): Path<(String, String)>,
+) -> Result<Json<SecretBody>, ApiError> {
+    Ok(Json(SecretBody {
+        secret: sections::reset_secret(&state, &me, &id, &student_id, lang).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/sections/{id}/students/{student_id}/unlock", params(("id" = String, Path), ("student_id" = String, Path)),
+    responses((status = 204, description = "The student can sign in again"), (status = 404, body = ErrorBody)))]
+pub async fn unlock(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, student_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    sections::unlock(&state, &me, &id, &student_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/v1/sections/{id}/students/{student_id}", params(("id" = String, Path), ("student_id" = String, Path)),
+    responses((status = 204, description = "Removed; a managed student in no other section is erased"), (status = 404, body = ErrorBody)))]
+pub async fn remove_student(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, student_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    sections::remove_student(&state, &me, &id, &student_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/sections/{id}/students/{student_id}/levels/{level_id}", params(("id" = String, Path), ("student_id" = String, Path), ("level_id" = String, Path)),
+    responses((status = 200, body = AttemptsBody), (status = 404, body = ErrorBody)))]
+pub async fn student_attempts(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, student_id, level_id)): Path<(String, String, String)>,
+) -> Result<Json<AttemptsBody>, ApiError> {
+    Ok(Json(AttemptsBody {
+        attempts: sections::student_attempts(&state, &me, &id, &student_id, &level_id).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/sections/{id}/sign-in-cards", params(("id" = String, Path)),
+    responses((status = 200, body = SignInCards), (status = 404, body = ErrorBody)))]
+pub async fn cards(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<SignInCards>, ApiError> {
+    Ok(Json(sections::sign_in_cards(&state, &me, &id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/sections/{id}/progress", params(("id" = String, Path)),
+    responses((status = 200, body = ProgressGrid), (status = 404, body = ErrorBody)))]
+pub async fn progress(
+    State(state): State<AppState>,
+    me: SignedIn,
+    lang: Lang,
+    Path(id): Path<String>,
+) -> Result<Json<ProgressGrid>, ApiError> {
+    Ok(Json(sections::progress(&state, &me, &id, lang).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/sections/{id}/invitations", params(("id" = String, Path)),
+    responses((status = 201, body = Invitation), (status = 404, body = ErrorBody)))]
+pub async fn invite(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let inv = sections::invite(&state, &me, &id).await?;
+    Ok((StatusCode::CREATED, Json(inv)).into_response())
+}
+
+#[utoipa::path(delete, path = "/api/v1/sections/{id}/teachers/{teacher_id}", params(("id" = String, Path), ("teacher_id" = String, Path)),
+    responses((status = 204, description = "The co-teacher no longer teaches the section"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`owner_cannot_leave`")))]
+pub async fn remove_teacher(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, teacher_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    sections::remove_teacher(&state, &me, &id, &teacher_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/section-invitations/{token}", params(("token" = String, Path)),
+    responses((status = 200, body = SectionBody, description = "The caller now co-teaches the section"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn accept(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(token): Path<String>,
+) -> Result<Json<SectionBody>, ApiError> {
+    Ok(Json(SectionBody {
+        section: sections::accept_invitation(&state, &me, &token).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/sections/join", request_body = JoinBody,
+    responses((status = 200, body = JoinedBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody)))]
+pub async fn join(
+    State(state): State<AppState>,
+    me: SignedIn,
+    StrictJson(body): StrictJson<JoinBody>,
+) -> Result<Json<JoinedBody>, ApiError> {
+    Ok(Json(JoinedBody {
+        section: sections::join(&state, &me, &body.code).await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/sections", responses((status = 200, body = JoinedListBody), (status = 401, body = ErrorBody)))]
+pub async fn my_sections(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Json<JoinedListBody>, ApiError> {
+    Ok(Json(JoinedListBody {
+        sections: sections::my_sections(&state, &me).await?,
+    }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/sections/{id}", params(("id" = String, Path)),
+    responses((status = 204, description = "Left; that section's teachers lose access at once"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`last_section`")))]
+pub async fn leave(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    sections::leave(&state, &me, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/pictures", responses((status = 200, body = PicturesBody)))]
+pub async fn pictures(lang: Lang) -> Json<PicturesBody> {
+    Json(PicturesBody {
+        pictures: crate::secrets::pictures()
+            .iter()
+            .map(|p| PictureView {
+                id: p.id.to_owned(),
+                label: p.label(lang).to_owned(),
+                url: format!("/static/pictures/{}.svg", p.id),
+            })
+            .collect(),
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/sign-in/{code}", params(("code" = String, Path)),
+    responses((status = 200, body = SignInPage), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody)))]
+pub async fn sign_in_page(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(code): Path<String>,
+) -> Result<Json<SignInPage>, ApiError> {
+    Ok(Json(sections::sign_in_page(&state, &code, ip).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/sign-in/{code}", params(("code" = String, Path)), request_body = SecretSignIn,
+    responses((status = 200, body = UserBody, description = "Signed in; the session cookie is set"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody, description = "`too_many_attempts` (this student) or `rate_limited`")))]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(code): Path<String>,
+    StrictJson(body): StrictJson<SecretSignIn>,
+) -> Result<Response, ApiError> {
+    let a = sections::secret_sign_in(&state, &code, &body, ip).await?;
+    let cookie = sessions::start(&state, &a.id, body.remember_me).await?;
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(UserBody {
+            user: Me::of(&state, &a),
+        }),
+    )
+        .into_response())
+}
