@@ -22,15 +22,6 @@ use std::collections::HashMap;
 /// The date of the notice's last revision, shown on the notice page.
 pub const NOTICE_REVISED: &str = "2026-12-01";
 const GENDERS: [&str; 4] = ["female", "male", "nonbinary", "unspecified"];
-const DONE: [&str; 7] = [
-    "saved",
-    "signed-out",
-    "deleted",
-    "password-set",
-    "verification-sent",
-    "email-saved",
-    "password-changed",
-];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -86,7 +77,7 @@ impl Page {
     pub fn code(&self) -> &'static str {
         self.tr.code()
     }
-    fn lang(&self) -> Lang {
+    pub(crate) fn lang(&self) -> Lang {
         self.tr.lang
     }
     fn secure(state: &AppState) -> &'static str {
@@ -117,22 +108,22 @@ impl Page {
         }
         out
     }
-    fn with_alert(mut self, e: &ApiError) -> Page {
+    pub(crate) fn with_alert(mut self, e: &ApiError) -> Page {
         self.alert = Some(alert_text(&self.tr, e));
         self
     }
-    fn with_alert_key(mut self, key: &str) -> Page {
+    pub(crate) fn with_alert_key(mut self, key: &str) -> Page {
         self.alert = Some(self.tr.t(key));
         self
     }
-    fn with_done(mut self, key: &str) -> Page {
+    pub(crate) fn with_done(mut self, key: &str) -> Page {
         self.done = Some(key.to_owned());
         self
     }
 }
 
 /// The page's words for an API error, naming the field where one was wrong.
-fn alert_text(tr: &Tr, e: &ApiError) -> String {
+pub(crate) fn alert_text(tr: &Tr, e: &ApiError) -> String {
     let key = match e.code {
         "invalid_field" => {
             let field = e.message.split(':').next().unwrap_or("").replace('_', "-");
@@ -146,7 +137,12 @@ fn alert_text(tr: &Tr, e: &ApiError) -> String {
         "reauthentication_required" => "reauthentication-required",
         "managed_by_teacher" => "managed-by-teacher",
         "rate_limited" => "rate-limited",
-        _ => "something-went-wrong",
+        // Newer codes have a text under the same name, dashed ("wrong-login-type").
+        other => {
+            return tr
+                .try_t(&other.replace('_', "-"))
+                .unwrap_or_else(|| tr.t("something-went-wrong"));
+        }
     };
     tr.t(key)
 }
@@ -163,13 +159,20 @@ impl FromRequestParts<AppState> for Page {
             .await?
             .0
             .is_some();
+        // `?done=saved` shows the text `done-saved`; only names that have such a text.
+        let tr = Tr::new(lang);
         let done = parts.uri.query().and_then(|q| {
             form_urlencoded::parse(q.as_bytes())
-                .find(|(k, v)| k == "done" && DONE.contains(&v.as_ref()))
+                .find(|(k, v)| {
+                    k == "done"
+                        && v.len() <= 40
+                        && v.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                })
                 .map(|(_, v)| format!("done-{v}"))
+                .filter(|key| tr.try_t(key).is_some())
         });
         Ok(Page {
-            tr: Tr::new(lang),
+            tr,
             csrf,
             signed_in,
             done,
@@ -180,7 +183,7 @@ impl FromRequestParts<AppState> for Page {
     }
 }
 
-fn render<T: Template>(state: &AppState, p: &Page, status: StatusCode, t: &T) -> Response {
+pub(crate) fn render<T: Template>(state: &AppState, p: &Page, status: StatusCode, t: &T) -> Response {
     match t.render() {
         Ok(body) => {
             let mut r = (status, Html(body)).into_response();
@@ -196,11 +199,11 @@ fn render<T: Template>(state: &AppState, p: &Page, status: StatusCode, t: &T) ->
     }
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-fn with_cookie(mut r: Response, c: HeaderValue) -> Response {
+pub(crate) fn with_cookie(mut r: Response, c: HeaderValue) -> Response {
     r.headers_mut().append(header::SET_COOKIE, c);
     r
 }
@@ -209,17 +212,17 @@ fn with_cookie(mut r: Response, c: HeaderValue) -> Response {
 pub struct CsrfForm(pub HashMap<String, String>);
 
 impl CsrfForm {
-    fn get(&self, k: &str) -> &str {
+    pub(crate) fn get(&self, k: &str) -> &str {
         self.0.get(k).map(String::as_str).unwrap_or("")
     }
-    fn opt(&self, k: &str) -> Option<String> {
+    pub(crate) fn opt(&self, k: &str) -> Option<String> {
         self.0
             .get(k)
             .map(|s| s.trim())
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
     }
-    fn checked(&self, k: &str) -> bool {
+    pub(crate) fn checked(&self, k: &str) -> bool {
         !self.get(k).is_empty()
     }
 }
@@ -251,11 +254,11 @@ impl FromRequest<AppState> for CsrfForm {
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorT {
-    p: Page,
+pub(crate) struct ErrorT {
+    pub(crate) p: Page,
 }
 
-async fn not_found(State(state): State<AppState>, p: Page) -> Response {
+pub(crate) async fn not_found(State(state): State<AppState>, p: Page) -> Response {
     let p = p.with_alert_key("page-not-found");
     render(&state, &p, StatusCode::NOT_FOUND, &ErrorT { p: p.clone() })
 }
@@ -300,7 +303,7 @@ struct SignUpT {
     form: SignUpValues,
 }
 
-fn genders(p: &Page) -> Vec<(&'static str, String)> {
+pub(crate) fn genders(p: &Page) -> Vec<(&'static str, String)> {
     GENDERS
         .iter()
         .map(|g| (*g, p.t(format!("gender-{g}"))))
@@ -401,7 +404,7 @@ async fn sign_up(
     }
 }
 
-fn fail(state: &AppState, p: Page, e: &ApiError) -> Response {
+pub(crate) fn fail(state: &AppState, p: Page, e: &ApiError) -> Response {
     let p = p.with_alert(e);
     let mut r = render(state, &p, e.status, &ErrorT { p: p.clone() });
     if let Some(s) = e.retry_after {
