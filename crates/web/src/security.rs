@@ -83,3 +83,13 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     resp
 }
+
+/// Only answers to reads are compressed. An answer to a form post can echo what was typed
+/// next to the page's form token, and compressing the two together would let an attacker who
+/// controls the typed text learn the token from the compressed length (BREACH).
+pub async fn compress_reads_only(mut req: Request, next: Next) -> Response {
+    if req.method() != Method::GET {
+        req.headers_mut().remove(header::ACCEPT_ENCODING);
+    }
+    next.run(req).await
+}

@@ -462,3 +462,27 @@ async fn the_openapi_document_describes_every_endpoint_and_is_stable() {
         "the API changed; review it, then update the snapshot with UPDATE_SNAPSHOTS=1"
     );
 }
+
+#[tokio::test]
+async fn reads_are_compressed_and_form_answers_are_not() {
+    let app = TestApp::sqlite().await;
+    let get = app
+        .send(
+            req(Method::GET, "/courses")
+                .header("accept-encoding", "gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(get.headers["content-encoding"], "gzip");
+    let post = app
+        .send(
+            req(Method::POST, "/sign-in")
+                .header("accept-encoding", "gzip")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from("login=a&password=b"))
+                .unwrap(),
+        )
+        .await;
+    assert!(post.headers.get("content-encoding").is_none());
+}
