@@ -183,7 +183,12 @@ impl FromRequestParts<AppState> for Page {
     }
 }
 
-pub(crate) fn render<T: Template>(state: &AppState, p: &Page, status: StatusCode, t: &T) -> Response {
+pub(crate) fn render<T: Template>(
+    state: &AppState,
+    p: &Page,
+    status: StatusCode,
+    t: &T,
+) -> Response {
     match t.render() {
         Ok(body) => {
             let mut r = (status, Html(body)).into_response();
