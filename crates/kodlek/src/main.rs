@@ -10,6 +10,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod demo;
+
 #[derive(Parser)]
 #[command(
     name = "kodlek",
@@ -27,6 +29,22 @@ enum Command {
     Serve(ServeArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate(StorageArgs),
+    /// Add a demo teacher with two sections of 30 students at varied stages, then print how to
+    /// sign in. For trying Kodlek out; not for a server with real pupils.
+    Demo(DemoArgs),
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    #[command(flatten)]
+    storage: StorageArgs,
+    /// The address the server will be reached at, for the sign-in addresses printed.
+    #[arg(
+        long,
+        env = "KODLEK_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    public_url: String,
 }
 
 #[derive(Args, Clone)]
@@ -92,6 +110,56 @@ fn load_keys(data_dir: &Path) -> anyhow::Result<Keys> {
     }
 }
 
+/// The parts the web layer runs on.
+fn app_state(
+    store: Arc<dyn Store>,
+    keys: Keys,
+    mailer: Arc<dyn Mailer>,
+    public_url: String,
+    trusted_proxies: Vec<IpAddr>,
+    hash_threads: Option<usize>,
+) -> AppState {
+    let hasher =
+        PasswordHasher::start(hash_threads.unwrap_or_else(PasswordHasher::default_threads));
+    AppState {
+        store: store.clone(),
+        keys: Arc::new(keys),
+        hasher,
+        mailer,
+        inventory: Arc::new(Inventory::shipped()),
+        config: Arc::new(WebConfig {
+            public_url,
+            trusted_proxies,
+        }),
+        writer: kodlek_web::writer::AttemptWriter::start(store),
+        anonymous: Arc::new(Default::default()),
+    }
+}
+
+async fn demo(args: DemoArgs) -> anyhow::Result<()> {
+    let store = open_store(&args.storage).await?;
+    let keys = load_keys(&args.storage.data_dir)?;
+    let mailer: Arc<dyn Mailer> = Arc::new(Outbox::new(
+        args.storage.data_dir.join("outbox"),
+        "Kodlek <no-reply@kodlek.invalid>".into(),
+    )?);
+    let public_url = args.public_url.trim_end_matches('/').to_owned();
+    let state = app_state(store, keys, mailer, public_url.clone(), Vec::new(), Some(1));
+    let d = demo::load(&state).await?;
+    println!("The demo is ready. Start the server (`kodlek serve`), then:\n");
+    println!("  Teacher: sign in at {public_url}/sign-in");
+    println!("    email:    {}", demo::TEACHER_EMAIL);
+    println!("    password: {}", d.password);
+    println!("  and open {public_url}/sections for the dashboards.\n");
+    for (name, url, kind) in &d.sections {
+        println!("  {name}: students sign in at {url} (secret {kind}s)");
+    }
+    let (student, secret) = &d.example_student;
+    println!("\n  For example {student}, whose secret picture is \"{secret}\".");
+    println!("  Running `kodlek demo` again starts the demo afresh, with a new password.");
+    Ok(())
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = open_store(&args.storage).await?;
     let keys = load_keys(&args.storage.data_dir)?;
@@ -108,23 +176,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("http://{}", args.listen))
         .trim_end_matches('/')
         .to_owned();
-    let hasher = PasswordHasher::start(
-        args.hash_threads
-            .unwrap_or_else(PasswordHasher::default_threads),
-    );
-    let state = AppState {
-        store: store.clone(),
-        keys: Arc::new(keys),
-        hasher,
+    let state = app_state(
+        store.clone(),
+        keys,
         mailer,
-        inventory: Arc::new(Inventory::shipped()),
-        config: Arc::new(WebConfig {
-            public_url: public_url.clone(),
-            trusted_proxies: args.trusted_proxies.clone(),
-        }),
-        writer: kodlek_web::writer::AttemptWriter::start(store.clone()),
-        anonymous: Arc::new(Default::default()),
-    };
+        public_url.clone(),
+        args.trusted_proxies.clone(),
+        args.hash_threads,
+    );
     tokio::spawn(housekeeping(store));
     let app = kodlek_web::router(state);
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -173,6 +232,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
+        Command::Demo(args) => demo(args).await,
         Command::Migrate(args) => {
             open_store(&args).await?;
             println!("The database is up to date.");

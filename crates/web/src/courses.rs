@@ -122,7 +122,7 @@ fn judge(
 }
 
 /// A program as stored: its canonical JSON (keys sorted) and the hash of that text.
-fn stored_program(p: &Value) -> StoredProgram {
+pub fn stored_program(p: &Value) -> StoredProgram {
     let body = serde_json::to_string(p).unwrap_or_default();
     StoredProgram {
         hash: kodlek_privacy::keys::token_digest(&body),
