@@ -954,6 +954,7 @@ async fn removal_erases_managed_students_in_no_section(app: TestApp) {
 
 // promise PROG-4: the teacher sees each student's progress per level, where they need help,
 // and their code and written answers, read-only.
+// promise MSG-2: written answers reach the student's current teachers and nobody else.
 async fn the_dashboard_shows_progress_and_code(app: TestApp) {
     let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
     let sec = section(&app, &t, "word").await;
@@ -1053,6 +1054,25 @@ async fn the_dashboard_shows_progress_and_code(app: TestApp) {
         .await
         .json();
     assert_eq!(r["attempts"][0]["answer"], "I used a loop.");
+    let answers = format!("/api/v1/sections/{id}/students/{kid_id}/levels/maze-reflect");
+    let other = verified_teacher(&app, "Mr Ek", "ek@example.org").await;
+    assert_eq!(
+        app.get(&answers, Some(&other)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let own = app.get(&answers, Some(&cookie)).await;
+    assert_eq!(own.status, StatusCode::NOT_FOUND, "a student is no teacher");
+    // Once the student is no longer in the section, its teacher sees nothing either.
+    app.delete(
+        &format!("/api/v1/sections/{id}/students/{kid_id}"),
+        None,
+        Some(&t),
+    )
+    .await;
+    assert_eq!(
+        app.get(&answers, Some(&t)).await.status,
+        StatusCode::NOT_FOUND
+    );
     let r = app
         .get(
             &format!("/api/v1/sections/{id}/students/{kid_id}/levels/no-such"),
