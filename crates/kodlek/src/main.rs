@@ -83,6 +83,10 @@ struct ServeArgs {
     /// Threads for password hashing; default: one fewer than the cores.
     #[arg(long, env = "KODLEK_HASH_THREADS")]
     hash_threads: Option<usize>,
+    /// A directory of the school's own course files (TOML, as in content/), added to the
+    /// shipped courses; each is checked, and the server does not start if one is wrong.
+    #[arg(long, env = "KODLEK_CONTENT_DIR")]
+    content_dir: Option<PathBuf>,
 }
 
 async fn open_store(args: &StorageArgs) -> anyhow::Result<Arc<dyn Store>> {
@@ -161,6 +165,11 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    if let Some(dir) = &args.content_dir {
+        let n = kodlek_puzzles::add_courses_from(dir)
+            .map_err(|e| anyhow::anyhow!("the courses in {}: {e}", dir.display()))?;
+        println!("Added {n} course file(s) from {}", dir.display());
+    }
     let store = open_store(&args.storage).await?;
     let keys = load_keys(&args.storage.data_dir)?;
     let mailer: Arc<dyn Mailer> = match &args.smtp_url {

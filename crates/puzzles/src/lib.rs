@@ -8,7 +8,7 @@ mod maze;
 mod program;
 
 pub use artist::{Colour, Segment};
-pub use content::{Catalog, Course, Lesson, Level, LevelKind, Text, catalog};
+pub use content::{Catalog, Course, Lesson, Level, LevelKind, Text, add_courses_from, catalog};
 use program::Program;
 pub use program::{KNOWN_BLOCKS, MAX_BLOCKS, MAX_DEPTH};
 use serde::{Deserialize, Serialize};
