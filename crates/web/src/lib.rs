@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::guard,
         ))
+        .layer(axum::middleware::from_fn(security::server_timing))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(security::compress_reads_only))
         // Request logs (TECH-1): method, path, status and time; never bodies, so never an address.

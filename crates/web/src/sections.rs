@@ -232,7 +232,10 @@ pub struct ProgressGrid {
 pub struct JoinedSectionView {
     pub id: String,
     pub name: String,
+    /// The teacher who made the section.
     pub teacher_display_name: String,
+    /// Everyone who teaches it (and so sees the student's progress), the maker first.
+    pub teachers: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -1043,32 +1046,35 @@ pub async fn join(
         .add_student(&section.id, &me.account.id, now)
         .await?;
     let joined = state.store.sections_joined_by(&me.account.id).await?;
-    joined
+    let j = joined
         .into_iter()
         .find(|j| j.section.id == section.id)
-        .map(joined_view)
-        .ok_or_else(ApiError::internal)
+        .ok_or_else(ApiError::internal)?;
+    joined_view(state, j).await
 }
 
-fn joined_view(j: kodlek_store::JoinedSection) -> JoinedSectionView {
-    JoinedSectionView {
+async fn joined_view(
+    state: &AppState,
+    j: kodlek_store::JoinedSection,
+) -> Result<JoinedSectionView, ApiError> {
+    let teachers = state.store.section_teachers(&j.section.id).await?;
+    Ok(JoinedSectionView {
         id: j.section.id,
         name: j.section.name,
         teacher_display_name: j.teacher_display_name,
-    }
+        teachers: teachers.into_iter().map(|t| t.display_name).collect(),
+    })
 }
 
 pub async fn my_sections(
     state: &AppState,
     me: &SignedIn,
 ) -> Result<Vec<JoinedSectionView>, ApiError> {
-    Ok(state
-        .store
-        .sections_joined_by(&me.account.id)
-        .await?
-        .into_iter()
-        .map(joined_view)
-        .collect())
+    let mut out = Vec::new();
+    for j in state.store.sections_joined_by(&me.account.id).await? {
+        out.push(joined_view(state, j).await?);
+    }
+    Ok(out)
 }
 
 /// Leaves a section; its teachers lose access at once. A student whose teacher manages the

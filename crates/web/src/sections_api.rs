@@ -15,13 +15,15 @@ use utoipa::ToSchema;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/sections", post(create).get(list))
-        .route("/api/v1/sections/join", post(join))
+        .route("/api/v1/sections", post(create_section).get(list_sections))
+        .route("/api/v1/sections/join", post(join_section))
         .route(
             "/api/v1/sections/{id}",
-            get(detail).patch(update).delete(remove),
+            get(get_section)
+                .patch(update_section)
+                .delete(delete_section),
         )
-        .route("/api/v1/sections/{id}/code", post(new_code))
+        .route("/api/v1/sections/{id}/code", post(new_section_code))
         .route("/api/v1/sections/{id}/students", post(add_student))
         .route("/api/v1/sections/{id}/students/bulk", post(add_students))
         .route(
@@ -34,24 +36,30 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/api/v1/sections/{id}/students/{student_id}/unlock",
-            post(unlock),
+            post(unlock_student),
         )
         .route(
             "/api/v1/sections/{id}/students/{student_id}/levels/{level_id}",
             get(student_attempts),
         )
-        .route("/api/v1/sections/{id}/sign-in-cards", get(cards))
-        .route("/api/v1/sections/{id}/progress", get(progress))
-        .route("/api/v1/sections/{id}/invitations", post(invite))
+        .route("/api/v1/sections/{id}/sign-in-cards", get(sign_in_cards))
+        .route("/api/v1/sections/{id}/progress", get(section_progress))
+        .route("/api/v1/sections/{id}/invitations", post(invite_teacher))
         .route(
             "/api/v1/sections/{id}/teachers/{teacher_id}",
             delete(remove_teacher),
         )
-        .route("/api/v1/section-invitations/{token}", post(accept))
+        .route(
+            "/api/v1/section-invitations/{token}",
+            post(accept_invitation),
+        )
         .route("/api/v1/me/sections", get(my_sections))
-        .route("/api/v1/me/sections/{id}", delete(leave))
+        .route("/api/v1/me/sections/{id}", delete(leave_section))
         .route("/api/v1/pictures", get(pictures))
-        .route("/api/v1/sign-in/{code}", get(sign_in_page).post(sign_in))
+        .route(
+            "/api/v1/sign-in/{code}",
+            get(section_sign_in_page).post(section_sign_in),
+        )
 }
 
 /// `{"section": Section}`
@@ -122,7 +130,7 @@ pub struct PicturesBody {
 
 #[utoipa::path(post, path = "/api/v1/sections", request_body = NewSection,
     responses((status = 201, body = SectionBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "Not a teacher, or `email_unverified`"), (status = 422, body = ErrorBody)))]
-pub async fn create(
+pub async fn create_section(
     State(state): State<AppState>,
     me: SignedIn,
     StrictJson(body): StrictJson<NewSection>,
@@ -132,7 +140,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/sections", responses((status = 200, body = SectionsBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list(
+pub async fn list_sections(
     State(state): State<AppState>,
     me: SignedIn,
 ) -> Result<Json<SectionsBody>, ApiError> {
@@ -143,7 +151,7 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/sections/{id}", params(("id" = String, Path)),
     responses((status = 200, body = SectionDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn detail(
+pub async fn get_section(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<String>,
@@ -153,7 +161,7 @@ pub async fn detail(
 
 #[utoipa::path(patch, path = "/api/v1/sections/{id}", params(("id" = String, Path)), request_body = SectionPatch,
     responses((status = 200, body = SectionBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`managed_students_present`"), (status = 422, body = ErrorBody)))]
-pub async fn update(
+pub async fn update_section(
     State(state): State<AppState>,
     me: SignedIn,
     lang: Lang,
@@ -167,7 +175,7 @@ pub async fn update(
 
 #[utoipa::path(delete, path = "/api/v1/sections/{id}", params(("id" = String, Path)),
     responses((status = 200, body = ErasedBody), (status = 403, body = ErrorBody, description = "A co-teacher"), (status = 404, body = ErrorBody)))]
-pub async fn remove(
+pub async fn delete_section(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<String>,
@@ -179,7 +187,7 @@ pub async fn remove(
 
 #[utoipa::path(post, path = "/api/v1/sections/{id}/code", params(("id" = String, Path)),
     responses((status = 200, body = SectionBody, description = "A new code; the old one stops working"), (status = 404, body = ErrorBody)))]
-pub async fn new_code(
+pub async fn new_section_code(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<String>,
@@ -250,7 +258,7 @@ pub async fn reset_secret(
 
 #[utoipa::path(post, path = "/api/v1/sections/{id}/students/{student_id}/unlock", params(("id" = String, Path), ("student_id" = String, Path)),
     responses((status = 204, description = "The student can sign in again"), (status = 404, body = ErrorBody)))]
-pub async fn unlock(
+pub async fn unlock_student(
     State(state): State<AppState>,
     me: SignedIn,
     Path((id, student_id)): Path<(String, String)>,
@@ -284,7 +292,7 @@ pub async fn student_attempts(
 
 #[utoipa::path(get, path = "/api/v1/sections/{id}/sign-in-cards", params(("id" = String, Path)),
     responses((status = 200, body = SignInCards), (status = 404, body = ErrorBody)))]
-pub async fn cards(
+pub async fn sign_in_cards(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<String>,
@@ -294,7 +302,7 @@ pub async fn cards(
 
 #[utoipa::path(get, path = "/api/v1/sections/{id}/progress", params(("id" = String, Path)),
     responses((status = 200, body = ProgressGrid), (status = 404, body = ErrorBody)))]
-pub async fn progress(
+pub async fn section_progress(
     State(state): State<AppState>,
     me: SignedIn,
     lang: Lang,
@@ -305,7 +313,7 @@ pub async fn progress(
 
 #[utoipa::path(post, path = "/api/v1/sections/{id}/invitations", params(("id" = String, Path)),
     responses((status = 201, body = Invitation), (status = 404, body = ErrorBody)))]
-pub async fn invite(
+pub async fn invite_teacher(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<String>,
@@ -327,7 +335,7 @@ pub async fn remove_teacher(
 
 #[utoipa::path(post, path = "/api/v1/section-invitations/{token}", params(("token" = String, Path)),
     responses((status = 200, body = SectionBody, description = "The caller now co-teaches the section"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn accept(
+pub async fn accept_invitation(
     State(state): State<AppState>,
     me: SignedIn,
     Path(token): Path<String>,
@@ -339,7 +347,7 @@ pub async fn accept(
 
 #[utoipa::path(post, path = "/api/v1/sections/join", request_body = JoinBody,
     responses((status = 200, body = JoinedBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody)))]
-pub async fn join(
+pub async fn join_section(
     State(state): State<AppState>,
     me: SignedIn,
     StrictJson(body): StrictJson<JoinBody>,
@@ -361,7 +369,7 @@ pub async fn my_sections(
 
 #[utoipa::path(delete, path = "/api/v1/me/sections/{id}", params(("id" = String, Path)),
     responses((status = 204, description = "Left; that section's teachers lose access at once"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`last_section`")))]
-pub async fn leave(
+pub async fn leave_section(
     State(state): State<AppState>,
     me: SignedIn,
     Path(id): Path<String>,
@@ -386,7 +394,7 @@ pub async fn pictures(lang: Lang) -> Json<PicturesBody> {
 
 #[utoipa::path(get, path = "/api/v1/sign-in/{code}", params(("code" = String, Path)),
     responses((status = 200, body = SignInPage), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody)))]
-pub async fn sign_in_page(
+pub async fn section_sign_in_page(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Path(code): Path<String>,
@@ -396,7 +404,7 @@ pub async fn sign_in_page(
 
 #[utoipa::path(post, path = "/api/v1/sign-in/{code}", params(("code" = String, Path)), request_body = SecretSignIn,
     responses((status = 200, body = UserBody, description = "Signed in; the session cookie is set"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody, description = "`too_many_attempts` (this student) or `rate_limited`")))]
-pub async fn sign_in(
+pub async fn section_sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Path(code): Path<String>,

@@ -93,3 +93,15 @@ pub async fn compress_reads_only(mut req: Request, next: Next) -> Response {
     }
     next.run(req).await
 }
+
+/// `Server-Timing: app;dur=<ms>`: how long the server worked on the answer, so that operators
+/// (and the benchmarks) can tell server time from network time.
+pub async fn server_timing(req: Request, next: Next) -> Response {
+    let start = std::time::Instant::now();
+    let mut r = next.run(req).await;
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={ms:.3}")) {
+        r.headers_mut().insert("server-timing", v);
+    }
+    r
+}

@@ -793,7 +793,7 @@ async fn students_join_and_leave(app: TestApp) {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(
         r.json()["section"],
-        json!({"id": a["id"], "name": "Class 2B", "teacher_display_name": "Ms Berg"})
+        json!({"id": a["id"], "name": "Class 2B", "teacher_display_name": "Ms Berg", "teachers": ["Ms Berg"]})
     );
     let again = app
         .post(

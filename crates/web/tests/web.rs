@@ -475,6 +475,8 @@ async fn reads_are_compressed_and_form_answers_are_not() {
         )
         .await;
     assert_eq!(get.headers["content-encoding"], "gzip");
+    let timing = get.headers["server-timing"].to_str().unwrap();
+    assert!(timing.starts_with("app;dur="), "{timing}");
     let post = app
         .send(
             req(Method::POST, "/sign-in")
@@ -485,4 +487,19 @@ async fn reads_are_compressed_and_form_answers_are_not() {
         )
         .await;
     assert!(post.headers.get("content-encoding").is_none());
+}
+
+#[test]
+fn every_operation_has_its_own_id() {
+    let doc = kodlek_web::openapi::document();
+    let mut ids = Vec::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            ids.push(op["operationId"].as_str().unwrap().to_owned());
+        }
+    }
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
 }
