@@ -250,6 +250,18 @@ impl Conn {
         headers: &[(&str, &str)],
         body: Option<Vec<u8>>,
     ) -> anyhow::Result<(StatusCode, Bytes)> {
+        let (status, _, body) = self.exchange(method, path, headers, body).await?;
+        Ok((status, body))
+    }
+
+    /// As [`Conn::send`], with the answer's headers.
+    pub async fn exchange(
+        &mut self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> anyhow::Result<(StatusCode, hyper::HeaderMap, Bytes)> {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
@@ -265,8 +277,9 @@ impl Conn {
             self.sender.ready().await?;
             let response = self.sender.send_request(req).await?;
             let status = response.status();
+            let headers = response.headers().clone();
             let body = response.into_body().collect().await?.to_bytes();
-            anyhow::Ok((status, body))
+            anyhow::Ok((status, headers, body))
         };
         tokio::time::timeout(REQUEST_TIMEOUT, exchange)
             .await
