@@ -262,7 +262,7 @@ async fn secret_sign_in(
     let canon = canonical(&code);
     let again = format!("/sign-in/{canon}/{student_id}");
     let secret = form.get("secret").trim().to_owned();
-    // Shared classroom computers: never "remember me" (promise CLASS-2's sign-in is for now).
+    // Shared classroom computers: never "remember me"; the session ends with the browser.
     let body = SecretSignIn {
         student_id: student_id.clone(),
         secret,
@@ -270,7 +270,6 @@ async fn secret_sign_in(
     };
     let (p, status, locked) = if body.secret.is_empty() {
         // Nothing typed yet: that is no wrong guess, so it is not counted as one.
-        let p = p.with_alert_key("classroom-type-words-first");
         (p, StatusCode::UNPROCESSABLE_ENTITY, false)
     } else {
         match sections::secret_sign_in(&state, &code, &body, ip).await {
@@ -293,14 +292,12 @@ async fn secret_sign_in(
         Ok(page) => page,
         Err(e) => return cannot_show(&state, p, &code, &again, &e),
     };
-    let p = if status == StatusCode::UNAUTHORIZED {
-        p.with_alert_key(if page.login_type == "word" {
-            "classroom-wrong-words"
-        } else {
-            "classroom-wrong-picture"
-        })
-    } else {
-        p
+    let words = page.login_type == "word";
+    let p = match status {
+        StatusCode::UNAUTHORIZED if words => p.with_alert_key("classroom-wrong-words"),
+        StatusCode::UNAUTHORIZED => p.with_alert_key("classroom-wrong-picture"),
+        StatusCode::UNPROCESSABLE_ENTITY if words => p.with_alert_key("classroom-type-words-first"),
+        _ => p,
     };
     secret_page(&state, p, &canon, &student_id, page, status, locked)
 }
