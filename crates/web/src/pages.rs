@@ -61,6 +61,8 @@ pub struct Page {
     tr: Tr,
     pub csrf: String,
     pub signed_in: bool,
+    /// The role of the signed-in account, for the links only some roles have.
+    pub role: Option<kodlek_domain::Role>,
     pub done: Option<String>,
     pub alert: Option<String>,
     new_csrf: bool,
@@ -155,10 +157,9 @@ impl FromRequestParts<AppState> for Page {
             Some(c) if c.len() >= 16 && c.len() <= 64 => (c.to_owned(), false),
             _ => (new_token(), true),
         };
-        let signed_in = MaybeSignedIn::from_request_parts(parts, state)
-            .await?
-            .0
-            .is_some();
+        let me = MaybeSignedIn::from_request_parts(parts, state).await?.0;
+        let signed_in = me.is_some();
+        let role = me.map(|m| m.account.role);
         // `?done=saved` shows the text `done-saved`; only names that have such a text.
         let tr = Tr::new(lang);
         let done = parts.uri.query().and_then(|q| {
@@ -175,6 +176,7 @@ impl FromRequestParts<AppState> for Page {
             tr,
             csrf,
             signed_in,
+            role,
             done,
             alert: None,
             new_csrf,
@@ -515,7 +517,12 @@ async fn account(
     account_page(&state, p, &me, StatusCode::OK)
 }
 
-fn account_page(state: &AppState, p: Page, me: &SignedIn, status: StatusCode) -> Response {
+pub(crate) fn account_page(
+    state: &AppState,
+    p: Page,
+    me: &SignedIn,
+    status: StatusCode,
+) -> Response {
     let view = Me::of(state, &me.account);
     let role_label = p.t(format!("role-{}", view.role));
     render(
