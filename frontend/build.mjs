@@ -81,6 +81,7 @@ const bundle = (entry, banner) =>
 const OURS = 'Kodlek, AGPL-3.0-or-later.';
 await bundle('src/level.js', `/*! ${OURS} Includes Blockly (https://github.com/RaspberryPiFoundation/blockly), Apache-2.0, Copyright Google LLC. */`);
 await bundle('src/common.js', `/*! ${OURS} */`);
+await bundle('src/grid.js', `/*! ${OURS} */`);
 
 // Blockly's CSS (common and renderer) followed by ours (src/level.css): the editor page's sheet.
 const blocklyCss = execFileSync(

@@ -11,6 +11,8 @@ pub mod limits;
 pub mod mail;
 pub mod openapi;
 pub mod pages;
+pub mod pages_sections;
+pub mod pages_classroom;
 pub mod secrets;
 pub mod sections;
 pub mod sections_api;
@@ -67,6 +69,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(sections_api::routes())
+        .merge(pages_classroom::routes())
+        .merge(pages_sections::routes())
         .merge(pages::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn_with_state(
