@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { buildMoves, corridorLength, waitForEditor, withPage } from './browser.mjs';
 import { chromiumOptions, startServer } from './server.mjs';
 
 const TEST_TIMEOUT = 180_000;
@@ -23,95 +24,8 @@ after(async () => {
   await server?.stop();
 });
 
-/**
- * Runs `body(page, problems)` in a fresh browser context. `problems` collects script errors,
- * console errors (CSP violations among them), failed loads and requests to any other site; on
- * failure they, the page and the server's log are added to the error.
- */
-async function withPage(t, body) {
-  const context = await browser.newContext({ baseURL: server.baseURL, locale: 'en-US' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    // A failed load is reported below with its address (the browser's own favicon.ico aside).
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`);
-  });
-  page.on('response', (r) => {
-    const expected = r.status() === 404 && new URL(r.url()).pathname === '/favicon.ico';
-    if (r.status() >= 400 && !expected) problems.push(`${r.status()} for ${r.request().method()} ${r.url()}`);
-  });
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(server.baseURL) && !url.startsWith('data:')) problems.push(`request to another site: ${url}`);
-  });
-  try {
-    await body(page, problems);
-  } catch (err) {
-    const text = (await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '')).slice(0, 2_000);
-    throw new Error(
-      [
-        err.message,
-        `--- test: ${t.name}`,
-        `--- page URL: ${page.url()}`,
-        `--- page text:\n${text}`,
-        problems.length ? `--- browser:\n${problems.join('\n')}` : '',
-        `--- server log (last lines):\n${server.logTail(30)}`,
-      ].join('\n'),
-      { cause: err },
-    );
-  } finally {
-    await context.close();
-  }
-}
-
-/** Appends `n` "move forward" blocks under "when run", through Blockly's own API. */
-async function buildMoves(page, n) {
-  await page.evaluate((count) => {
-    const ws = window.kodlekWorkspace;
-    const start = ws.getTopBlocks(false).find((b) => b.type === 'when_run');
-    let prev = start;
-    while (prev.getNextBlock()) prev = prev.getNextBlock();
-    for (let i = 0; i < count; i += 1) {
-      const block = ws.newBlock('maze_move_forward');
-      block.initSvg();
-      block.render();
-      prev.nextConnection.connect(block.previousConnection);
-      prev = block;
-    }
-  }, n);
-}
-
-/**
- * How many cells "move forward" must cover: maze-1 is a straight corridor, so the distance
- * from the start (2) to the goal (3) along their row or column, read from #level-data (the
- * level's reference solution is not public).
- */
-async function corridorLength(page) {
-  const data = JSON.parse(await page.locator('#level-data').textContent());
-  const grid = data.level.maze.grid;
-  const at = (v) => {
-    for (let y = 0; y < grid.length; y += 1) {
-      const x = grid[y].indexOf(v);
-      if (x >= 0) return { x, y };
-    }
-    return null;
-  };
-  const start = at(2);
-  const goal = at(3);
-  assert.ok(start && goal, 'maze-1 has a start and a goal');
-  assert.ok(start.x === goal.x || start.y === goal.y, 'maze-1 is a straight corridor');
-  return Math.abs(goal.x - start.x) + Math.abs(goal.y - start.y);
-}
-
-async function waitForEditor(page) {
-  await page.waitForFunction(() => window.kodlekWorkspace !== undefined);
-  await page.locator('#blockly-area .blocklySvg').first().waitFor();
-}
-
 test('a child solves the first maze without an account, then carries it into a new account', { timeout: TEST_TIMEOUT }, (t) =>
-  withPage(t, async (page, problems) => {
+  withPage(browser, server, t, {}, async (page, problems) => {
     await page.goto('/levels/maze-1?lang=en');
     await page.locator('#not-saved-banner').waitFor();
     await waitForEditor(page);

@@ -1,0 +1,88 @@
+// What the browser tests share: a fresh browser context per test that collects every problem
+// the browser sees (script errors, CSP violations, failed loads, requests to other sites), and
+// Blockly helpers for the puzzle editor.
+
+/**
+ * Runs `body(page, problems, context)` in a fresh context of `browser` against `server`. On
+ * failure the page's text, the problems and the server's log are added to the error.
+ */
+export async function withPage(browser, server, t, { locale = 'en-US' } = {}, body) {
+  const context = await browser.newContext({ baseURL: server.baseURL, locale });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    const expected = r.status() === 404 && new URL(r.url()).pathname === '/favicon.ico';
+    if (r.status() >= 400 && !expected) problems.push(`${r.status()} for ${r.request().method()} ${r.url()}`);
+  });
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(server.baseURL) && !url.startsWith('data:')) problems.push(`request to another site: ${url}`);
+  });
+  try {
+    await body(page, problems, context);
+  } catch (err) {
+    const text = (await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '')).slice(0, 2_000);
+    throw new Error(
+      [
+        err.message,
+        `--- test: ${t.name}`,
+        `--- page URL: ${page.url()}`,
+        `--- page text:\n${text}`,
+        problems.length ? `--- browser:\n${problems.join('\n')}` : '',
+        `--- server log (last lines):\n${server.logTail(30)}`,
+      ].join('\n'),
+      { cause: err },
+    );
+  } finally {
+    await context.close();
+  }
+}
+
+/** Submits a form by its button and waits for the page that answers. */
+export async function submit(page, buttonSelector) {
+  await Promise.all([page.waitForEvent('load'), page.click(buttonSelector)]);
+}
+
+export async function waitForEditor(page) {
+  await page.waitForFunction(() => window.kodlekWorkspace !== undefined);
+  await page.locator('#blockly-area .blocklySvg').first().waitFor();
+}
+
+/** Appends `n` "move forward" blocks under "when run", through Blockly's own API. */
+export async function buildMoves(page, n) {
+  await page.evaluate((count) => {
+    const ws = window.kodlekWorkspace;
+    const start = ws.getTopBlocks(false).find((b) => b.type === 'when_run');
+    let prev = start;
+    while (prev.getNextBlock()) prev = prev.getNextBlock();
+    for (let i = 0; i < count; i += 1) {
+      const block = ws.newBlock('maze_move_forward');
+      block.initSvg();
+      block.render();
+      prev.nextConnection.connect(block.previousConnection);
+      prev = block;
+    }
+  }, n);
+}
+
+/** The length of a straight-corridor maze, read from the level's public data. */
+export async function corridorLength(page) {
+  const data = JSON.parse(await page.locator('#level-data').textContent());
+  const grid = data.level.maze.grid;
+  const at = (v) => {
+    for (let y = 0; y < grid.length; y += 1) {
+      const x = grid[y].indexOf(v);
+      if (x >= 0) return { x, y };
+    }
+    return null;
+  };
+  const start = at(2);
+  const goal = at(3);
+  if (!start || !goal || (start.x !== goal.x && start.y !== goal.y)) throw new Error('not a straight corridor');
+  return Math.abs(goal.x - start.x) + Math.abs(goal.y - start.y);
+}
