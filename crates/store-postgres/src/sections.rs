@@ -1,6 +1,6 @@
 //! Sections on PostgreSQL: classrooms, their teachers and students, secrets and invitations.
 
-use super::{PgStore, db_err, progress_from};
+use super::{PgStore, db_err};
 use async_trait::async_trait;
 use kodlek_domain::Millis;
 use kodlek_store::*;
@@ -401,21 +401,20 @@ impl SectionStore for PgStore {
     }
 
     async fn section_progress(&self, section_id: &str) -> StoreResult<Vec<MemberProgress>> {
+        // One row per student, not per cell: a class of 40 over a long course has thousands
+        // of cells, and the driver's cost is per row.
         let rows = sqlx::query(
-            "SELECT p.* FROM section_students m JOIN level_progress p ON p.account_id = m.student_id \
-             WHERE m.section_id = $1",
+            "SELECT m.student_id, string_agg(p.level_id || ',' || p.last_status || ',' || \
+             p.best_status || ',' || p.attempts::text || ',' || p.first_attempt_at::text || ',' || \
+             p.last_attempt_at::text, ';') AS cells \
+             FROM section_students m JOIN level_progress p ON p.account_id = m.student_id \
+             WHERE m.section_id = $1 GROUP BY m.student_id",
         )
         .bind(section_id)
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| MemberProgress {
-                student_id: r.get("account_id"),
-                progress: progress_from(r),
-            })
-            .collect())
+        unpack_progress(rows.iter().map(|r| (r.get("student_id"), r.get("cells"))))
     }
 
     async fn secret(&self, account_id: &str) -> StoreResult<Option<SecretRecord>> {

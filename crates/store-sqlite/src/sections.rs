@@ -1,6 +1,6 @@
 //! Sections on SQLite: classrooms, their teachers and students, secrets and invitations.
 
-use super::{SqliteStore, db_err, progress_from};
+use super::{SqliteStore, db_err};
 use async_trait::async_trait;
 use kodlek_domain::Millis;
 use kodlek_store::*;
@@ -404,21 +404,20 @@ impl SectionStore for SqliteStore {
     }
 
     async fn section_progress(&self, section_id: &str) -> StoreResult<Vec<MemberProgress>> {
+        // One row per student, not per cell: a class of 40 over a long course has thousands
+        // of cells, and the driver's cost is per row.
         let rows = sqlx::query(
-            "SELECT p.* FROM section_students m JOIN level_progress p ON p.account_id = m.student_id \
-             WHERE m.section_id = ?",
+            "SELECT m.student_id, group_concat(p.level_id || ',' || p.last_status || ',' || \
+             p.best_status || ',' || p.attempts || ',' || p.first_attempt_at || ',' || \
+             p.last_attempt_at, ';') AS cells \
+             FROM section_students m JOIN level_progress p ON p.account_id = m.student_id \
+             WHERE m.section_id = ? GROUP BY m.student_id",
         )
         .bind(section_id)
         .fetch_all(&self.readers)
         .await
         .map_err(db_err)?;
-        Ok(rows
-            .iter()
-            .map(|r| MemberProgress {
-                student_id: r.get("account_id"),
-                progress: progress_from(r),
-            })
-            .collect())
+        unpack_progress(rows.iter().map(|r| (r.get("student_id"), r.get("cells"))))
     }
 
     async fn secret(&self, account_id: &str) -> StoreResult<Option<SecretRecord>> {

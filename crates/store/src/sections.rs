@@ -177,3 +177,34 @@ pub trait SectionStore {
         now: Millis,
     ) -> StoreResult<Option<InvitationRecord>>;
 }
+
+/// Reads the progress rows that a backend packed one student at a time: cells joined by `;`,
+/// each `level_id,last_status,best_status,attempts,first_attempt_at,last_attempt_at`. Level
+/// ids and statuses are slugs, so neither separator can occur inside a field.
+pub fn unpack_progress<'a>(
+    rows: impl Iterator<Item = (String, &'a str)>,
+) -> StoreResult<Vec<MemberProgress>> {
+    let bad = || crate::StoreError::Database("a packed progress row is malformed".into());
+    let mut out = Vec::new();
+    for (student_id, cells) in rows {
+        for cell in cells.split(';').filter(|c| !c.is_empty()) {
+            let f: Vec<&str> = cell.split(',').collect();
+            let [level_id, last_status, best_status, attempts, first, last] = f[..] else {
+                return Err(bad());
+            };
+            let num = |s: &str| s.parse::<i64>().map_err(|_| bad());
+            out.push(MemberProgress {
+                student_id: student_id.clone(),
+                progress: ProgressRecord {
+                    level_id: level_id.to_owned(),
+                    last_status: last_status.to_owned(),
+                    best_status: best_status.to_owned(),
+                    attempts: num(attempts)?,
+                    first_attempt_at: num(first)?,
+                    last_attempt_at: num(last)?,
+                },
+            });
+        }
+    }
+    Ok(out)
+}

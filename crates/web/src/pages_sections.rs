@@ -474,7 +474,29 @@ pub fn grid_html(p: &Tr, section_id: &str, grid: &ProgressGrid) -> String {
         .enumerate()
         .map(|(i, l)| (l.id.as_str(), i + 1))
         .collect();
+    let column: std::collections::HashMap<&str, usize> = grid
+        .levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.as_str(), i))
+        .collect();
+    let mut cells: Vec<Option<(&sections::GridCell, bool)>> = vec![None; grid.levels.len()];
     for s in &grid.students {
+        // The student's cells by column, found once each, not searched for per column.
+        cells.iter_mut().for_each(|c| *c = None);
+        for (level_id, cell) in &s.levels {
+            if let Some(&i) = column.get(level_id.as_str()) {
+                cells[i] = Some((cell, false));
+            }
+        }
+        for level_id in &s.needs_help {
+            if let Some((_, stuck)) = column
+                .get(level_id.as_str())
+                .and_then(|&i| cells[i].as_mut())
+            {
+                *stuck = true;
+            }
+        }
         out.push_str("<tr><th scope=\"row\"><a href=\"/sections/");
         esc(section_id, &mut out);
         out.push_str("/students/");
@@ -492,12 +514,11 @@ pub fn grid_html(p: &Tr, section_id: &str, grid: &ProgressGrid) -> String {
             out.push_str("</span>");
         }
         out.push_str("</th>");
-        for l in &grid.levels {
-            match s.levels.get(&l.id) {
+        for cell in &cells {
+            match cell {
                 None => out.push_str("<td></td>"),
-                Some(c) => {
-                    let stuck = s.needs_help.contains(&l.id);
-                    let (class, symbol) = cell_look(&c.status, stuck);
+                Some((c, stuck)) => {
+                    let (class, symbol) = cell_look(&c.status, *stuck);
                     let _ = write!(
                         out,
                         "<td class={class} data-t=\"{} {tries} · {}\">{symbol}</td>",

@@ -17,7 +17,7 @@ use kodlek_store::{
     SectionMember, SectionRecord, StoreError, new_id, status_rank,
 };
 use serde::{Deserialize, Deserializer, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use utoipa::ToSchema;
 
@@ -935,32 +935,36 @@ pub async fn progress(
 ) -> Result<ProgressGrid, ApiError> {
     let (section, _) = taught(state, me, section_id).await?;
     let levels = catalog().levels_of(&section.course_id);
-    let mut rows: BTreeMap<String, GridStudent> = BTreeMap::new();
     let members = students(state, section_id).await?;
-    for m in &members {
-        rows.insert(
-            m.id.clone(),
-            GridStudent {
-                id: m.id.clone(),
-                display_name: m.display_name.clone(),
-                levels: BTreeMap::new(),
-                needs_help: Vec::new(),
-            },
-        );
-    }
-    let in_course: BTreeMap<&str, usize> = levels
+    // Hash maps, not ordered ones: a class over a long course has thousands of cells.
+    let row_of: HashMap<&str, usize> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i))
+        .collect();
+    let in_course: HashMap<&str, usize> = levels
         .iter()
         .enumerate()
         .map(|(i, l)| (l.id.as_str(), i))
         .collect();
+    let mut students: Vec<GridStudent> = members
+        .iter()
+        .map(|m| GridStudent {
+            id: m.id.clone(),
+            display_name: m.display_name.clone(),
+            levels: BTreeMap::new(),
+            needs_help: Vec::new(),
+        })
+        .collect();
     for cell in state.store.section_progress(section_id).await? {
         let p = cell.progress;
-        if !in_course.contains_key(p.level_id.as_str()) {
-            continue;
-        }
-        let Some(row) = rows.get_mut(&cell.student_id) else {
+        let (Some(&row), true) = (
+            row_of.get(cell.student_id.as_str()),
+            in_course.contains_key(p.level_id.as_str()),
+        ) else {
             continue;
         };
+        let row = &mut students[row];
         let stuck = !solved(&p.best_status)
             && (p.attempts >= STUCK_ATTEMPTS
                 || p.last_attempt_at - p.first_attempt_at >= STUCK_FOR);
@@ -976,12 +980,8 @@ pub async fn progress(
             },
         );
     }
-    let mut students = Vec::with_capacity(members.len());
-    for m in &members {
-        if let Some(mut row) = rows.remove(&m.id) {
-            row.needs_help.sort_by_key(|l| in_course.get(l.as_str()));
-            students.push(row);
-        }
+    for row in &mut students {
+        row.needs_help.sort_by_key(|l| in_course.get(l.as_str()));
     }
     Ok(ProgressGrid {
         course_id: section.course_id.clone(),
