@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::SystemTime;
 
 /// Files that `npm run build` must produce (besides the media folder).
-const BUNDLES: [&str; 3] = ["level.js", "common.js", "blockly.css"];
+const BUNDLES: [&str; 4] = ["level.js", "common.js", "grid.js", "blockly.css"];
 
 fn main() {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));

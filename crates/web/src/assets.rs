@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 mod generated {
-    // `DIST` (dist/*: level.js, common.js, blockly.css) and `MEDIA` (dist/blockly-media/*).
+    // `DIST` (dist/*: level.js, common.js, grid.js, blockly.css) and `MEDIA` (dist/blockly-media/*).
     include!(concat!(env!("OUT_DIR"), "/frontend_assets.rs"));
 }
 use generated::{DIST, MEDIA};
@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn the_bundles_are_embedded() {
-        for name in ["level.js", "common.js", "blockly.css"] {
+        for name in ["level.js", "common.js", "grid.js", "blockly.css"] {
             assert!(!file(DIST, name).is_empty(), "{name} is empty");
         }
         for name in [
@@ -139,7 +139,7 @@ mod tests {
             "bugzilla.mozilla.org",  // a comment inside Blockly's CSS text
             "github.com",            // the licence banner: where Blockly's source is
         ];
-        for name in ["level.js", "common.js", "blockly.css"] {
+        for name in ["level.js", "common.js", "grid.js", "blockly.css"] {
             let text = String::from_utf8_lossy(file(DIST, name));
             for banned in [
                 "unpkg",

@@ -238,20 +238,6 @@ async fn secret_form(
     }
 }
 
-/// Where a student lands after signing in: their section's course, where its page shows
-/// where they stopped. `SignInPage` does not carry the course, so this reads the section by
-/// its code, and only after the sign-in succeeded.
-async fn course_path(state: &AppState, code: &str) -> String {
-    let section = match JoinCode::parse(code) {
-        Ok(c) => state.store.section_by_code(c.as_str()).await.ok().flatten(),
-        Err(_) => None,
-    };
-    match section {
-        Some(s) => format!("/courses/{}", s.course_id),
-        None => "/courses".to_owned(),
-    }
-}
-
 async fn secret_sign_in(
     State(state): State<AppState>,
     p: Page,
@@ -273,8 +259,8 @@ async fn secret_sign_in(
         (p, StatusCode::UNPROCESSABLE_ENTITY, false)
     } else {
         match sections::secret_sign_in(&state, &code, &body, ip).await {
-            Ok(a) => {
-                let to = course_path(&state, &code).await;
+            Ok((a, course_id)) => {
+                let to = format!("/courses/{course_id}");
                 return match sessions::start(&state, &a.id, false).await {
                     Ok(c) => with_cookie(see_other(&to), c),
                     Err(e) => fail(&state, p, &e),

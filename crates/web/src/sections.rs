@@ -1164,13 +1164,14 @@ fn locked(until: Millis, now: Millis) -> ApiError {
     }
 }
 
-/// Signs a student in with their secret picture or words; returns the account.
+/// Signs a student in with their secret picture or words; returns the account and the
+/// section's course, where the student goes next.
 pub async fn secret_sign_in(
     state: &AppState,
     code: &str,
     body: &SecretSignIn,
     ip: IpAddr,
-) -> Result<AccountRecord, ApiError> {
+) -> Result<(AccountRecord, String), ApiError> {
     let now = now_millis();
     limits::check(state, limits::SECTION_SIGN_IN_PER_IP, &ip.to_string(), now).await?;
     let section = by_code(state, code).await?;
@@ -1200,11 +1201,12 @@ pub async fn secret_sign_in(
     if secret.failed_attempts > 0 || secret.locked_until.is_some() {
         state.store.clear_secret_failures(&m.student_id).await?;
     }
-    state
+    let account = state
         .store
         .account_by_id(&m.student_id)
         .await?
-        .ok_or_else(wrong_secret)
+        .ok_or_else(wrong_secret)?;
+    Ok((account, section.course_id))
 }
 
 pub async fn invite(

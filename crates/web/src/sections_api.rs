@@ -410,7 +410,7 @@ pub async fn section_sign_in(
     Path(code): Path<String>,
     StrictJson(body): StrictJson<SecretSignIn>,
 ) -> Result<Response, ApiError> {
-    let a = sections::secret_sign_in(&state, &code, &body, ip).await?;
+    let (a, _) = sections::secret_sign_in(&state, &code, &body, ip).await?;
     let cookie = sessions::start(&state, &a.id, body.remember_me).await?;
     Ok((
         [(header::SET_COOKIE, cookie)],
