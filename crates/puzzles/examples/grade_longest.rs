@@ -1,7 +1,6 @@
-//! Grades one reference solution once, as the server grades an attempt (JSON text parsed into a
-//! `serde_json::Value`, then judged), for counting instructions under callgrind. Without an
-//! argument it takes the level whose reference solution has the most blocks; with a level id,
-//! that level.
+//! Grades one reference solution once, as the server grades an attempt, for counting
+//! instructions under callgrind. Without an argument it takes the level whose reference solution
+//! has the most blocks; with a level id, that level.
 //!
 //! ```sh
 //! export CARGO_TARGET_DIR=/var/tmp/kodlek-target
@@ -11,10 +10,25 @@
 //! callgrind_annotate --inclusive=yes /tmp/cg.out | grep -E 'grade_longest|kodlek_puzzles::judge'
 //! ```
 //!
-//! `grade` is the whole (parse, judge, drop); `parse_text` and `judge_once` are its parts.
+//! `grade` starts from the request body's bytes, `{"program": ...}`, and does what the server
+//! does with them (`kodlek_web::extract::parse_json` and `kodlek_web::courses::attempt`): checks
+//! UTF-8, reads the typed body (the program kept as text, its syntax checked while skipping
+//! over it), reads the program with [`Doc::parse`], judges it, and drops it all. `store_text` is the
+//! canonical text a signed-in attempt stores, counted apart: it is storing, not grading.
 
-use kodlek_puzzles::{Level, Submission, Verdict, catalog};
+use kodlek_puzzles::{Doc, Level, ProgramJson, Submission, Verdict, catalog};
+use serde::Deserialize;
 use serde_json::Value;
+
+/// The fields of `kodlek_web::courses::AttemptBody`, with its rules.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct AttemptBody {
+    program: Option<ProgramJson>,
+    answer: Option<String>,
+    client_attempt_id: Option<String>,
+}
 
 /// The number of blocks in a Blockly program: every object with a `type`.
 fn blocks(v: &Value) -> usize {
@@ -34,20 +48,31 @@ fn blocks(v: &Value) -> usize {
 }
 
 #[inline(never)]
-fn parse_text(text: &str) -> Value {
-    serde_json::from_str(text).expect("valid JSON")
+fn parse_body(bytes: &[u8]) -> AttemptBody {
+    let text = std::str::from_utf8(bytes).expect("UTF-8");
+    // Read to its end without an error, the text is JSON: the server checks the syntax with
+    // `IgnoredAny` only when this fails.
+    serde_json::from_str(text).expect("an attempt body")
 }
 
 #[inline(never)]
-fn judge_once(level: &Level, program: &Value) -> Verdict {
-    kodlek_puzzles::judge(level, Submission::Program(program)).expect("a valid program")
+fn judge_once(level: &Level, program: &ProgramJson) -> Verdict {
+    let doc = Doc::parse(program.text()).expect("valid JSON");
+    kodlek_puzzles::judge(level, Submission::Json(doc.root())).expect("a valid program")
 }
 
-/// What the server does with an attempt's program: parse, judge, and drop the parsed value.
+/// What the server does with an attempt's body: parse, judge, and drop what was parsed.
 #[inline(never)]
-fn grade(level: &Level, text: &str) -> Verdict {
-    let program = parse_text(text);
-    judge_once(level, &program)
+fn grade(level: &Level, body: &[u8]) -> Verdict {
+    let body = parse_body(body);
+    judge_once(level, body.program.as_ref().expect("a program"))
+}
+
+#[inline(never)]
+fn store_text(body: &[u8]) -> String {
+    let body = parse_body(body);
+    let program = body.program.expect("a program");
+    Doc::parse(program.text()).expect("valid JSON").canonical()
 }
 
 fn main() {
@@ -61,13 +86,17 @@ fn main() {
         .max_by_key(|(l, r)| (blocks(r), std::cmp::Reverse(l.id.clone())))
         .expect("a level with a reference solution");
     let text = serde_json::to_string(program).expect("serialisable");
-    let verdict = std::hint::black_box(grade(level, std::hint::black_box(&text)));
+    let body = format!(r#"{{"program":{text}}}"#);
+    let verdict = std::hint::black_box(grade(level, std::hint::black_box(body.as_bytes())));
+    let stored = std::hint::black_box(store_text(std::hint::black_box(body.as_bytes())));
+    assert_eq!(stored, text, "the stored text is serde_json's");
     println!(
-        "{}: {} blocks counted ({} with when_run), {} bytes of JSON: {} ({} trace steps)",
+        "{}: {} blocks counted ({} with when_run), {} bytes of JSON ({} of body): {} ({} trace steps)",
         level.id,
         verdict.blocks_used.unwrap_or(0),
         blocks(program),
         text.len(),
+        body.len(),
         verdict.status.as_str(),
         verdict.trace.len()
     );

@@ -4,11 +4,13 @@
 mod artist;
 mod content;
 mod drawing;
+pub mod json;
 mod maze;
 mod program;
 
 pub use artist::{Colour, Segment};
 pub use content::{Catalog, Course, Lesson, Level, LevelKind, Text, add_courses_from, catalog};
+pub use json::{Doc, JsonError, ProgramJson};
 use program::Program;
 pub use program::{KNOWN_BLOCKS, MAX_BLOCKS, MAX_DEPTH};
 use serde::{Deserialize, Serialize};
@@ -133,6 +135,8 @@ pub struct Verdict {
 #[derive(Debug, Clone, Copy)]
 pub enum Submission<'a> {
     Program(&'a serde_json::Value),
+    /// A program read by [`Doc::parse`]: what the server judges, without a `Value` tree.
+    Json(json::Node<'a>),
     Answer(&'a str),
 }
 
@@ -205,9 +209,9 @@ fn judge_answer(answer: &str) -> Result<Verdict, Invalid> {
 /// The checks come in the order of the API: an invalid program is refused; then the toolbox,
 /// then the required blocks; then the program runs.
 pub fn judge(level: &Level, submission: Submission<'_>) -> Result<Verdict, Invalid> {
-    let json = match (level.kind, submission) {
+    let program = match (level.kind, submission) {
         (LevelKind::Prompt, Submission::Answer(a)) => return judge_answer(a),
-        (LevelKind::Prompt, Submission::Program(_)) => {
+        (LevelKind::Prompt, Submission::Program(_) | Submission::Json(_)) => {
             return Err(Invalid {
                 code: "invalid_answer",
                 message: "answer: this level asks for a written answer".into(),
@@ -216,9 +220,9 @@ pub fn judge(level: &Level, submission: Submission<'_>) -> Result<Verdict, Inval
         (_, Submission::Answer(_)) => {
             return Err(invalid("program: this level asks for a program"));
         }
-        (_, Submission::Program(json)) => json,
+        (_, Submission::Program(json)) => program::parse(json)?,
+        (_, Submission::Json(json)) => program::parse(json)?,
     };
-    let program = program::parse(json)?;
     if !program.types.is_subset(level.toolbox_set) {
         return Ok(failed(Reason::BlockNotAllowed, &program, level, Vec::new()));
     }

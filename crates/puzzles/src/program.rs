@@ -2,8 +2,9 @@
 //! allowed (422 `invalid_program`) and never panicking, whatever the input.
 
 use crate::artist::Colour;
+use crate::json;
 use crate::{Invalid, invalid};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Blocks nested deeper than this (the `when_run` stack is depth 1, a loop's body one more) make
 /// the program invalid. The parser recurses once per level, so the check comes before the call.
@@ -158,21 +159,92 @@ pub struct Program {
     pub blocks_used: u32,
 }
 
-fn is_disabled(b: &Map<String, Value>) -> bool {
-    b.get("enabled") == Some(&Value::Bool(false))
-        || b.get("disabledReasons")
-            .and_then(Value::as_array)
-            .is_some_and(|r| !r.is_empty())
+/// What the parser needs of a JSON value, so that it reads a `serde_json::Value` (the public
+/// API, tests, fuzzing) and a [`json::Node`] (the server) alike, with the same rules.
+pub trait Tree<'t>: Copy {
+    /// The value of a key of an object; `None` when not an object or no such key.
+    fn get(self, key: &str) -> Option<Self>;
+    fn is_object(self) -> bool;
+    fn as_str(self) -> Option<&'t str>;
+    fn as_f64(self) -> Option<f64>;
+    fn as_bool(self) -> Option<bool>;
+    /// Whether this is a non-empty array.
+    fn is_nonempty_array(self) -> bool;
+    /// An array's elements; `None` when not an array.
+    fn elements(self) -> Option<Vec<Self>>;
+    /// An object's entries, each key once; empty when not an object.
+    fn entries(self) -> Vec<(&'t str, Self)>;
+}
+
+impl<'t> Tree<'t> for &'t Value {
+    fn get(self, key: &str) -> Option<Self> {
+        self.as_object().and_then(|m| m.get(key))
+    }
+    fn is_object(self) -> bool {
+        Value::is_object(self)
+    }
+    fn as_str(self) -> Option<&'t str> {
+        Value::as_str(self)
+    }
+    fn as_f64(self) -> Option<f64> {
+        Value::as_f64(self)
+    }
+    fn as_bool(self) -> Option<bool> {
+        Value::as_bool(self)
+    }
+    fn is_nonempty_array(self) -> bool {
+        self.as_array().is_some_and(|a| !a.is_empty())
+    }
+    fn elements(self) -> Option<Vec<Self>> {
+        self.as_array().map(|a| a.iter().collect())
+    }
+    fn entries(self) -> Vec<(&'t str, Self)> {
+        self.as_object()
+            .map(|m| m.iter().map(|(k, v)| (k.as_str(), v)).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl<'t> Tree<'t> for json::Node<'t> {
+    fn get(self, key: &str) -> Option<Self> {
+        json::Node::get(&self, key)
+    }
+    fn is_object(self) -> bool {
+        json::Node::is_object(&self)
+    }
+    fn as_str(self) -> Option<&'t str> {
+        json::Node::as_str(&self)
+    }
+    fn as_f64(self) -> Option<f64> {
+        json::Node::as_f64(&self)
+    }
+    fn as_bool(self) -> Option<bool> {
+        json::Node::as_bool(&self)
+    }
+    fn is_nonempty_array(self) -> bool {
+        json::Node::elements(&self).is_some_and(|mut e| e.next().is_some())
+    }
+    fn elements(self) -> Option<Vec<Self>> {
+        json::Node::elements(&self).map(Iterator::collect)
+    }
+    fn entries(self) -> Vec<(&'t str, Self)> {
+        json::Node::entries(&self)
+    }
+}
+
+fn is_disabled<'t, T: Tree<'t>>(b: T) -> bool {
+    b.get("enabled").and_then(T::as_bool) == Some(false)
+        || b.get("disabledReasons").is_some_and(T::is_nonempty_array)
 }
 
 /// A value in Blockly's block shape: an object with a string `type`.
-fn as_block(v: &Value) -> Result<(&Map<String, Value>, &str), Invalid> {
-    let b = v
-        .as_object()
-        .ok_or_else(|| invalid("program: a block must be an object"))?;
+fn as_block<'t, T: Tree<'t>>(b: T) -> Result<(T, &'t str), Invalid> {
+    if !b.is_object() {
+        return Err(invalid("program: a block must be an object"));
+    }
     let ty = b
         .get("type")
-        .and_then(Value::as_str)
+        .and_then(T::as_str)
         .ok_or_else(|| invalid("program: every block needs a type"))?;
     if b.get("fields").is_some_and(|f| !f.is_object()) {
         return Err(invalid("program: fields must be an object"));
@@ -180,28 +252,29 @@ fn as_block(v: &Value) -> Result<(&Map<String, Value>, &str), Invalid> {
     Ok((b, ty))
 }
 
-fn inputs(b: &Map<String, Value>) -> Result<Option<&Map<String, Value>>, Invalid> {
+fn inputs<'t, T: Tree<'t>>(b: T) -> Result<Option<T>, Invalid> {
     match b.get("inputs") {
         None => Ok(None),
-        Some(i) => i
-            .as_object()
-            .map(Some)
-            .ok_or_else(|| invalid("program: inputs must be an object")),
+        Some(i) if i.is_object() => Ok(Some(i)),
+        Some(_) => Err(invalid("program: inputs must be an object")),
     }
 }
 
-fn connection(c: &Value) -> Result<&Map<String, Value>, Invalid> {
-    c.as_object()
-        .ok_or_else(|| invalid("program: an input or next must be an object"))
+fn connection<'t, T: Tree<'t>>(c: T) -> Result<T, Invalid> {
+    if c.is_object() {
+        Ok(c)
+    } else {
+        Err(invalid("program: an input or next must be an object"))
+    }
 }
 
 /// Checks that blocks have Blockly's shape, without judging their types: for the stacks that
 /// do not run (other top-level stacks, the insides of disabled blocks, unused shadows). An
 /// explicit worklist instead of recursion, so that no nesting depth can exhaust the stack.
-fn check_shape(mut todo: Vec<&Value>) -> Result<(), Invalid> {
+fn check_shape<'t, T: Tree<'t>>(mut todo: Vec<T>) -> Result<(), Invalid> {
     while let Some(v) = todo.pop() {
         let (b, _) = as_block(v)?;
-        for c in input_connections(b)?.chain(b.get("next")) {
+        for c in input_connections(b)?.into_iter().chain(b.get("next")) {
             let c = connection(c)?;
             todo.extend(c.get("block"));
             todo.extend(c.get("shadow"));
@@ -211,7 +284,7 @@ fn check_shape(mut todo: Vec<&Value>) -> Result<(), Invalid> {
 }
 
 /// Checks connections (`{"block"?, "shadow"?}`) and everything below them, for shape only.
-fn check_connections<'a>(conns: impl IntoIterator<Item = &'a Value>) -> Result<(), Invalid> {
+fn check_connections<'t, T: Tree<'t>>(conns: impl IntoIterator<Item = T>) -> Result<(), Invalid> {
     let mut todo = Vec::new();
     for c in conns {
         let c = connection(c)?;
@@ -221,13 +294,15 @@ fn check_connections<'a>(conns: impl IntoIterator<Item = &'a Value>) -> Result<(
     check_shape(todo)
 }
 
-fn input_connections(b: &Map<String, Value>) -> Result<impl Iterator<Item = &Value>, Invalid> {
-    Ok(inputs(b)?.into_iter().flat_map(|i| i.values()))
+fn input_connections<'t, T: Tree<'t>>(b: T) -> Result<Vec<T>, Invalid> {
+    Ok(inputs(b)?
+        .map(|i| i.entries().into_iter().map(|(_, v)| v).collect())
+        .unwrap_or_default())
 }
 
 /// The block that fills a connection: the real one, else its shadow. A shadow under a real
 /// block does not run, but must still be shaped like a block.
-fn filling(c: &Value) -> Result<Option<&Value>, Invalid> {
+fn filling<'t, T: Tree<'t>>(c: T) -> Result<Option<T>, Invalid> {
     let c = connection(c)?;
     match (c.get("block"), c.get("shadow")) {
         (Some(real), Some(shadow)) => {
@@ -238,15 +313,13 @@ fn filling(c: &Value) -> Result<Option<&Value>, Invalid> {
     }
 }
 
-fn field<'a>(b: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    b.get("fields")
-        .and_then(Value::as_object)
-        .and_then(|f| f.get(name))
+fn field<'t, T: Tree<'t>>(b: T, name: &str) -> Option<T> {
+    b.get("fields").and_then(|f| f.get(name))
 }
 
-fn choice(b: &Map<String, Value>, name: &str, options: &[&str]) -> Result<usize, Invalid> {
+fn choice<'t, T: Tree<'t>>(b: T, name: &str, options: &[&str]) -> Result<usize, Invalid> {
     field(b, name)
-        .and_then(Value::as_str)
+        .and_then(T::as_str)
         .and_then(|v| options.iter().position(|o| *o == v))
         .ok_or_else(|| {
             invalid(format!(
@@ -256,8 +329,8 @@ fn choice(b: &Map<String, Value>, name: &str, options: &[&str]) -> Result<usize,
         })
 }
 
-fn number(b: &Map<String, Value>, name: &str, max: f64) -> Result<f64, Invalid> {
-    match field(b, name).and_then(Value::as_f64) {
+fn number<'t, T: Tree<'t>>(b: T, name: &str, max: f64) -> Result<f64, Invalid> {
+    match field(b, name).and_then(T::as_f64) {
         Some(n) if n.is_finite() && (0.0..=max).contains(&n) => Ok(n),
         _ => Err(invalid(format!(
             "program: field {name} must be a number from 0 to {max}"
@@ -265,17 +338,22 @@ fn number(b: &Map<String, Value>, name: &str, max: f64) -> Result<f64, Invalid> 
     }
 }
 
-fn colour(b: &Map<String, Value>) -> Result<Colour, Invalid> {
+fn colour<'t, T: Tree<'t>>(b: T) -> Result<Colour, Invalid> {
     field(b, "COLOUR")
-        .and_then(Value::as_str)
+        .and_then(T::as_str)
         .and_then(Colour::parse)
         .ok_or_else(|| invalid("program: field COLOUR must be a colour like #1d4ed8"))
 }
 
-fn block_id(b: &Map<String, Value>) -> Option<String> {
-    b.get("id")
-        .and_then(Value::as_str)
-        .map(|s| s.chars().take(MAX_ID_CHARS).collect())
+fn block_id<'t, T: Tree<'t>>(b: T) -> Option<String> {
+    b.get("id").and_then(T::as_str).map(|s| {
+        // Blockly's ids are short: copied whole without counting characters.
+        if s.len() <= MAX_ID_CHARS {
+            s.to_owned()
+        } else {
+            s.chars().take(MAX_ID_CHARS).collect()
+        }
+    })
 }
 
 struct Parser {
@@ -287,7 +365,7 @@ impl Parser {
     /// A chain of blocks linked by `next`, walked in a loop: a long chain costs no stack, only
     /// nesting does. A disabled block is skipped with all inside it; the chain goes on after it,
     /// as in Blockly, where a block below a disabled one stays enabled.
-    fn stack(&mut self, first: &Value, depth: usize) -> Result<Vec<Stmt>, Invalid> {
+    fn stack<'t, T: Tree<'t>>(&mut self, first: T, depth: usize) -> Result<Vec<Stmt>, Invalid> {
         let mut out = Vec::new();
         let mut cur = Some(first);
         while let Some(v) = cur {
@@ -306,7 +384,7 @@ impl Parser {
     }
 
     /// The body in a statement input, one level deeper.
-    fn body(&mut self, c: Option<&Value>, depth: usize) -> Result<Vec<Stmt>, Invalid> {
+    fn body<'t, T: Tree<'t>>(&mut self, c: Option<T>, depth: usize) -> Result<Vec<Stmt>, Invalid> {
         let Some(first) = c.map(filling).transpose()?.flatten() else {
             return Ok(Vec::new());
         };
@@ -318,7 +396,7 @@ impl Parser {
         self.stack(first, depth + 1)
     }
 
-    fn block(&mut self, b: &Map<String, Value>, ty: &str, depth: usize) -> Result<Stmt, Invalid> {
+    fn block<'t, T: Tree<'t>>(&mut self, b: T, ty: &str, depth: usize) -> Result<Stmt, Invalid> {
         let Some(kind) = BlockType::from_name(ty) else {
             return Err(if ty == "when_run" {
                 invalid("program: \"when run\" can only start a program")
@@ -336,8 +414,8 @@ impl Parser {
         // and otherwise ignored, like a stray stack.
         let (mut first, mut second) = (None, None);
         if let Some(ins) = inputs(b)? {
-            for (name, c) in ins {
-                match (kind, name.as_str()) {
+            for (name, c) in ins.entries() {
+                match (kind, name) {
                     (
                         BlockType::Repeat | BlockType::Forever | BlockType::If | BlockType::IfElse,
                         "DO",
@@ -410,11 +488,11 @@ impl Parser {
 }
 
 /// Parses Blockly's `{"blocks": {"languageVersion": 0, "blocks": [...]}}`.
-pub fn parse(json: &Value) -> Result<Program, Invalid> {
+pub fn parse<'t, T: Tree<'t>>(json: T) -> Result<Program, Invalid> {
     let tops = json
         .get("blocks")
         .and_then(|b| b.get("blocks"))
-        .and_then(Value::as_array)
+        .and_then(T::elements)
         .ok_or_else(|| invalid("program: expected {\"blocks\": {\"blocks\": [...]}}"))?;
     let mut start = None;
     let mut strays = Vec::new();

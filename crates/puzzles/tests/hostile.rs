@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use kodlek_puzzles::{
-    MAX_BLOCKS, MAX_DEPTH, Reason, Status, Submission, TraceStep, Verdict, judge,
+    Doc, MAX_BLOCKS, MAX_DEPTH, Reason, Status, Submission, TraceStep, Verdict, judge,
 };
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -193,14 +193,45 @@ fn drawings_of_thousands_of_lines_are_compared_quickly() {
     }
 }
 
-/// Not a rule of ours but one the API lives with: serde_json refuses text nested 128 levels
-/// deep, and each block of a `next` chain nests two levels (`"next": {"block": ...}`), so JSON
-/// text carries a chain of at most 61 blocks under `when_run` (the judge itself takes any
-/// length up to its block limit). This test tells when that changes.
+/// serde_json refuses text nested 128 levels deep, and each block of a `next` chain nests two
+/// levels (`"next": {"block": ...}`), so a `Value` carries a chain of at most 61 blocks under
+/// `when_run`. The server reads programs with [`Doc`], which has no such limit: the program's
+/// own limits decide, and text nested a hundred thousand levels deep is refused by them on the
+/// test's own small stack.
 #[test]
-fn json_text_carries_a_chain_of_61_blocks_and_not_62() {
-    for (n, parses) in [(61, true), (62, false)] {
+fn the_servers_reader_carries_any_chain_the_limits_allow() {
+    let judged = |text: &str| {
+        let doc = Doc::parse(text).expect("JSON");
+        judge(level("maze-15"), Submission::Json(doc.root()))
+    };
+    for n in [62, MAX_BLOCKS as usize] {
         let text = serde_json::to_string(&program(chain(vec![fwd(); n]))).unwrap();
-        assert_eq!(serde_json::from_str::<Value>(&text).is_ok(), parses, "{n}");
+        assert!(
+            serde_json::from_str::<Value>(&text).is_err(),
+            "{n}: a Value cannot"
+        );
+        let v = judged(&text).unwrap();
+        assert_eq!(v.blocks_used, Some(n as u32));
     }
+    let text =
+        serde_json::to_string(&program(chain(vec![fwd(); MAX_BLOCKS as usize + 1]))).unwrap();
+    assert_eq!(judged(&text).unwrap_err().code, "invalid_program");
+    // Text written by hand, nested far deeper than any Value could be.
+    let n = 100_000;
+    let start = r#"{"blocks":{"blocks":[{"type":"when_run","next":{"block":"#;
+    let open = r#"{"type":"controls_repeat","fields":{"TIMES":2},"inputs":{"DO":{"block":"#;
+    let deep = format!(
+        "{start}{}{}{}]}}}}",
+        open.repeat(n),
+        r#"{"type":"maze_move_forward"}"#,
+        "}}}".repeat(n) + "}}"
+    );
+    assert_eq!(judged(&deep).unwrap_err().code, "invalid_program");
+    let chain_text = format!(
+        "{start}{}{}{}]}}}}",
+        r#"{"type":"maze_move_forward","next":{"block":"#.repeat(n),
+        r#"{"type":"maze_move_forward"}"#,
+        "}}".repeat(n) + "}}"
+    );
+    assert_eq!(judged(&chain_text).unwrap_err().code, "invalid_program");
 }

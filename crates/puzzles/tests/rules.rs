@@ -4,15 +4,27 @@
 mod common;
 
 use common::*;
-use kodlek_puzzles::{Invalid, Reason, Status, Submission, Verdict, judge};
+use kodlek_puzzles::{Doc, Invalid, Reason, Status, Submission, Verdict, judge};
 use serde_json::{Value, json};
 
+/// Judges a `Value` and the same program as text, as the server reads it; both must agree.
+fn both(level_id: &str, program: &Value) -> Result<Verdict, Invalid> {
+    let v = judge(level(level_id), Submission::Program(program));
+    let text = program.to_string();
+    let doc = Doc::parse(&text).expect("serde_json wrote JSON");
+    let back: Value = serde_json::from_str(&text).expect("shallow enough for a Value");
+    assert_eq!(doc.canonical(), back.to_string());
+    let t = judge(level(level_id), Submission::Json(doc.root()));
+    assert_eq!(format!("{v:?}"), format!("{t:?}"), "{level_id}: {text}");
+    v
+}
+
 fn run(level_id: &str, program: &Value) -> Verdict {
-    judge(level(level_id), Submission::Program(program)).unwrap()
+    both(level_id, program).unwrap()
 }
 
 fn refused(level_id: &str, program: &Value) -> Invalid {
-    judge(level(level_id), Submission::Program(program)).unwrap_err()
+    both(level_id, program).unwrap_err()
 }
 
 fn outcome(v: &Verdict) -> (Status, Option<Reason>) {

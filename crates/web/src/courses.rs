@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::extract::SignedIn;
 use axum::http::StatusCode;
 use kodlek_domain::{now_millis, rfc3339};
-use kodlek_puzzles::{Level, Submission, Verdict, catalog};
+use kodlek_puzzles::{Doc, Level, ProgramJson, Submission, TraceStep, Verdict, catalog};
 use kodlek_store::{
     AttemptOutcome, NewAttempt, ProgressRecord, StoredProgram, new_id, status_rank,
 };
@@ -22,8 +22,10 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct AttemptBody {
     /// Blockly's JSON serialisation of the workspace; Blockly's own keys are allowed inside.
+    // Kept as text, so that a long chain of blocks is not refused by serde_json's nesting
+    // limit, and read once by the puzzles crate's flat reader.
     #[schema(value_type = Option<Object>)]
-    pub program: Option<Value>,
+    pub program: Option<ProgramJson>,
     pub answer: Option<String>,
     /// A UUID chosen by the client: a retry with the same id is counted once.
     pub client_attempt_id: Option<String>,
@@ -60,7 +62,7 @@ pub struct AttemptAnswer {
     pub ideal_blocks: Option<u32>,
     /// What happened, step by step, for the animation: `{"op": "move"|"turn"|"crash"|"goal"|"line"|"jump", ...}`.
     #[schema(value_type = Vec<Object>)]
-    pub trace: Value,
+    pub trace: Vec<TraceStep>,
     pub saved: bool,
     pub progress: Option<ProgressView>,
 }
@@ -101,13 +103,26 @@ pub fn level(id: &str) -> Result<&'static Level, ApiError> {
         .ok_or_else(ApiError::not_found)
 }
 
+/// A program read by the puzzles crate's reader, for judging and for storing.
+fn read_program(p: &ProgramJson) -> Result<Doc<'_>, ApiError> {
+    // serde_json has already checked the syntax; what is left here is what its skipping does
+    // not check, such as numbers beyond the range of f64, which its `Value` refused too.
+    Doc::parse(p.text()).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("The body is not valid JSON: program: {e}"),
+        )
+    })
+}
+
 fn judge(
     level: &Level,
-    program: Option<&Value>,
+    program: Option<&Doc<'_>>,
     answer: Option<&str>,
 ) -> Result<Verdict, ApiError> {
     let submission = match (program, answer) {
-        (Some(p), None) => Submission::Program(p),
+        (Some(p), None) => Submission::Json(p.root()),
         (None, Some(a)) => Submission::Answer(a),
         (Some(_), Some(_)) => {
             return Err(ApiError::invalid(
@@ -123,20 +138,30 @@ fn judge(
 
 /// A program as stored: its canonical JSON (keys sorted) and the hash of that text.
 pub fn stored_program(p: &Value) -> StoredProgram {
-    let body = serde_json::to_string(p).unwrap_or_default();
+    stored_text(serde_json::to_string(p).unwrap_or_default())
+}
+
+/// The same for a program read as text: `canonical` writes what `serde_json::to_string` of
+/// its `Value` writes, so the text and hash are the same whichever way it came.
+fn stored_doc(p: &Doc<'_>) -> StoredProgram {
+    stored_text(p.canonical())
+}
+
+fn stored_text(body: String) -> StoredProgram {
     StoredProgram {
         hash: kodlek_privacy::keys::token_digest(&body),
         body,
     }
 }
 
-fn answer_of(v: &Verdict, saved: bool, progress: Option<ProgressView>) -> AttemptAnswer {
+fn answer_of(v: Verdict, saved: bool, progress: Option<ProgressView>) -> AttemptAnswer {
     AttemptAnswer {
         status: v.status.as_str().to_owned(),
         reason: v.reason.map(|r| r.as_str().to_owned()),
         blocks_used: v.blocks_used,
         ideal_blocks: v.ideal_blocks,
-        trace: serde_json::to_value(&v.trace).unwrap_or(Value::Array(vec![])),
+        // Written straight into the answer, without a `Value` of every step in between.
+        trace: v.trace,
         saved,
         progress,
     }
@@ -160,13 +185,14 @@ pub async fn attempt(
                 .map_err(|_| ApiError::invalid("client_attempt_id", "must be a UUID"))
         })
         .transpose()?;
+    let doc = body.program.as_ref().map(read_program).transpose()?;
     let Some(me) = me else {
         state.anonymous.check(ip, now_millis())?;
-        let v = judge(level, body.program.as_ref(), body.answer.as_deref())?;
-        return Ok(answer_of(&v, false, None));
+        let v = judge(level, doc.as_ref(), body.answer.as_deref())?;
+        return Ok(answer_of(v, false, None));
     };
-    let v = judge(level, body.program.as_ref(), body.answer.as_deref())?;
-    let program = body.program.as_ref().map(stored_program);
+    let v = judge(level, doc.as_ref(), body.answer.as_deref())?;
+    let program = doc.as_ref().map(stored_doc);
     let answer = body.answer.as_ref().map(|a| a.trim().to_owned());
     let new = NewAttempt {
         id: new_id(),
@@ -179,7 +205,7 @@ pub async fn attempt(
         client_attempt_id,
     };
     match state.writer.record(new).await? {
-        AttemptOutcome::Recorded(p) => Ok(answer_of(&v, true, Some((&p).into()))),
+        AttemptOutcome::Recorded(p) => Ok(answer_of(v, true, Some((&p).into()))),
         AttemptOutcome::AlreadyRecorded {
             program_hash,
             answer: stored_answer,
@@ -193,7 +219,7 @@ pub async fn attempt(
                 ));
             }
             // Judging is deterministic: the same program gets the verdict it got before.
-            Ok(answer_of(&v, true, Some((&progress).into())))
+            Ok(answer_of(v, true, Some((&progress).into())))
         }
     }
 }
@@ -270,7 +296,7 @@ pub async fn my_attempts(
 pub struct ImportEntry {
     pub level_id: String,
     #[schema(value_type = Option<Object>)]
-    pub program: Option<Value>,
+    pub program: Option<ProgramJson>,
     pub answer: Option<String>,
 }
 
@@ -305,14 +331,15 @@ pub async fn import(
                 format!("{}: there is no such level", e.level_id),
             ));
         };
-        let v = judge(level, e.program.as_ref(), e.answer.as_deref())?;
+        let doc = e.program.as_ref().map(read_program).transpose()?;
+        let v = judge(level, doc.as_ref(), e.answer.as_deref())?;
         batch.push(NewAttempt {
             id: new_id(),
             account_id: me.account.id.clone(),
             level_id: level.id.clone(),
             at: now,
             status: v.status.as_str().to_owned(),
-            program: e.program.as_ref().map(stored_program),
+            program: doc.as_ref().map(stored_doc),
             answer: e.answer.as_ref().map(|a| a.trim().to_owned()),
             client_attempt_id: None,
         });

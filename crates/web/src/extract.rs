@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use kodlek_store::{AccountRecord, SessionRecord};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use std::net::{IpAddr, SocketAddr};
 
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -27,33 +27,54 @@ pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
 pub struct StrictJson<T>(pub T);
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    // Syntax first, so that malformed input is told apart from well-formed input of the wrong shape.
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+    let malformed = |e: &dyn std::fmt::Display| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "malformed_json",
             format!("The body is not valid JSON: {e}"),
         )
-    })?;
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        if let Some(rest) = inner.strip_prefix("unknown field `") {
-            let name = rest.split('`').next().unwrap_or("");
-            let at = if path == "." { name.to_owned() } else { path };
-            return ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_field",
-                format!("{at}: this field is not accepted here"),
-            );
-        }
-        if let Some(rest) = inner.strip_prefix("missing field `") {
-            let name = rest.split('`').next().unwrap_or("");
-            return ApiError::invalid(name, "is required");
-        }
-        let field = if path == "." { "body".to_owned() } else { path };
-        ApiError::invalid(&field, inner)
-    })
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| malformed(&e))?;
+    // Straight from the text into the typed body: no `Value` tree in between. Read to the end
+    // without an error, the text is JSON. A `Value` inside a body still has serde_json's nesting
+    // limit of 128; a program is read as `ProgramJson`, skipped over without recursion and
+    // without that limit, and read by the puzzles crate's own reader.
+    match serde_json::from_str::<T>(text) {
+        Ok(v) => return Ok(v),
+        Err(e) if e.is_syntax() || e.is_eof() => return Err(malformed(&e)),
+        Err(_) => {}
+    }
+    // Malformed input is told apart from well-formed input of the wrong shape, wherever the
+    // fault is. `IgnoredAny` walks the text without building anything and without recursion.
+    serde_json::from_str::<IgnoredAny>(text).map_err(|e| malformed(&e))?;
+    // Only a refused body pays for the path of the field at fault.
+    let mut de = serde_json::Deserializer::from_str(text);
+    let e = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let path = e.path().to_string();
+    let inner = e.into_inner().to_string();
+    // The position in the text says nothing the field's name does not.
+    let inner = match inner.rfind(" at line ") {
+        Some(i) => inner[..i].to_owned(),
+        None => inner,
+    };
+    if let Some(rest) = inner.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        let at = if path == "." { name.to_owned() } else { path };
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_field",
+            format!("{at}: this field is not accepted here"),
+        ));
+    }
+    if let Some(rest) = inner.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        return Err(ApiError::invalid(name, "is required"));
+    }
+    let field = if path == "." { "body".to_owned() } else { path };
+    Err(ApiError::invalid(&field, inner))
 }
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {

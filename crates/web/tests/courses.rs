@@ -356,6 +356,112 @@ async fn anonymous_progress_is_imported_after_rejudging(app: TestApp) {
     );
 }
 
+/// Posts a body given as text, for bodies a `Value` cannot hold (serde_json's nesting limit).
+async fn post_text(
+    app: &TestApp,
+    path: &str,
+    body: String,
+    cookie: Option<&str>,
+) -> common::Answer {
+    let mut req = axum::http::Request::post(path).header("content-type", "application/json");
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    app.send(req.body(axum::body::Body::from(body)).unwrap())
+        .await
+}
+
+/// A program of `turns` turns (left, right, left, ...) chained before the level's reference
+/// solution, as text: each block of a chain nests two levels deeper.
+fn long_chain(level: &str, turns: usize) -> String {
+    let reference = solution(level);
+    let first = reference["blocks"]["blocks"][0]["next"]["block"].to_string();
+    let mut text = String::from(
+        r#"{"program": {"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "id": "s", "x": 10, "y": 10, "next": {"block": "#,
+    );
+    for i in 0..turns {
+        let dir = if i % 2 == 0 { "turnLeft" } else { "turnRight" };
+        text.push_str(&format!(
+            r#"{{"type": "maze_turn", "id": "t{i}", "fields": {{"DIR": "{dir}"}}, "next": {{"block": "#
+        ));
+    }
+    text.push_str(&first);
+    text.push_str(&"}}".repeat(turns));
+    text.push_str("}}]}}}");
+    text
+}
+
+// Programs up to the program limits are judged however long their chain is; serde_json's
+// nesting limit of 128 once refused a chain of more than 61 blocks as malformed JSON.
+async fn long_chains_are_judged_and_deep_bodies_refused(app: TestApp) {
+    let (cookie, _) = app.student("Long", "long@example.org", 11).await;
+    let c = Some(cookie.as_str());
+    let mazes: Vec<_> = kodlek_puzzles::catalog()
+        .levels_of("maze-intro")
+        .into_iter()
+        .filter(|l| l.kind == kodlek_puzzles::LevelKind::Maze)
+        .collect();
+    assert!(mazes.len() > 10);
+    for l in mazes {
+        let text = long_chain(&l.id, 400);
+        assert!(
+            serde_json::from_str::<Value>(&text).is_err(),
+            "too deep for a Value"
+        );
+        let a = post_text(&app, &format!("/api/v1/levels/{}/attempts", l.id), text, c).await;
+        assert_eq!(a.status, StatusCode::OK, "{}: {}", l.id, a.text);
+        let v = a.json();
+        assert_eq!(v["saved"], true);
+        let reference =
+            kodlek_puzzles::judge(l, kodlek_puzzles::Submission::Program(&solution(&l.id)))
+                .unwrap()
+                .blocks_used
+                .unwrap();
+        assert_eq!(v["blocks_used"], 400 + reference, "{}", l.id);
+        // The turns cancel out: the solution after them still solves the level, above its ideal.
+        let status = if l.toolbox.iter().any(|b| b == "maze_turn") {
+            "passed"
+        } else {
+            "failed"
+        };
+        assert_eq!(v["status"], status, "{}: {v}", l.id);
+    }
+    // Past the block limit the program is refused by its own rule, not as malformed JSON.
+    let a = post_text(
+        &app,
+        "/api/v1/levels/maze-1/attempts",
+        long_chain("maze-1", 500),
+        c,
+    )
+    .await;
+    assert_eq!(
+        (a.status, a.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_program".into())
+    );
+    // A hostile body nested half a million levels deep, just under the body limit, costs no
+    // stack: as a program it is judged invalid, anywhere else it is a field of the wrong type
+    // or an unknown field, and unclosed it is malformed.
+    let n = 500_000;
+    let deep = "[".repeat(n) + &"]".repeat(n);
+    for (body, code) in [
+        (format!(r#"{{"program": {deep}}}"#), "invalid_program"),
+        (format!(r#"{{"answer": {deep}}}"#), "invalid_field"),
+        (format!(r#"{{"extra": {deep}}}"#), "unknown_field"),
+        (
+            format!(r#"{{"program": {}}}"#, "[".repeat(n)),
+            "malformed_json",
+        ),
+    ] {
+        let a = post_text(&app, "/api/v1/levels/maze-1/attempts", body, c).await;
+        assert_eq!(a.code(), code);
+    }
+    let progress = app.get("/api/v1/me/progress", c).await.json();
+    assert_eq!(
+        progress["levels"]["maze-1"]["attempts"], 1,
+        "only the long chain was kept"
+    );
+}
+
 on_both_backends!(
     courses_and_levels_are_open_to_all,
     anonymous_attempts_leave_no_row,
@@ -364,6 +470,7 @@ on_both_backends!(
     invalid_programs_are_refused_and_change_nothing,
     a_returning_learner_resumes,
     anonymous_progress_is_imported_after_rejudging,
+    long_chains_are_judged_and_deep_bodies_refused,
 );
 
 fn level_data(html: &str) -> Value {
