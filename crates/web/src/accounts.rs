@@ -366,7 +366,7 @@ async fn rekey(state: &AppState, a: &mut AccountRecord, login: &str) -> Result<(
     Ok(())
 }
 
-fn double<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+pub(crate) fn double<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)

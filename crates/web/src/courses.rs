@@ -273,6 +273,17 @@ pub struct AttemptView {
     pub answer: Option<String>,
 }
 
+impl From<kodlek_store::AttemptRecord> for AttemptView {
+    fn from(a: kodlek_store::AttemptRecord) -> AttemptView {
+        AttemptView {
+            at: rfc3339(a.at),
+            status: a.status,
+            program: a.program.and_then(|p| serde_json::from_str(&p).ok()),
+            answer: a.answer,
+        }
+    }
+}
+
 pub async fn my_attempts(
     state: &AppState,
     me: &SignedIn,
@@ -280,15 +291,7 @@ pub async fn my_attempts(
 ) -> Result<Vec<AttemptView>, ApiError> {
     level(level_id)?;
     let rows = state.store.attempts_of(&me.account.id, level_id).await?;
-    Ok(rows
-        .into_iter()
-        .map(|a| AttemptView {
-            at: rfc3339(a.at),
-            status: a.status,
-            program: a.program.and_then(|p| serde_json::from_str(&p).ok()),
-            answer: a.answer,
-        })
-        .collect())
+    Ok(rows.into_iter().map(AttemptView::from).collect())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -16,7 +16,7 @@ use kodlek_store::{
     AccountRecord, InvitationRecord, NewManagedStudent, PermissionRecord, SecretRecord,
     SectionMember, SectionRecord, StoreError, new_id, status_rank,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use utoipa::ToSchema;
@@ -156,21 +156,15 @@ pub struct NewStudents {
     pub school_permission: bool,
 }
 
-fn double<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
 /// A teacher's correction of a managed student; `null` clears age or gender.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StudentPatch {
     pub display_name: Option<String>,
-    #[serde(default, deserialize_with = "double")]
+    #[serde(default, deserialize_with = "crate::accounts::double")]
     #[schema(value_type = Option<i64>)]
     pub age: Option<Option<i64>>,
-    #[serde(default, deserialize_with = "double")]
+    #[serde(default, deserialize_with = "crate::accounts::double")]
     #[schema(value_type = Option<String>)]
     pub gender: Option<Option<String>>,
 }
@@ -1010,15 +1004,7 @@ pub async fn student_attempts(
     member(state, section_id, student_id).await?;
     crate::courses::level(level_id)?;
     let rows = state.store.attempts_of(student_id, level_id).await?;
-    Ok(rows
-        .into_iter()
-        .map(|a| AttemptView {
-            at: rfc3339(a.at),
-            status: a.status,
-            program: a.program.and_then(|p| serde_json::from_str(&p).ok()),
-            answer: a.answer,
-        })
-        .collect())
+    Ok(rows.into_iter().map(AttemptView::from).collect())
 }
 
 /// Joins by code. Joining a section one is in already changes nothing.

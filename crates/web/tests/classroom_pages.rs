@@ -11,32 +11,6 @@ use serde_json::{Value, json};
 
 const PW: &str = "correct horse battery";
 
-async fn verified_teacher(app: &TestApp, name: &str, email: &str) -> String {
-    let (cookie, _) = app.teacher(name, email).await;
-    let token = app.last_link_token("/verify-email/");
-    let r = app
-        .post(
-            &format!("/api/v1/email-verifications/{token}"),
-            json!({}),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
-    cookie
-}
-
-async fn section(app: &TestApp, cookie: &str, login_type: &str) -> Value {
-    let r = app
-        .post(
-            "/api/v1/sections",
-            json!({"name": "Class 2B", "course_id": "maze-intro", "login_type": login_type}),
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    r.json()["section"].clone()
-}
-
 /// A student the teacher creates: (id, secret).
 async fn add(app: &TestApp, cookie: &str, section_id: &str, name: &str) -> (String, String) {
     let r = app
@@ -135,8 +109,8 @@ fn csp_clean(html: &str) {
 // promise CLASS-2: a young student signs in on the section's page: their name, then their
 // picture; the sign-in ends with the browser, and they land on the section's course.
 async fn picture_sign_in_through_the_pages(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let sec = section(&app, &t, "picture").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "picture").await;
     let code = s(&sec["code"]).to_owned();
     let (bo, _) = add(&app, &t, s(&sec["id"]), "Bo").await;
     let (alva, picture) = add(&app, &t, s(&sec["id"]), "Alva").await;
@@ -246,8 +220,8 @@ async fn picture_sign_in_through_the_pages(app: TestApp) {
 // promise CLASS-2: ten wrong pictures in a row pause the sign-in; the page then asks the child
 // to get help from the teacher and shows no pictures to keep guessing with.
 async fn ten_wrong_pictures_lock_the_page(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let sec = section(&app, &t, "picture").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "picture").await;
     let code = s(&sec["code"]).to_owned();
     let (alva, picture) = add(&app, &t, s(&sec["id"]), "Alva").await;
     let (csrf, _) = form_token(&app, &format!("/sign-in/{code}")).await;
@@ -282,8 +256,8 @@ async fn ten_wrong_pictures_lock_the_page(app: TestApp) {
 
 // promise CLASS-2: secret words, typed with capitals and extra spaces, sign a student in.
 async fn words_sign_in_forgives_capitals_and_spaces(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let sec = section(&app, &t, "word").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "word").await;
     let code = s(&sec["code"]).to_owned();
     let (kid, words) = add(&app, &t, s(&sec["id"]), "Kim").await;
     let (csrf, _) = form_token(&app, &format!("/sign-in/{code}")).await;
@@ -361,8 +335,8 @@ async fn unknown_codes_get_the_code_box_again(app: TestApp) {
 }
 
 async fn an_email_section_points_to_the_own_account(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let sec = section(&app, &t, "email").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "email").await;
     let r = app
         .get(&format!("/sign-in/{}", s(&sec["code"])), None)
         .await;
@@ -382,10 +356,10 @@ async fn an_email_section_points_to_the_own_account(app: TestApp) {
 async fn join_and_leave_through_my_sections(app: TestApp) {
     let r = app.get("/my-sections", None).await;
     assert_eq!(location(&r), "/sign-in");
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let r = app.get("/my-sections", Some(&t)).await;
     assert_eq!(location(&r), "/sections");
-    let sec = section(&app, &t, "email").await;
+    let sec = app.section(&t, "email").await;
     let code = s(&sec["code"]).to_owned();
     let (student, _) = app.student("Sam", "sam@example.org", 14).await;
     let (csrf, token) = form_token(&app, "/sign-in").await;
@@ -441,7 +415,7 @@ async fn join_and_leave_through_my_sections(app: TestApp) {
         .next()
         .unwrap()
         .to_owned();
-    let ek = verified_teacher(&app, "Mr Ek", "ek@example.org").await;
+    let ek = app.verified_teacher("Mr Ek", "ek@example.org").await;
     let r = app
         .post(
             &format!("/api/v1/section-invitations/{invitation}"),
@@ -499,8 +473,8 @@ async fn signed_in_kid(app: &TestApp, code: &str, kid: &str, picture: &str) -> S
 }
 
 async fn a_managed_student_cannot_leave_the_last_class(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let sec = section(&app, &t, "picture").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "picture").await;
     let code = s(&sec["code"]).to_owned();
     let (kid, picture) = add(&app, &t, s(&sec["id"]), "Alva").await;
     let cookies = signed_in_kid(&app, &code, &kid, &picture).await;
@@ -528,8 +502,8 @@ async fn a_managed_student_cannot_leave_the_last_class(app: TestApp) {
 // promise CLASS-3: a student takes control of the account the teacher made, with a username
 // and a password; from then on the secret picture no longer signs them in.
 async fn taking_control_ends_the_secret(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let sec = section(&app, &t, "picture").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "picture").await;
     let code = s(&sec["code"]).to_owned();
     let (kid, picture) = add(&app, &t, s(&sec["id"]), "Alva").await;
     let cookies = signed_in_kid(&app, &code, &kid, &picture).await;
@@ -620,8 +594,8 @@ async fn taking_control_ends_the_secret(app: TestApp) {
 }
 
 async fn swedish_pages(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let sec = section(&app, &t, "picture").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "picture").await;
     let code = s(&sec["code"]).to_owned();
     let (alva, picture) = add(&app, &t, s(&sec["id"]), "Alva").await;
     let (csrf, _) = form_token(&app, &format!("/sign-in/{code}")).await;

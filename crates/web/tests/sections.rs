@@ -7,33 +7,6 @@ use axum::http::StatusCode;
 use common::TestApp;
 use serde_json::{Value, json};
 
-/// A teacher whose address is verified, signed in.
-async fn verified_teacher(app: &TestApp, name: &str, email: &str) -> String {
-    let (cookie, _) = app.teacher(name, email).await;
-    let token = app.last_link_token("/verify-email/");
-    let r = app
-        .post(
-            &format!("/api/v1/email-verifications/{token}"),
-            json!({}),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
-    cookie
-}
-
-async fn section(app: &TestApp, cookie: &str, login_type: &str) -> Value {
-    let r = app
-        .post(
-            "/api/v1/sections",
-            json!({"name": "Class 2B", "course_id": "maze-intro", "login_type": login_type}),
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    r.json()["section"].clone()
-}
-
 async fn add(app: &TestApp, cookie: &str, section_id: &str, name: &str) -> Value {
     let r = app
         .post(
@@ -84,7 +57,7 @@ async fn teachers_manage_sections(app: TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     for (body, code) in [
         (
             json!({"name": " ", "course_id": "maze-intro", "login_type": "word"}),
@@ -116,7 +89,7 @@ async fn teachers_manage_sections(app: TestApp) {
             .is_empty()
     );
 
-    let sec = section(&app, &t, "picture").await;
+    let sec = app.section(&t, "picture").await;
     let code = s(&sec["code"]).to_owned();
     assert_eq!(code.len(), 6);
     assert!(
@@ -196,9 +169,9 @@ async fn teachers_manage_sections(app: TestApp) {
 // promise CLASS-5: another teacher gets 404 for a section that is not theirs, and the
 // responses the teachers get carry no email.
 async fn other_teachers_see_nothing(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let other = verified_teacher(&app, "Mr Ek", "ek@example.org").await;
-    let sec = section(&app, &t, "word").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let other = app.verified_teacher("Mr Ek", "ek@example.org").await;
+    let sec = app.section(&t, "word").await;
     let id = s(&sec["id"]).to_owned();
     let kid = add(&app, &t, &id, "Alva").await;
     let kid_id = s(&kid["student"]["id"]).to_owned();
@@ -261,8 +234,8 @@ async fn other_teachers_see_nothing(app: TestApp) {
 // promise U13-6: a child's account needs the teacher's attestation, which is recorded.
 // promise CLASS-2: students get secret words or pictures.
 async fn teachers_create_students(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let email_sec = section(&app, &t, "email").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let email_sec = app.section(&t, "email").await;
     let r = app
         .post(
             &format!("/api/v1/sections/{}/students", s(&email_sec["id"])),
@@ -275,7 +248,7 @@ async fn teachers_create_students(app: TestApp) {
         (StatusCode::UNPROCESSABLE_ENTITY, "wrong_login_type")
     );
 
-    let sec = section(&app, &t, "word").await;
+    let sec = app.section(&t, "word").await;
     let id = s(&sec["id"]).to_owned();
     let url = format!("/api/v1/sections/{id}/students");
     for body in [
@@ -469,8 +442,8 @@ async fn teachers_create_students(app: TestApp) {
 
 // promise CLASS-2: a young student signs in by picking their name and their picture.
 async fn students_sign_in_with_a_picture(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let sec = section(&app, &t, "picture").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "picture").await;
     let code = s(&sec["code"]).to_owned();
     let kid = add(&app, &t, s(&sec["id"]), "Alva").await;
     let kid_id = s(&kid["student"]["id"]).to_owned();
@@ -547,7 +520,7 @@ async fn students_sign_in_with_a_picture(app: TestApp) {
     assert_eq!(mine["sections"][0]["teacher_display_name"], "Ms Berg");
 
     // The same student in another section, by that section's code, is not found there.
-    let other = section(&app, &t, "picture").await;
+    let other = app.section(&t, "picture").await;
     let r = secret_sign_in(&app, s(&other["code"]), &kid_id, &picture).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
@@ -555,8 +528,8 @@ async fn students_sign_in_with_a_picture(app: TestApp) {
 // promise CLASS-2: guessing is bounded: ten wrong secrets in a row lock the student's sign-in
 // until a teacher unlocks it.
 async fn guessing_locks_until_a_teacher_unlocks(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let sec = section(&app, &t, "word").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "word").await;
     let (id, code) = (s(&sec["id"]).to_owned(), s(&sec["code"]).to_owned());
     let kid = add(&app, &t, &id, "Alva").await;
     let kid_id = s(&kid["student"]["id"]).to_owned();
@@ -600,8 +573,8 @@ async fn guessing_locks_until_a_teacher_unlocks(app: TestApp) {
 // promise CLASS-3: the teacher resets a secret while in control; not once the student has
 // taken control of the account.
 async fn secrets_reset_until_the_student_takes_control(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let sec = section(&app, &t, "picture").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "picture").await;
     let (id, code) = (s(&sec["id"]).to_owned(), s(&sec["code"]).to_owned());
     let kid = add(&app, &t, &id, "Alva").await;
     let kid_id = s(&kid["student"]["id"]).to_owned();
@@ -747,10 +720,10 @@ async fn secrets_reset_until_the_student_takes_control(app: TestApp) {
 // promise CLASS-4: students join and leave as many sections as they like; a teacher's access
 // ends the moment the student leaves.
 async fn students_join_and_leave(app: TestApp) {
-    let t1 = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let t2 = verified_teacher(&app, "Mr Ek", "ek@example.org").await;
-    let a = section(&app, &t1, "email").await;
-    let b = section(&app, &t2, "picture").await;
+    let t1 = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let t2 = app.verified_teacher("Mr Ek", "ek@example.org").await;
+    let a = app.section(&t1, "email").await;
+    let b = app.section(&t2, "picture").await;
     let (kid, me) = app.student("Bo", "bo@example.org", 11).await;
     let kid_id = s(&me["id"]).to_owned();
     for (body, code) in [
@@ -893,8 +866,8 @@ async fn students_join_and_leave(app: TestApp) {
 // promise ACCT-6: removing a managed student left in no section erases the account; deleting
 // a section says how many were erased.
 async fn removal_erases_managed_students_in_no_section(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let sec = section(&app, &t, "picture").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "picture").await;
     let id = s(&sec["id"]).to_owned();
     let a = add(&app, &t, &id, "Alva").await;
     let b = add(&app, &t, &id, "Bo").await;
@@ -956,8 +929,8 @@ async fn removal_erases_managed_students_in_no_section(app: TestApp) {
 // and their code and written answers, read-only.
 // promise MSG-2: written answers reach the student's current teachers and nobody else.
 async fn the_dashboard_shows_progress_and_code(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let sec = section(&app, &t, "word").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "word").await;
     let (id, code) = (s(&sec["id"]).to_owned(), s(&sec["code"]).to_owned());
     let kid = add(&app, &t, &id, "Alva").await;
     let kid_id = s(&kid["student"]["id"]).to_owned();
@@ -1055,7 +1028,7 @@ async fn the_dashboard_shows_progress_and_code(app: TestApp) {
         .json();
     assert_eq!(r["attempts"][0]["answer"], "I used a loop.");
     let answers = format!("/api/v1/sections/{id}/students/{kid_id}/levels/maze-reflect");
-    let other = verified_teacher(&app, "Mr Ek", "ek@example.org").await;
+    let other = app.verified_teacher("Mr Ek", "ek@example.org").await;
     assert_eq!(
         app.get(&answers, Some(&other)).await.status,
         StatusCode::NOT_FOUND
@@ -1084,9 +1057,9 @@ async fn the_dashboard_shows_progress_and_code(app: TestApp) {
 
 // Co-teachers do everything but delete the section; invitations are single-use.
 async fn co_teachers_share_a_section(app: TestApp) {
-    let owner = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let co = verified_teacher(&app, "Mr Ek", "ek@example.org").await;
-    let sec = section(&app, &owner, "picture").await;
+    let owner = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let co = app.verified_teacher("Mr Ek", "ek@example.org").await;
+    let sec = app.section(&owner, "picture").await;
     let id = s(&sec["id"]).to_owned();
     let r = app
         .post(
@@ -1160,10 +1133,10 @@ async fn co_teachers_share_a_section(app: TestApp) {
 // A teacher who deletes their account hands their sections to a co-teacher, or takes them
 // (and the managed students in no other section) along.
 async fn a_teacher_leaving_hands_over_or_deletes(app: TestApp) {
-    let owner = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let co = verified_teacher(&app, "Mr Ek", "ek@example.org").await;
-    let shared = section(&app, &owner, "picture").await;
-    let alone = section(&app, &owner, "picture").await;
+    let owner = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let co = app.verified_teacher("Mr Ek", "ek@example.org").await;
+    let shared = app.section(&owner, "picture").await;
+    let alone = app.section(&owner, "picture").await;
     let r = app
         .post(
             &format!("/api/v1/sections/{}/invitations", s(&shared["id"])),

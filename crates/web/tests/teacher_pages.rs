@@ -13,21 +13,6 @@ use tower::ServiceExt;
 const CSRF: &str = "kodlek_csrf=test-form-token-0123456789";
 const TOKEN: &str = "test-form-token-0123456789";
 
-/// A teacher whose address is verified, signed in: the session cookie.
-async fn verified_teacher(app: &TestApp, name: &str, email: &str) -> String {
-    let (cookie, _) = app.teacher(name, email).await;
-    let token = app.last_link_token("/verify-email/");
-    let r = app
-        .post(
-            &format!("/api/v1/email-verifications/{token}"),
-            json!({}),
-            None,
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
-    cookie
-}
-
 fn with_csrf(cookie: &str) -> String {
     format!("{cookie}; {CSRF}")
 }
@@ -150,7 +135,7 @@ async fn a_teacher_creates_a_section_on_the_page(app: TestApp) {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.text.contains("Please confirm your email address first"));
 
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let r = page(&app, "/sections", &t).await;
     assert!(r.text.contains("id=\"new-section-form\""));
     assert!(r.text.contains("href=\"/sections\""), "the teacher's link");
@@ -218,7 +203,7 @@ async fn a_teacher_creates_a_section_on_the_page(app: TestApp) {
 // attests, before it makes children's accounts.
 // promise CLASS-1: teachers add students one at a time or as a pasted list.
 async fn students_are_added_one_at_a_time_or_by_paste(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let id = new_section(&app, &t, "Class 2B", "word").await;
     let path = format!("/sections/{id}/students");
     let r = page(&app, &path, &t).await;
@@ -357,7 +342,7 @@ async fn students_are_added_one_at_a_time_or_by_paste(app: TestApp) {
 
 // promise CLASS-3: the teacher makes a new secret on the page, and unlocks a locked sign-in.
 async fn secrets_are_renewed_and_sign_in_unlocked(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let id = new_section(&app, &t, "Class 2B", "word").await;
     form(
         &app,
@@ -425,7 +410,7 @@ async fn secrets_are_renewed_and_sign_in_unlocked(app: TestApp) {
 // promise ACCT-6: a teacher corrects and removes the students they manage; a student left in
 // no section is erased, and the confirmation says so first.
 async fn teachers_correct_and_remove_students(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let id = new_section(&app, &t, "Class 2B", "picture").await;
     form(
         &app,
@@ -481,7 +466,7 @@ async fn teachers_correct_and_remove_students(app: TestApp) {
 
 // promise CLASS-2: the teacher prints sign-in cards with each student's picture or words.
 async fn cards_show_each_secret(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let pics = new_section(&app, &t, "Class 1A", "picture").await;
     form(
         &app,
@@ -567,7 +552,7 @@ async fn student_session(app: &TestApp, t: &str, id: &str, sid: &str) -> String 
 // and a text as well as a colour, who needs help, and the student page shows the code.
 // promise MSG-2: written answers are shown to the student's current teachers and nobody else.
 async fn the_dashboard_and_student_page_show_progress_and_code(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let id = new_section(&app, &t, "Class 2B", "word").await;
     form(
         &app,
@@ -662,7 +647,7 @@ async fn the_dashboard_and_student_page_show_progress_and_code(app: TestApp) {
     assert!(r.text.contains("6 attempts"));
 
     // A co-teacher sees it; a teacher who left, and any other teacher, does not.
-    let other = verified_teacher(&app, "Mr Ek", "ek@example.org").await;
+    let other = app.verified_teacher("Mr Ek", "ek@example.org").await;
     assert_eq!(
         page(&app, &student, &other).await.status,
         StatusCode::NOT_FOUND
@@ -706,7 +691,7 @@ async fn the_dashboard_and_student_page_show_progress_and_code(app: TestApp) {
 
 // The CSV of the grid opens safely in a spreadsheet: no cell starts a formula.
 async fn the_csv_cannot_start_formulas(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let id = new_section(&app, &t, "Klass 3B; \"Åsa\"", "word").await;
     form(
         &app,
@@ -770,8 +755,8 @@ async fn the_csv_cannot_start_formulas(app: TestApp) {
 // promise CLASS-5: another teacher gets a 404 on every page of a section that is not theirs,
 // and the pages show no student's email.
 async fn other_teachers_get_not_found(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
-    let other = verified_teacher(&app, "Mr Ek", "ek@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let other = app.verified_teacher("Mr Ek", "ek@example.org").await;
     let id = new_section(&app, &t, "Class 2B", "word").await;
     form(
         &app,
@@ -830,7 +815,7 @@ async fn other_teachers_get_not_found(app: TestApp) {
 // promise CLASS-6: the letter home explains the course, the sign-in, and what the platform
 // keeps about a student and who sees it, from the data inventory.
 async fn the_letter_explains_the_course_and_the_data(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let id = new_section(&app, &t, "Class 2B", "picture").await;
     let r = page(&app, &format!("/sections/{id}/letter"), &t).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -885,7 +870,7 @@ fn html(s: &str) -> String {
 }
 
 async fn the_pages_speak_swedish(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let r = page(&app, "/sections?lang=sv", &t).await;
     assert!(r.text.contains("<html lang=\"sv\">"));
     assert!(r.text.contains("Skapa en grupp"));
@@ -912,7 +897,7 @@ async fn the_pages_speak_swedish(app: TestApp) {
 // promise CLASS-1: the teacher renames, re-courses, changes sign-in and code, and (only the
 // owner) deletes the section after a confirmation that counts the accounts to be erased.
 async fn settings_change_and_delete_the_section(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let id = new_section(&app, &t, "Class 2B", "picture").await;
     form(
         &app,
@@ -978,7 +963,7 @@ async fn settings_change_and_delete_the_section(app: TestApp) {
     assert_ne!(detail(&app, &t, &id).await["section"]["code"], old);
 
     // A co-teacher can do the rest, but not delete.
-    let other = verified_teacher(&app, "Mr Ek", "ek@example.org").await;
+    let other = app.verified_teacher("Mr Ek", "ek@example.org").await;
     let r = form(&app, &format!("/sections/{id}/invitations"), &t, &[]).await;
     assert!(r.text.contains("id=\"invitation\""));
     let link = r.text.split("value=\"http://kodlek.test").nth(1).unwrap();
@@ -1072,7 +1057,7 @@ async fn gzipped(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, usize,
 
 // promise PROG-4: the grid of a full class stays small and quick.
 async fn a_full_class_grid_is_small(app: TestApp) {
-    let t = verified_teacher(&app, "Ms Berg", "berg@example.org").await;
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let id = new_section(&app, &t, "Class 2B", "word").await;
     let names: Vec<String> = (1..=40).map(|i| format!("Student number {i}")).collect();
     let r = form(

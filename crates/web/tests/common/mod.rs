@@ -176,6 +176,34 @@ impl TestApp {
         self.sign_up(serde_json::json!({"role": "student", "display_name": name, "email": email, "password": "correct horse battery", "age": age})).await
     }
 
+    /// A teacher whose address is verified, signed in: the session cookie.
+    pub async fn verified_teacher(&self, name: &str, email: &str) -> String {
+        let (cookie, _) = self.teacher(name, email).await;
+        let token = self.last_link_token("/verify-email/");
+        let r = self
+            .post(
+                &format!("/api/v1/email-verifications/{token}"),
+                serde_json::json!({}),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        cookie
+    }
+
+    /// A new section "Class 2B" of the maze course: its `Section`.
+    pub async fn section(&self, cookie: &str, login_type: &str) -> Value {
+        let r = self
+            .post(
+                "/api/v1/sections",
+                serde_json::json!({"name": "Class 2B", "course_id": "maze-intro", "login_type": login_type}),
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.json()["section"].clone()
+    }
+
     pub async fn teacher(&self, name: &str, email: &str) -> (String, Value) {
         self.sign_up(serde_json::json!({"role": "teacher", "display_name": name, "email": email, "password": "correct horse battery"})).await
     }
