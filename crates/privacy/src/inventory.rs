@@ -38,6 +38,10 @@ pub struct Column {
     pub export: Export,
     pub audiences: Vec<String>,
     pub retention: String,
+    /// The roles whose accounts can hold a value here ("teacher" for a school name); empty
+    /// when every role's can.
+    #[serde(default)]
+    pub roles: Vec<String>,
     pub en: String,
     pub sv: String,
 }
@@ -45,6 +49,10 @@ pub struct Column {
 impl Column {
     pub fn describe(&self, lang: &str) -> &str {
         if lang == "sv" { &self.sv } else { &self.en }
+    }
+    /// Whether an account of this role ("student", "teacher", "parent") can have a value here.
+    pub fn applies_to(&self, role: &str) -> bool {
+        self.roles.is_empty() || self.roles.iter().any(|r| r == role)
     }
 }
 
@@ -143,6 +151,12 @@ mod tests {
                 "{}",
                 c.retention
             );
+            for r in &c.roles {
+                assert!(
+                    ["student", "teacher", "parent"].contains(&r.as_str()),
+                    "{r}"
+                );
+            }
             for a in &c.audiences {
                 assert!(["self", "teachers", "public"].contains(&a.as_str()), "{a}");
             }

@@ -1731,6 +1731,7 @@ fn letter_tables(state: &AppState, p: &Page) -> Vec<LetterTable> {
             let t = inv.tables.get(*table)?;
             let rows: Vec<LetterRow> = inv
                 .columns_of(table)
+                .filter(|c| c.applies_to("student"))
                 .map(|c| LetterRow {
                     what: c.describe(p.code()).to_owned(),
                     who: audience_text(p, &c.audiences),
