@@ -273,12 +273,21 @@ pub struct AttemptView {
     pub answer: Option<String>,
 }
 
+/// A stored program read back. It passed the program limits when it was judged (at most 500
+/// blocks), so its nesting is bounded by them and not by the JSON reader's default limit of
+/// 128, which a chain of more than 61 blocks exceeds.
+fn stored_program_value(text: &str) -> Option<Value> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    Value::deserialize(&mut de).ok()
+}
+
 impl From<kodlek_store::AttemptRecord> for AttemptView {
     fn from(a: kodlek_store::AttemptRecord) -> AttemptView {
         AttemptView {
             at: rfc3339(a.at),
             status: a.status,
-            program: a.program.and_then(|p| serde_json::from_str(&p).ok()),
+            program: a.program.as_deref().and_then(stored_program_value),
             answer: a.answer,
         }
     }

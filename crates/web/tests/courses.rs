@@ -404,6 +404,7 @@ async fn long_chains_are_judged_and_deep_bodies_refused(app: TestApp) {
     assert!(mazes.len() > 10);
     for l in mazes {
         let text = long_chain(&l.id, 400);
+        let turns = text.matches("maze_turn").count();
         assert!(
             serde_json::from_str::<Value>(&text).is_err(),
             "too deep for a Value"
@@ -425,6 +426,12 @@ async fn long_chains_are_judged_and_deep_bodies_refused(app: TestApp) {
             "failed"
         };
         assert_eq!(v["status"], status, "{}: {v}", l.id);
+        // The learner sees the long program again, whole.
+        let mine = app
+            .get(&format!("/api/v1/me/levels/{}/attempts", l.id), c)
+            .await;
+        assert_eq!(mine.status, StatusCode::OK);
+        assert_eq!(mine.text.matches("maze_turn").count(), turns, "{}", l.id);
     }
     // Past the block limit the program is refused by its own rule, not as malformed JSON.
     let a = post_text(
