@@ -13,7 +13,8 @@ use crate::sections::{
 };
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,7 +22,7 @@ use kodlek_domain::Role;
 use kodlek_puzzles::catalog;
 use kodlek_store::SectionRecord;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 pub fn routes() -> Router<AppState> {
@@ -74,16 +75,26 @@ struct Taught {
     owner: bool,
 }
 
-async fn taught(
-    state: &AppState,
-    p: &Page,
-    me: Option<SignedIn>,
-    id: &str,
-) -> Result<Taught, Response> {
-    let me = teacher(state, p, me).await?;
-    match sections::taught(state, &me, id).await {
-        Ok((section, owner)) => Ok(Taught { me, section, owner }),
-        Err(e) => Err(failed(state, p, &e).await),
+/// The section of the path's `{id}`, for one of its teachers; anyone else gets the page a
+/// stranger would (sign in, or not found).
+impl FromRequestParts<AppState> for Taught {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let p = Page::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let MaybeSignedIn(me) = MaybeSignedIn::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let id = params.get("id").map(String::as_str).unwrap_or("");
+        let me = teacher(state, &p, me).await?;
+        match sections::taught(state, &me, id).await {
+            Ok((section, owner)) => Ok(Taught { me, section, owner }),
+            Err(e) => Err(failed(state, &p, &e).await),
+        }
     }
 }
 
@@ -547,13 +558,9 @@ async fn dashboard(
     State(state): State<AppState>,
     p: Page,
     uri: Uri,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path(id): Path<String>,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let grid = match sections::progress(&state, &t.me, &id, p.lang()).await {
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),
@@ -670,13 +677,9 @@ fn file_name(name: &str) -> String {
 async fn progress_csv(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path(id): Path<String>,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let grid = match sections::progress(&state, &t.me, &id, p.lang()).await {
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),
@@ -731,13 +734,9 @@ struct StudentT {
 async fn student_page(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path((id, sid)): Path<(String, String)>,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let grid = match sections::progress(&state, &t.me, &id, p.lang()).await {
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),
@@ -1048,17 +1047,7 @@ async fn students_view(
     render(state, &p, status, &view)
 }
 
-async fn students_page(
-    State(state): State<AppState>,
-    p: Page,
-    uri: Uri,
-    MaybeSignedIn(me): MaybeSignedIn,
-    Path(id): Path<String>,
-) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+async fn students_page(State(state): State<AppState>, p: Page, uri: Uri, t: Taught) -> Response {
     students_view(
         &state,
         p.done_from(&uri),
@@ -1080,14 +1069,10 @@ fn parse_age(raw: Option<String>) -> Result<Option<i64>, ApiError> {
 async fn add_one(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path(id): Path<String>,
     form: CsrfForm,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let result = match parse_age(form.opt("age")) {
         Ok(age) => {
             let body = NewStudent {
@@ -1140,14 +1125,10 @@ pub fn pasted_names(text: &str) -> Vec<String> {
 async fn add_list(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path(id): Path<String>,
     form: CsrfForm,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let body = NewStudents {
         names: pasted_names(form.get("names")),
         school_permission: form.checked("school_permission"),
@@ -1194,14 +1175,10 @@ async fn find_student(
 async fn new_secret(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path((id, sid)): Path<(String, String)>,
     _form: CsrfForm,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     match sections::reset_secret(&state, &t.me, &id, &sid, p.lang()).await {
         Ok(secret) => {
             let name = match find_student(&state, &id, &sid).await {
@@ -1225,14 +1202,10 @@ async fn new_secret(
 async fn unlock(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path((id, sid)): Path<(String, String)>,
     _form: CsrfForm,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     match sections::unlock(&state, &t.me, &id, &sid).await {
         Ok(()) => see_other(&format!("/sections/{id}/students?ok=unlocked")),
         Err(e) => failed(&state, &p, &e).await,
@@ -1253,13 +1226,9 @@ struct EditT {
 async fn edit_form(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path((id, sid)): Path<(String, String)>,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let s = match find_student(&state, &id, &sid).await {
         Ok(Some(s)) => s,
         Ok(None) => return not_found(State(state), p).await,
@@ -1295,14 +1264,10 @@ async fn edit_form(
 async fn edit(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path((id, sid)): Path<(String, String)>,
     form: CsrfForm,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let result = match parse_age(form.opt("age")) {
         Ok(age) => {
             let patch = StudentPatch {
@@ -1354,13 +1319,9 @@ struct RemoveT {
 async fn remove_form(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path((id, sid)): Path<(String, String)>,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let s = match find_student(&state, &id, &sid).await {
         Ok(Some(s)) => s,
         Ok(None) => return not_found(State(state), p).await,
@@ -1379,14 +1340,10 @@ async fn remove_form(
 async fn remove(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path((id, sid)): Path<(String, String)>,
     _form: CsrfForm,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     match sections::remove_student(&state, &t.me, &id, &sid).await {
         Ok(()) => see_other(&format!("/sections/{id}/students?ok=removed")),
         Err(e) => failed(&state, &p, &e).await,
@@ -1413,13 +1370,9 @@ async fn cards(
     State(state): State<AppState>,
     p: Page,
     uri: Uri,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path(id): Path<String>,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let all = match sections::sign_in_cards(&state, &t.me, &id).await {
         Ok(c) => c,
         Err(e) => return fail(&state, p, &e),
@@ -1486,17 +1439,7 @@ async fn settings_view(
     render(state, &p, status, &view)
 }
 
-async fn settings(
-    State(state): State<AppState>,
-    p: Page,
-    uri: Uri,
-    MaybeSignedIn(me): MaybeSignedIn,
-    Path(id): Path<String>,
-) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+async fn settings(State(state): State<AppState>, p: Page, uri: Uri, t: Taught) -> Response {
     settings_view(&state, p.done_from(&uri), &t, StatusCode::OK, None, None).await
 }
 
@@ -1521,14 +1464,9 @@ async fn change(
 async fn save_settings(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
-    Path(id): Path<String>,
+    t: Taught,
     form: CsrfForm,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let patch = SectionPatch {
         name: Some(form.get("name").to_owned()),
         course_id: Some(form.get("course_id").to_owned()),
@@ -1540,14 +1478,9 @@ async fn save_settings(
 async fn save_login_type(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
-    Path(id): Path<String>,
+    t: Taught,
     form: CsrfForm,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     let new = form.get("login_type").to_owned();
     let done = if new == t.section.login_type {
         "saved"
@@ -1564,14 +1497,10 @@ async fn save_login_type(
 async fn new_code(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path(id): Path<String>,
     _form: CsrfForm,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     match sections::new_code(&state, &t.me, &id).await {
         Ok(_) => see_other(&format!("/sections/{id}/settings?ok=code")),
         Err(e) => failed(&state, &p, &e).await,
@@ -1581,14 +1510,10 @@ async fn new_code(
 async fn invite(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path(id): Path<String>,
     _form: CsrfForm,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     match sections::invite(&state, &t.me, &id).await {
         Ok(inv) => settings_view(&state, p, &t, StatusCode::OK, None, Some(inv)).await,
         Err(e) => failed(&state, &p, &e).await,
@@ -1598,14 +1523,10 @@ async fn invite(
 async fn remove_teacher(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path((id, tid)): Path<(String, String)>,
     _form: CsrfForm,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     match sections::remove_teacher(&state, &t.me, &id, &tid).await {
         Ok(()) if tid == t.me.account.id => see_other("/sections?ok=left"),
         Ok(()) => see_other(&format!("/sections/{id}/settings?ok=teacher-removed")),
@@ -1629,13 +1550,9 @@ struct DeleteT {
 async fn delete_form(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path(id): Path<String>,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     if !t.owner {
         let p = p.with_alert_key("sections-owner-only");
         return settings_view(&state, p, &t, StatusCode::FORBIDDEN, None, None).await;
@@ -1656,14 +1573,10 @@ async fn delete_form(
 async fn delete(
     State(state): State<AppState>,
     p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
+    t: Taught,
     Path(id): Path<String>,
     _form: CsrfForm,
 ) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     match sections::delete(&state, &t.me, &id).await {
         Ok(_) => see_other("/sections?ok=deleted"),
         Err(e) if e.status == StatusCode::NOT_FOUND => failed(&state, &p, &e).await,
@@ -1749,16 +1662,7 @@ fn letter_tables(state: &AppState, p: &Page) -> Vec<LetterTable> {
         .collect()
 }
 
-async fn letter(
-    State(state): State<AppState>,
-    p: Page,
-    MaybeSignedIn(me): MaybeSignedIn,
-    Path(id): Path<String>,
-) -> Response {
-    let t = match taught(&state, &p, me, &id).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+async fn letter(State(state): State<AppState>, p: Page, t: Taught) -> Response {
     let course = catalog().course(&t.section.course_id);
     let view = LetterT {
         h: Head::new(&state, &p, &t, "letter"),
