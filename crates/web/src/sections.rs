@@ -394,10 +394,16 @@ pub async fn list(state: &AppState, me: &SignedIn) -> Result<Vec<Section>, ApiEr
 }
 
 /// The members sorted as a class list is: by name, ignoring case.
-pub async fn students(state: &AppState, section_id: &str) -> Result<Vec<SectionStudent>, ApiError> {
-    let now = now_millis();
+async fn class_list(state: &AppState, section_id: &str) -> Result<Vec<SectionMember>, ApiError> {
     let mut members = state.store.section_members(section_id).await?;
     members.sort_by_cached_key(|m| (m.display_name.to_lowercase(), m.student_id.clone()));
+    Ok(members)
+}
+
+/// The members as a class list, with whether each one's sign-in is locked.
+pub async fn students(state: &AppState, section_id: &str) -> Result<Vec<SectionStudent>, ApiError> {
+    let now = now_millis();
+    let members = class_list(state, section_id).await?;
     let locked: Vec<String> = state
         .store
         .section_secrets(section_id)
@@ -929,12 +935,13 @@ pub async fn progress(
 ) -> Result<ProgressGrid, ApiError> {
     let (section, _) = taught(state, me, section_id).await?;
     let levels = catalog().levels_of(&section.course_id);
-    let members = students(state, section_id).await?;
+    // The grid needs names only, not the sign-in locks that `students` also reads.
+    let members = class_list(state, section_id).await?;
     // Hash maps, not ordered ones: a class over a long course has thousands of cells.
     let row_of: HashMap<&str, usize> = members
         .iter()
         .enumerate()
-        .map(|(i, m)| (m.id.as_str(), i))
+        .map(|(i, m)| (m.student_id.as_str(), i))
         .collect();
     let in_course: HashMap<&str, usize> = levels
         .iter()
@@ -944,7 +951,7 @@ pub async fn progress(
     let mut students: Vec<GridStudent> = members
         .iter()
         .map(|m| GridStudent {
-            id: m.id.clone(),
+            id: m.student_id.clone(),
             display_name: m.display_name.clone(),
             levels: BTreeMap::new(),
             needs_help: Vec::new(),
@@ -1102,9 +1109,8 @@ pub async fn sign_in_page(
     let now = now_millis();
     limits::check(state, limits::SECTION_SIGN_IN_PER_IP, &ip.to_string(), now).await?;
     let section = by_code(state, code).await?;
-    let mut members = state.store.section_members(&section.id).await?;
+    let mut members = class_list(state, &section.id).await?;
     members.retain(|m| m.managed_by_teacher);
-    members.sort_by_cached_key(|m| (m.display_name.to_lowercase(), m.student_id.clone()));
     Ok(SignInPage {
         section_name: section.name,
         login_type: section.login_type,
