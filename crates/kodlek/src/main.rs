@@ -137,6 +137,7 @@ fn app_state(
         }),
         writer: kodlek_web::writer::AttemptWriter::start(store),
         anonymous: Arc::new(Default::default()),
+        progress: Arc::new(Default::default()),
     }
 }
 

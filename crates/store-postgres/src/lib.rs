@@ -85,7 +85,7 @@ impl PgStore {
     /// dead tuples.
     async fn vacuum(&self) -> StoreResult<()> {
         sqlx::query(
-            "VACUUM accounts, sessions, mail_tokens, attempts, level_progress, programs, \
+            "VACUUM accounts, sessions, mail_tokens, attempts, level_progress, progress_versions, programs, \
              section_students, student_secrets, school_permissions, section_teachers, sections",
         )
         .execute(&self.pool)
@@ -537,6 +537,14 @@ impl ProgressStore for PgStore {
                 .await
                 .map_err(db_err)?;
             out.push(AttemptOutcome::Recorded(p));
+        }
+        let changed = changed_accounts(attempts, &out);
+        if !changed.is_empty() {
+            sqlx::query("INSERT INTO progress_versions (account_id, version) SELECT unnest($1::text[]), 1 ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1")
+                .bind(&changed)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
         }
         tx.commit().await.map_err(db_err)?;
         Ok(out)

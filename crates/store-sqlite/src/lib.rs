@@ -544,6 +544,13 @@ impl ProgressStore for SqliteStore {
                 .map_err(db_err)?;
             out.push(AttemptOutcome::Recorded(p));
         }
+        for id in changed_accounts(attempts, &out) {
+            sqlx::query("INSERT INTO progress_versions (account_id, version) VALUES (?, 1) ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
         tx.commit().await.map_err(db_err)?;
         Ok(out)
     }

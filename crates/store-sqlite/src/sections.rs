@@ -403,21 +403,48 @@ impl SectionStore for SqliteStore {
             .collect())
     }
 
-    async fn section_progress(&self, section_id: &str) -> StoreResult<Vec<MemberProgress>> {
-        // One row per student, not per cell: a class of 40 over a long course has thousands
-        // of cells, and the driver's cost is per row.
+    async fn section_progress_versions(&self, section_id: &str) -> StoreResult<Vec<(String, i64)>> {
         let rows = sqlx::query(
-            "SELECT m.student_id, group_concat(p.level_id || ',' || p.last_status || ',' || \
-             p.best_status || ',' || p.attempts || ',' || p.first_attempt_at || ',' || \
-             p.last_attempt_at, ';') AS cells \
-             FROM section_students m JOIN level_progress p ON p.account_id = m.student_id \
-             WHERE m.section_id = ? GROUP BY m.student_id",
+            "SELECT m.student_id, COALESCE(v.version, 0) AS version FROM section_students m \
+             LEFT JOIN progress_versions v ON v.account_id = m.student_id WHERE m.section_id = ?",
         )
         .bind(section_id)
         .fetch_all(&self.readers)
         .await
         .map_err(db_err)?;
-        unpack_progress(rows.iter().map(|r| (r.get("student_id"), r.get("cells"))))
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("student_id"), r.get("version")))
+            .collect())
+    }
+
+    async fn packed_progress(&self, account_ids: &[String]) -> StoreResult<Vec<PackedProgress>> {
+        if account_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One row per learner, not per cell: a class of 40 over a long course has thousands
+        // of cells, and the driver's cost is per row. The version comes from the same
+        // statement, so it belongs to exactly these cells.
+        let rows = sqlx::query(
+            "SELECT a.id, COALESCE(v.version, 0) AS version, COALESCE((SELECT group_concat(\
+             p.level_id || ',' || p.last_status || ',' || p.best_status || ',' || \
+             p.attempts || ',' || p.first_attempt_at || ',' || p.last_attempt_at, ';') \
+             FROM level_progress p WHERE p.account_id = a.id), '') AS cells \
+             FROM accounts a LEFT JOIN progress_versions v ON v.account_id = a.id \
+             WHERE a.id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(serde_json::to_string(account_ids).map_err(|e| StoreError::Database(e.to_string()))?)
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| PackedProgress {
+                account_id: r.get("id"),
+                version: r.get("version"),
+                cells: r.get("cells"),
+            })
+            .collect())
     }
 
     async fn secret(&self, account_id: &str) -> StoreResult<Option<SecretRecord>> {

@@ -16,7 +16,7 @@ macro_rules! conformance_suite {
             attempts_build_progress, client_attempt_ids_count_once, programs_are_stored_once_and_erased,
             a_batch_is_all_or_nothing, sections_round_trip, managed_students_are_written_together,
             leaving_erases_only_managed_students_left_alone, the_progress_grid_holds_current_members_only,
-            wrong_secrets_lock_sign_in, taking_control_drops_the_secret, invitations_are_single_use);
+            progress_versions_follow_every_change, wrong_secrets_lock_sign_in, taking_control_drops_the_secret, invitations_are_single_use);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(
@@ -703,6 +703,79 @@ pub async fn the_progress_grid_holds_current_members_only(s: &dyn Store) {
     );
     s.remove_student("s1", "a").await.unwrap();
     assert_eq!(s.section_progress("s1").await.unwrap().len(), 1);
+}
+
+pub async fn progress_versions_follow_every_change(s: &dyn Store) {
+    s.insert_account(&teacher("t1")).await.unwrap();
+    s.insert_section(&sample_section("s1", "BCDFGH"), "t1")
+        .await
+        .unwrap();
+    for id in ["a", "b"] {
+        s.insert_account(&sample_account(id, None)).await.unwrap();
+        s.add_student("s1", id, 1).await.unwrap();
+    }
+    let versions = |s: &'static str| (s.to_owned(), 0);
+    let mut v = s.section_progress_versions("s1").await.unwrap();
+    v.sort();
+    assert_eq!(v, vec![versions("a"), versions("b")]);
+    // One batch with two attempts of "a": one change of "a", none of "b".
+    let mut retried = attempt("1", "a", "maze-1", 10, "failed", None);
+    retried.client_attempt_id = Some("c1".into());
+    s.record_attempts(&[
+        retried.clone(),
+        attempt("2", "a", "maze-2", 11, "perfect", None),
+    ])
+    .await
+    .unwrap();
+    let packed = s
+        .packed_progress(&["a".into(), "b".into(), "nobody".into()])
+        .await
+        .unwrap();
+    let mut packed: Vec<(String, i64, usize)> = packed
+        .into_iter()
+        .map(|p| {
+            (
+                p.account_id,
+                p.version,
+                p.cells.split(';').filter(|c| !c.is_empty()).count(),
+            )
+        })
+        .collect();
+    packed.sort();
+    assert_eq!(packed, vec![("a".into(), 1, 2), ("b".into(), 0, 0)]);
+    // A retry that is not counted again changes nothing; a new attempt does.
+    s.record_attempts(&[retried]).await.unwrap();
+    assert_eq!(
+        s.packed_progress(&["a".into()]).await.unwrap()[0].version,
+        1
+    );
+    s.record_attempts(&[attempt("3", "a", "maze-1", 12, "passed", None)])
+        .await
+        .unwrap();
+    let a = &s.packed_progress(&["a".into()]).await.unwrap()[0];
+    assert_eq!(a.version, 2);
+    let cells = unpack_progress(std::iter::once(("a".to_owned(), a.cells.as_str()))).unwrap();
+    let maze1 = cells
+        .iter()
+        .find(|c| c.progress.level_id == "maze-1")
+        .unwrap();
+    assert_eq!(
+        (maze1.progress.attempts, maze1.progress.best_status.as_str()),
+        (2, "passed")
+    );
+    let mut v = s.section_progress_versions("s1").await.unwrap();
+    v.sort();
+    assert_eq!(v, vec![("a".into(), 2), versions("b")]);
+    assert!(s.packed_progress(&[]).await.unwrap().is_empty());
+    // Erasure takes the counter too.
+    s.erase_account("a").await.unwrap();
+    assert!(s.packed_progress(&["a".into()]).await.unwrap().is_empty());
+    assert!(
+        s.rows_owned_by("progress_versions", "account_id", "a")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 pub async fn wrong_secrets_lock_sign_in(s: &dyn Store) {

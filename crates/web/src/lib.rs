@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod pages;
 pub mod pages_classroom;
 pub mod pages_sections;
+pub mod progress_cache;
 pub mod secrets;
 pub mod sections;
 pub mod sections_api;
@@ -62,6 +63,8 @@ pub struct AppState {
     pub writer: writer::AttemptWriter,
     /// Anonymous puzzle play is limited in memory: it writes nothing (ANON-3).
     pub anonymous: Arc<courses::AnonymousLimiter>,
+    /// The dashboards' copy of their students' progress.
+    pub progress: Arc<progress_cache::ProgressCache>,
 }
 
 /// The whole application: API, pages, static files, with the security layers around them.

@@ -8,8 +8,8 @@ use crate::extract::{MaybeSignedIn, SignedIn};
 use crate::i18n::Tr;
 use crate::pages::{CsrfForm, Page, alert_text, fail, genders, not_found, render, see_other};
 use crate::sections::{
-    self, GridStudent, Invitation, NewSection, NewStudent, NewStudents, ProgressGrid, Secret,
-    SectionPatch, SectionStudent, SectionTeacherView, StudentPatch,
+    self, Grid, GridRow, Invitation, NewSection, NewStudent, NewStudents, Secret, SectionPatch,
+    SectionStudent, SectionTeacherView, StudentPatch,
 };
 use askama::Template;
 use axum::Router;
@@ -22,7 +22,7 @@ use kodlek_domain::Role;
 use kodlek_puzzles::catalog;
 use kodlek_store::SectionRecord;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 pub fn routes() -> Router<AppState> {
@@ -284,6 +284,28 @@ fn short_time(rfc3339: &str) -> String {
     rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
 }
 
+/// "2026-12-01 10:05" (UTC) of a stored time, written without formatting machinery: the
+/// grid writes thousands of them.
+fn push_short_time(at: kodlek_domain::Millis, out: &mut String) {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let two = |n: u8, out: &mut String| {
+        out.push(char::from(b'0' + n / 10));
+        out.push(char::from(b'0' + n % 10));
+    };
+    let year = t.year().clamp(0, 9999) as u16;
+    two((year / 100) as u8, out);
+    two((year % 100) as u8, out);
+    out.push('-');
+    two(u8::from(t.month()), out);
+    out.push('-');
+    two(t.day(), out);
+    out.push(' ');
+    two(t.hour(), out);
+    out.push(':');
+    two(t.minute(), out);
+}
+
 /// Escapes text for HTML, for the grid that is written by hand to keep it small.
 fn esc(s: &str, out: &mut String) {
     for c in s.chars() {
@@ -450,9 +472,10 @@ fn cell_look(status: &str, stuck: bool) -> (&'static str, &'static str) {
 }
 
 /// The grid as HTML, written by hand: 40 students of a 300-level course stay small.
-pub fn grid_html(p: &Tr, section_id: &str, grid: &ProgressGrid) -> String {
-    let mut out = String::with_capacity(64 * 1024);
-    let tries = p.t("sections-grid-tries");
+pub fn grid_html(p: &Tr, section_id: &str, grid: &Grid) -> String {
+    let mut out = String::with_capacity(64 * 1024 + grid.rows.len() * grid.levels.len() * 48);
+    let mut tries = String::new();
+    esc(&p.t("sections-grid-tries"), &mut tries);
     out.push_str("<table class=\"pg\" id=\"progress-grid\"");
     for (key, label) in [
         ("none", "level-status-none"),
@@ -479,35 +502,8 @@ pub fn grid_html(p: &Tr, section_id: &str, grid: &ProgressGrid) -> String {
         let _ = write!(out, "\">{}</th>", i + 1);
     }
     out.push_str("</tr></thead><tbody>");
-    let number: BTreeMap<&str, usize> = grid
-        .levels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.id.as_str(), i + 1))
-        .collect();
-    let column: std::collections::HashMap<&str, usize> = grid
-        .levels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.id.as_str(), i))
-        .collect();
-    let mut cells: Vec<Option<(&sections::GridCell, bool)>> = vec![None; grid.levels.len()];
-    for s in &grid.students {
-        // The student's cells by column, found once each, not searched for per column.
-        cells.iter_mut().for_each(|c| *c = None);
-        for (level_id, cell) in &s.levels {
-            if let Some(&i) = column.get(level_id.as_str()) {
-                cells[i] = Some((cell, false));
-            }
-        }
-        for level_id in &s.needs_help {
-            if let Some((_, stuck)) = column
-                .get(level_id.as_str())
-                .and_then(|&i| cells[i].as_mut())
-            {
-                *stuck = true;
-            }
-        }
+    let mut number = itoa::Buffer::new();
+    for s in &grid.rows {
         out.push_str("<tr><th scope=\"row\"><a href=\"/sections/");
         esc(section_id, &mut out);
         out.push_str("/students/");
@@ -515,9 +511,9 @@ pub fn grid_html(p: &Tr, section_id: &str, grid: &ProgressGrid) -> String {
         out.push_str("\">");
         esc(&s.display_name, &mut out);
         out.push_str("</a>");
-        if !s.needs_help.is_empty() {
+        if s.needs_help().next().is_some() {
             out.push_str(" <span class=\"nh\">");
-            let levels = help_levels(s, &number);
+            let levels = help_levels(s);
             esc(
                 &p.args("sections-needs-help-levels", &[("levels", &levels)]),
                 &mut out,
@@ -525,19 +521,25 @@ pub fn grid_html(p: &Tr, section_id: &str, grid: &ProgressGrid) -> String {
             out.push_str("</span>");
         }
         out.push_str("</th>");
-        for cell in &cells {
-            match cell {
-                None => out.push_str("<td></td>"),
-                Some((c, stuck)) => {
-                    let (class, symbol) = cell_look(&c.status, *stuck);
-                    let _ = write!(
-                        out,
-                        "<td class={class} data-t=\"{} {tries} · {}\">{symbol}</td>",
-                        c.attempts,
-                        short_time(&c.last_attempt_at)
-                    );
-                }
-            }
+        // The cells are in course order: one pass fills the row.
+        let mut cells = s.cells.iter().peekable();
+        for column in 0..grid.levels.len() {
+            let Some((_, c)) = cells.next_if(|(i, _)| *i == column) else {
+                out.push_str("<td></td>");
+                continue;
+            };
+            let (class, symbol) = cell_look(c.status(), sections::stuck(c));
+            out.push_str("<td class=");
+            out.push_str(class);
+            out.push_str(" data-t=\"");
+            out.push_str(number.format(c.attempts));
+            out.push(' ');
+            out.push_str(&tries);
+            out.push_str(" · ");
+            push_short_time(c.last_attempt_at, &mut out);
+            out.push_str("\">");
+            out.push_str(symbol);
+            out.push_str("</td>");
         }
         out.push_str("</tr>");
     }
@@ -545,11 +547,10 @@ pub fn grid_html(p: &Tr, section_id: &str, grid: &ProgressGrid) -> String {
     out
 }
 
-fn help_levels(s: &GridStudent, number: &BTreeMap<&str, usize>) -> String {
-    s.needs_help
-        .iter()
-        .filter_map(|l| number.get(l.as_str()))
-        .map(|n| n.to_string())
+/// The numbers (1-based positions) of the levels a student seems stuck on: "3, 17".
+fn help_levels(s: &GridRow) -> String {
+    s.needs_help()
+        .map(|i| (i + 1).to_string())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -565,20 +566,14 @@ async fn dashboard(
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),
     };
-    let number: BTreeMap<&str, usize> = grid
-        .levels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.id.as_str(), i + 1))
-        .collect();
     let help = grid
-        .students
+        .rows
         .iter()
-        .filter(|s| !s.needs_help.is_empty())
+        .filter(|s| s.needs_help().next().is_some())
         .map(|s| HelpRow {
             id: s.id.clone(),
             name: s.display_name.clone(),
-            levels: help_levels(s, &number),
+            levels: help_levels(s),
         })
         .collect();
     let legend = vec![
@@ -592,7 +587,7 @@ async fn dashboard(
     let html = grid_html(&tr(&p), &id, &grid);
     let view = DashboardT {
         h: Head::new(&state, &p, &t, "progress"),
-        students: grid.students.len(),
+        students: grid.rows.len(),
         levels: grid.levels.len(),
         help,
         grid: html,
@@ -624,7 +619,7 @@ pub fn csv_cell(raw: &str, out: &mut String) {
 
 /// The grid as CSV: a header (student, then each level's title) and one row per student
 /// with each level's best status, or nothing.
-pub fn grid_csv(student: &str, grid: &ProgressGrid) -> String {
+pub fn grid_csv(student: &str, grid: &Grid) -> String {
     // The byte order mark tells spreadsheets that the file is UTF-8 ("Åsa" stays "Åsa").
     let mut out = String::from("\u{feff}");
     csv_cell(student, &mut out);
@@ -633,12 +628,12 @@ pub fn grid_csv(student: &str, grid: &ProgressGrid) -> String {
         csv_cell(&l.title, &mut out);
     }
     out.push_str("\r\n");
-    for s in &grid.students {
+    for s in &grid.rows {
         csv_cell(&s.display_name, &mut out);
-        for l in &grid.levels {
+        for column in 0..grid.levels.len() {
             out.push(',');
-            if let Some(c) = s.levels.get(&l.id) {
-                csv_cell(&c.status, &mut out);
+            if let Some(c) = s.cells.get(column) {
+                csv_cell(c.status(), &mut out);
             }
         }
         out.push_str("\r\n");
@@ -741,12 +736,12 @@ async fn student_page(
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),
     };
-    let Some(row) = grid.students.iter().find(|s| s.id == sid) else {
+    let Some(row) = grid.rows.iter().find(|s| s.id == sid) else {
         return not_found(State(state), p).await;
     };
     let mut levels = Vec::with_capacity(grid.levels.len());
     for (i, l) in grid.levels.iter().enumerate() {
-        let cell = row.levels.get(&l.id);
+        let cell = row.cells.get(i);
         let mut rows = Vec::new();
         if cell.is_some() {
             let attempts = match sections::student_attempts(&state, &t.me, &id, &sid, &l.id).await {
@@ -764,9 +759,7 @@ async fn student_page(
                 });
             }
         }
-        let status = cell
-            .map(|c| c.status.clone())
-            .unwrap_or_else(|| "none".into());
+        let status = cell.map(|c| c.status()).unwrap_or("none").to_owned();
         levels.push(LevelRow {
             number: i + 1,
             id: l.id.clone(),
@@ -775,9 +768,13 @@ async fn student_page(
             status,
             attempts: cell.map(|c| c.attempts).unwrap_or(0),
             last: cell
-                .map(|c| short_time(&c.last_attempt_at))
+                .map(|c| {
+                    let mut t = String::new();
+                    push_short_time(c.last_attempt_at, &mut t);
+                    t
+                })
                 .unwrap_or_default(),
-            stuck: row.needs_help.contains(&l.id),
+            stuck: cell.is_some_and(sections::stuck),
             rows,
         });
     }

@@ -7,6 +7,7 @@
 use crate::courses::AttemptView;
 use crate::error::ApiError;
 use crate::extract::{Lang, SignedIn};
+use crate::progress_cache::{Cell, CourseCells};
 use crate::{AppState, limits, secrets};
 use axum::http::StatusCode;
 use kodlek_domain::*;
@@ -14,11 +15,12 @@ use kodlek_privacy::keys::{new_token, token_digest};
 use kodlek_puzzles::catalog;
 use kodlek_store::{
     AccountRecord, InvitationRecord, NewManagedStudent, PermissionRecord, SecretRecord,
-    SectionMember, SectionRecord, StoreError, new_id, status_rank,
+    SectionMember, SectionRecord, StoreError, new_id,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// Wrong secrets in a row before a student's sign-in pauses.
@@ -188,7 +190,7 @@ pub struct SignInCards {
     pub cards: Vec<SignInCard>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct GridLevel {
     pub id: String,
     pub title: String,
@@ -219,6 +221,66 @@ pub struct ProgressGrid {
     pub course_id: String,
     pub levels: Vec<GridLevel>,
     pub students: Vec<GridStudent>,
+}
+
+/// The progress grid as the pages use it: a row per student in class-list order, each
+/// sharing the dashboards' copy of the student's cells.
+#[derive(Debug)]
+pub struct Grid {
+    pub course_id: String,
+    pub levels: Vec<GridLevel>,
+    pub rows: Vec<GridRow>,
+}
+
+#[derive(Debug)]
+pub struct GridRow {
+    pub id: String,
+    pub display_name: String,
+    pub cells: Arc<CourseCells>,
+}
+
+/// Many attempts, or a long time, without solving the level.
+pub fn stuck(c: &Cell) -> bool {
+    !c.solved()
+        && (c.attempts >= STUCK_ATTEMPTS || c.last_attempt_at - c.first_attempt_at >= STUCK_FOR)
+}
+
+impl GridRow {
+    /// The columns of the levels the student seems stuck on, in course order.
+    pub fn needs_help(&self) -> impl Iterator<Item = usize> + '_ {
+        self.cells.iter().filter(|(_, c)| stuck(c)).map(|(i, _)| i)
+    }
+}
+
+impl From<&Grid> for ProgressGrid {
+    fn from(g: &Grid) -> ProgressGrid {
+        let id = |i: usize| g.levels[i].id.clone();
+        ProgressGrid {
+            course_id: g.course_id.clone(),
+            levels: g.levels.clone(),
+            students: g
+                .rows
+                .iter()
+                .map(|r| GridStudent {
+                    id: r.id.clone(),
+                    display_name: r.display_name.clone(),
+                    levels: r
+                        .cells
+                        .iter()
+                        .map(|(i, c)| {
+                            let cell = GridCell {
+                                status: c.status().to_owned(),
+                                attempts: c.attempts,
+                                last_attempt_at: rfc3339(c.last_attempt_at),
+                            };
+                            (id(i), cell)
+                        })
+                        .collect(),
+                    needs_help: r.needs_help().map(id).collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A section as one of its students sees it.
@@ -923,68 +985,56 @@ pub fn sign_in_url(state: &AppState, code: &str) -> String {
     format!("{}/sign-in/{code}", state.config.public_url)
 }
 
-fn solved(status: &str) -> bool {
-    status_rank(status) >= status_rank("completed")
-}
-
 pub async fn progress(
     state: &AppState,
     me: &SignedIn,
     section_id: &str,
     lang: Lang,
-) -> Result<ProgressGrid, ApiError> {
+) -> Result<Grid, ApiError> {
     let (section, _) = taught(state, me, section_id).await?;
-    let levels = catalog().levels_of(&section.course_id);
+    let course = section.course_id.as_str();
+    let levels = catalog().levels_of(course);
     // The grid needs names only, not the sign-in locks that `students` also reads.
     let members = class_list(state, section_id).await?;
-    // Hash maps, not ordered ones: a class over a long course has thousands of cells.
-    let row_of: HashMap<&str, usize> = members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.student_id.as_str(), i))
+    let versions: HashMap<String, i64> = state
+        .store
+        .section_progress_versions(section_id)
+        .await?
+        .into_iter()
         .collect();
-    let in_course: HashMap<&str, usize> = levels
+    // The copy in memory where it is current; the others are read (and kept) again.
+    let mut cells: Vec<Option<Arc<CourseCells>>> = members
         .iter()
-        .enumerate()
-        .map(|(i, l)| (l.id.as_str(), i))
-        .collect();
-    let mut students: Vec<GridStudent> = members
-        .iter()
-        .map(|m| GridStudent {
-            id: m.student_id.clone(),
-            display_name: m.display_name.clone(),
-            levels: BTreeMap::new(),
-            needs_help: Vec::new(),
+        .map(|m| {
+            let v = *versions.get(&m.student_id)?;
+            state.progress.get(&m.student_id, course, v)
         })
         .collect();
-    for cell in state.store.section_progress(section_id).await? {
-        let p = cell.progress;
-        let (Some(&row), true) = (
-            row_of.get(cell.student_id.as_str()),
-            in_course.contains_key(p.level_id.as_str()),
-        ) else {
-            continue;
-        };
-        let row = &mut students[row];
-        let stuck = !solved(&p.best_status)
-            && (p.attempts >= STUCK_ATTEMPTS
-                || p.last_attempt_at - p.first_attempt_at >= STUCK_FOR);
-        if stuck {
-            row.needs_help.push(p.level_id.clone());
+    let missing: Vec<String> = members
+        .iter()
+        .zip(&cells)
+        .filter(|(_, c)| c.is_none())
+        .map(|(m, _)| m.student_id.clone())
+        .collect();
+    if !missing.is_empty() {
+        let column: HashMap<&str, u16> = levels
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| Some((l.id.as_str(), u16::try_from(i).ok()?)))
+            .collect();
+        let mut read = HashMap::new();
+        for p in state.store.packed_progress(&missing).await? {
+            let c = Arc::new(CourseCells::parse(p.version, &p.cells, &column)?);
+            state.progress.put(&p.account_id, course, c.clone());
+            read.insert(p.account_id, c);
         }
-        row.levels.insert(
-            p.level_id,
-            GridCell {
-                status: p.best_status,
-                attempts: p.attempts,
-                last_attempt_at: rfc3339(p.last_attempt_at),
-            },
-        );
+        for (m, c) in members.iter().zip(cells.iter_mut()) {
+            if c.is_none() {
+                *c = read.remove(&m.student_id);
+            }
+        }
     }
-    for row in &mut students {
-        row.needs_help.sort_by_key(|l| in_course.get(l.as_str()));
-    }
-    Ok(ProgressGrid {
+    Ok(Grid {
         course_id: section.course_id.clone(),
         levels: levels
             .iter()
@@ -994,7 +1044,15 @@ pub async fn progress(
                 kind: l.kind.as_str().to_owned(),
             })
             .collect(),
-        students,
+        rows: members
+            .into_iter()
+            .zip(cells)
+            .map(|(m, c)| GridRow {
+                id: m.student_id,
+                display_name: m.display_name,
+                cells: c.unwrap_or_default(),
+            })
+            .collect(),
     })
 }
 

@@ -308,7 +308,9 @@ pub async fn section_progress(
     lang: Lang,
     Path(id): Path<String>,
 ) -> Result<Json<ProgressGrid>, ApiError> {
-    Ok(Json(sections::progress(&state, &me, &id, lang).await?))
+    Ok(Json(ProgressGrid::from(
+        &sections::progress(&state, &me, &id, lang).await?,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/v1/sections/{id}/invitations", params(("id" = String, Path)),

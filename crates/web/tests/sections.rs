@@ -1188,7 +1188,93 @@ async fn a_teacher_leaving_hands_over_or_deletes(app: TestApp) {
     );
 }
 
+async fn grid_rows(app: &TestApp, teacher: &str, section_id: &str) -> Value {
+    let r = app
+        .get(
+            &format!("/api/v1/sections/{section_id}/progress"),
+            Some(teacher),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.json()["students"].clone()
+}
+
+// promise PROG-4: the grid that the dashboards keep in memory follows every attempt, also one
+// that another server recorded in the same database.
+async fn the_grid_follows_play_after_it_was_read(app: TestApp) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, "word").await;
+    let (id, code) = (s(&sec["id"]).to_owned(), s(&sec["code"]).to_owned());
+    let mut kids = Vec::new();
+    for name in ["Alva", "Bo"] {
+        let kid = add(&app, &t, &id, name).await;
+        let kid_id = s(&kid["student"]["id"]).to_owned();
+        let cookie = secret_sign_in(&app, &code, &kid_id, s(&kid["secret"]["value"]))
+            .await
+            .session_cookie()
+            .unwrap();
+        kids.push((kid_id, cookie));
+    }
+    let cell = |g: &Value, row: usize| g[row]["levels"]["maze-1"].clone();
+    let g = grid_rows(&app, &t, &id).await;
+    assert!(cell(&g, 0).is_null() && cell(&g, 1).is_null());
+    assert_eq!(app.state.progress.len(), 2, "both students are kept");
+
+    let wrong =
+        json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "id": "s"}]}});
+    let r = app
+        .post(
+            "/api/v1/levels/maze-1/attempts",
+            json!({"program": wrong}),
+            Some(&kids[0].1),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let g = grid_rows(&app, &t, &id).await;
+    assert_eq!(cell(&g, 0)["status"], "failed");
+    assert_eq!(cell(&g, 0)["attempts"], 1);
+    assert!(cell(&g, 1).is_null());
+
+    // Another server writes to the same database: this one's copy must not hide it.
+    app.state
+        .store
+        .record_attempts(&[kodlek_store::NewAttempt {
+            id: kodlek_store::new_id(),
+            account_id: kids[1].0.clone(),
+            level_id: "maze-1".into(),
+            at: kodlek_domain::now_millis(),
+            status: "perfect".into(),
+            program: None,
+            answer: None,
+            client_attempt_id: None,
+        }])
+        .await
+        .unwrap();
+    let g = grid_rows(&app, &t, &id).await;
+    assert_eq!(cell(&g, 1)["status"], "perfect");
+    assert_eq!(cell(&g, 0)["attempts"], 1);
+
+    // The pages read the same copy.
+    let page = app.get(&format!("/sections/{id}"), Some(&t)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text.matches("<td class=p").count(), 1, "Bo's star");
+    assert_eq!(page.text.matches("<td class=f").count(), 1, "Alva's try");
+
+    // A student who is removed is gone from the grid at once.
+    let r = app
+        .delete(
+            &format!("/api/v1/sections/{id}/students/{}", kids[1].0),
+            None,
+            Some(&t),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let g = grid_rows(&app, &t, &id).await;
+    assert_eq!(g.as_array().unwrap().len(), 1);
+}
+
 on_both_backends!(
+    the_grid_follows_play_after_it_was_read,
     teachers_manage_sections,
     other_teachers_see_nothing,
     teachers_create_students,

@@ -79,6 +79,7 @@ impl TestApp {
             }),
             writer: kodlek_web::writer::AttemptWriter::start(store.clone()),
             anonymous: Arc::new(Default::default()),
+            progress: Arc::new(Default::default()),
         };
         let backend = state.store.backend();
         TestApp {
