@@ -6,7 +6,7 @@ use kodlek_store::*;
 use serde_json::{Map, Value};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Row};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -465,89 +465,129 @@ fn progress_from(r: &PgRow) -> ProgressRecord {
 #[async_trait]
 impl ProgressStore for PgStore {
     async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>> {
+        // The whole batch in six statements, each taking its rows as arrays: every statement
+        // is a round trip to the server, and one writer serves every request.
+        let (retries, levels) = batch::keys(attempts);
+        let column = |pairs: &[(&str, &str)], i: usize| -> Vec<String> {
+            pairs
+                .iter()
+                .map(|p| if i == 0 { p.0 } else { p.1 }.to_owned())
+                .collect()
+        };
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        let mut out = Vec::with_capacity(attempts.len());
-        for a in attempts {
-            if let Some(cid) = &a.client_attempt_id {
-                let earlier = sqlx::query("SELECT program_hash, answer FROM attempts WHERE account_id = $1 AND client_attempt_id = $2")
-                    .bind(&a.account_id)
-                    .bind(cid)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                if let Some(r) = earlier {
-                    let progress = sqlx::query(
-                        "SELECT * FROM level_progress WHERE account_id = $1 AND level_id = $2",
-                    )
-                    .bind(&a.account_id)
-                    .bind(&a.level_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?
-                    .map(|r| progress_from(&r))
-                    .ok_or_else(|| StoreError::Database("an attempt without progress".into()))?;
-                    out.push(AttemptOutcome::AlreadyRecorded {
+        let mut earlier = HashMap::new();
+        if !retries.is_empty() {
+            let rows = sqlx::query(
+                "SELECT a.account_id, a.client_attempt_id, a.program_hash, a.answer \
+                 FROM UNNEST($1::text[], $2::text[]) AS k(account_id, client_attempt_id) \
+                 JOIN attempts a USING (account_id, client_attempt_id)",
+            )
+            .bind(column(&retries, 0))
+            .bind(column(&retries, 1))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            for r in rows {
+                earlier.insert(
+                    (r.get("account_id"), r.get("client_attempt_id")),
+                    batch::Earlier {
                         program_hash: r.get("program_hash"),
                         answer: r.get("answer"),
-                        progress,
-                    });
-                    continue;
-                }
+                    },
+                );
             }
-            if let Some(p) = &a.program {
-                sqlx::query("INSERT INTO programs (hash, body, created_at) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING")
-                    .bind(&p.hash)
-                    .bind(&p.body)
-                    .bind(a.at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            sqlx::query("INSERT INTO attempts (id, account_id, level_id, at, status, program_hash, answer, client_attempt_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                .bind(&a.id)
-                .bind(&a.account_id)
-                .bind(&a.level_id)
-                .bind(a.at)
-                .bind(&a.status)
-                .bind(a.program.as_ref().map(|p| &p.hash))
-                .bind(&a.answer)
-                .bind(&a.client_attempt_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            let old = sqlx::query(
-                "SELECT * FROM level_progress WHERE account_id = $1 AND level_id = $2 FOR UPDATE",
-            )
-            .bind(&a.account_id)
-            .bind(&a.level_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .map(|r| progress_from(&r));
-            let p = progress_after(old.as_ref(), a);
-            sqlx::query("INSERT INTO level_progress (account_id, level_id, attempts, best_status, last_status, first_attempt_at, last_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id, level_id) DO UPDATE SET attempts = excluded.attempts, best_status = excluded.best_status, last_status = excluded.last_status, first_attempt_at = excluded.first_attempt_at, last_attempt_at = excluded.last_attempt_at")
-                .bind(&a.account_id)
-                .bind(&p.level_id)
-                .bind(p.attempts)
-                .bind(&p.best_status)
-                .bind(&p.last_status)
-                .bind(p.first_attempt_at)
-                .bind(p.last_attempt_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            out.push(AttemptOutcome::Recorded(p));
         }
-        let changed = changed_accounts(attempts, &out);
-        if !changed.is_empty() {
-            sqlx::query("INSERT INTO progress_versions (account_id, version) SELECT unnest($1::text[]), 1 ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1")
-                .bind(&changed)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+        // Locked until the end, in key order, so that another server's writer waits.
+        let rows = sqlx::query(
+            "SELECT p.* FROM level_progress p \
+             JOIN UNNEST($1::text[], $2::text[]) AS k(account_id, level_id) USING (account_id, level_id) \
+             ORDER BY p.account_id, p.level_id FOR UPDATE OF p",
+        )
+        .bind(column(&levels, 0))
+        .bind(column(&levels, 1))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let old = rows
+            .iter()
+            .map(|r| ((r.get("account_id"), r.get("level_id")), progress_from(r)))
+            .collect();
+        let plan = batch::plan(attempts, earlier, old)?;
+        if !plan.programs.is_empty() {
+            let (hashes, bodies, ats): (Vec<&str>, Vec<&str>, Vec<i64>) = plan
+                .programs
+                .iter()
+                .map(|(p, at)| (p.hash.as_str(), p.body.as_str(), *at))
+                .collect();
+            sqlx::query(
+                "INSERT INTO programs (hash, body, created_at) \
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[]) \
+                 ON CONFLICT (hash) DO NOTHING",
+            )
+            .bind(hashes)
+            .bind(bodies)
+            .bind(ats)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        if !plan.inserts.is_empty() {
+            let i = &plan.inserts;
+            sqlx::query(
+                "INSERT INTO attempts (id, account_id, level_id, at, status, program_hash, answer, client_attempt_id) \
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], \
+                 $6::text[], $7::text[], $8::text[])",
+            )
+            .bind(i.iter().map(|a| a.id.as_str()).collect::<Vec<_>>())
+            .bind(i.iter().map(|a| a.account_id.as_str()).collect::<Vec<_>>())
+            .bind(i.iter().map(|a| a.level_id.as_str()).collect::<Vec<_>>())
+            .bind(i.iter().map(|a| a.at).collect::<Vec<_>>())
+            .bind(i.iter().map(|a| a.status.as_str()).collect::<Vec<_>>())
+            .bind(
+                i.iter()
+                    .map(|a| a.program.as_ref().map(|p| p.hash.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .bind(i.iter().map(|a| a.answer.as_deref()).collect::<Vec<_>>())
+            .bind(
+                i.iter()
+                    .map(|a| a.client_attempt_id.as_deref())
+                    .collect::<Vec<_>>(),
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let p = &plan.progress;
+            sqlx::query(
+                "INSERT INTO level_progress (account_id, level_id, attempts, best_status, last_status, first_attempt_at, last_attempt_at) \
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], \
+                 $6::bigint[], $7::bigint[]) \
+                 ON CONFLICT (account_id, level_id) DO UPDATE SET \
+                 attempts = excluded.attempts, best_status = excluded.best_status, \
+                 last_status = excluded.last_status, first_attempt_at = excluded.first_attempt_at, \
+                 last_attempt_at = excluded.last_attempt_at",
+            )
+            .bind(p.iter().map(|(a, _)| *a).collect::<Vec<_>>())
+            .bind(p.iter().map(|(_, r)| r.level_id.as_str()).collect::<Vec<_>>())
+            .bind(p.iter().map(|(_, r)| r.attempts).collect::<Vec<_>>())
+            .bind(p.iter().map(|(_, r)| r.best_status.as_str()).collect::<Vec<_>>())
+            .bind(p.iter().map(|(_, r)| r.last_status.as_str()).collect::<Vec<_>>())
+            .bind(p.iter().map(|(_, r)| r.first_attempt_at).collect::<Vec<_>>())
+            .bind(p.iter().map(|(_, r)| r.last_attempt_at).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO progress_versions (account_id, version) SELECT unnest($1::text[]), 1 \
+                 ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1",
+            )
+            .bind(&plan.changed)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         }
         tx.commit().await.map_err(db_err)?;
-        Ok(out)
+        Ok(plan.outcomes)
     }
 
     async fn progress_of(&self, account_id: &str) -> StoreResult<Vec<ProgressRecord>> {

@@ -8,7 +8,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
 use sqlx::{Row, SqlitePool};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -468,91 +468,130 @@ fn progress_from(r: &SqliteRow) -> ProgressRecord {
 #[async_trait]
 impl ProgressStore for SqliteStore {
     async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>> {
+        // The whole batch in six statements, each taking its rows as one JSON array: the
+        // driver's cost is per statement, and one writer serves every request.
+        let json = |v: Value| v.to_string();
+        let (retries, levels) = batch::keys(attempts);
         let mut tx = self
             .writer
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(db_err)?;
-        let mut out = Vec::with_capacity(attempts.len());
-        for a in attempts {
-            if let Some(cid) = &a.client_attempt_id {
-                let earlier = sqlx::query("SELECT program_hash, answer FROM attempts WHERE account_id = ? AND client_attempt_id = ?")
-                    .bind(&a.account_id)
-                    .bind(cid)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                if let Some(r) = earlier {
-                    let progress = sqlx::query(
-                        "SELECT * FROM level_progress WHERE account_id = ? AND level_id = ?",
-                    )
-                    .bind(&a.account_id)
-                    .bind(&a.level_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?
-                    .map(|r| progress_from(&r))
-                    .ok_or_else(|| StoreError::Database("an attempt without progress".into()))?;
-                    out.push(AttemptOutcome::AlreadyRecorded {
+        let mut earlier = HashMap::new();
+        if !retries.is_empty() {
+            let rows = sqlx::query(
+                "SELECT a.account_id, a.client_attempt_id, a.program_hash, a.answer \
+                 FROM json_each(?) k JOIN attempts a ON a.account_id = k.value ->> 0 \
+                 AND a.client_attempt_id = k.value ->> 1",
+            )
+            .bind(json(serde_json::json!(retries)))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            for r in rows {
+                earlier.insert(
+                    (r.get("account_id"), r.get("client_attempt_id")),
+                    batch::Earlier {
                         program_hash: r.get("program_hash"),
                         answer: r.get("answer"),
-                        progress,
-                    });
-                    continue;
-                }
+                    },
+                );
             }
-            if let Some(p) = &a.program {
-                sqlx::query("INSERT INTO programs (hash, body, created_at) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING")
-                    .bind(&p.hash)
-                    .bind(&p.body)
-                    .bind(a.at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-            }
-            sqlx::query("INSERT INTO attempts (id, account_id, level_id, at, status, program_hash, answer, client_attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                .bind(&a.id)
-                .bind(&a.account_id)
-                .bind(&a.level_id)
-                .bind(a.at)
-                .bind(&a.status)
-                .bind(a.program.as_ref().map(|p| &p.hash))
-                .bind(&a.answer)
-                .bind(&a.client_attempt_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            let old =
-                sqlx::query("SELECT * FROM level_progress WHERE account_id = ? AND level_id = ?")
-                    .bind(&a.account_id)
-                    .bind(&a.level_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_err)?
-                    .map(|r| progress_from(&r));
-            let p = progress_after(old.as_ref(), a);
-            sqlx::query("INSERT INTO level_progress (account_id, level_id, attempts, best_status, last_status, first_attempt_at, last_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, level_id) DO UPDATE SET attempts = excluded.attempts, best_status = excluded.best_status, last_status = excluded.last_status, first_attempt_at = excluded.first_attempt_at, last_attempt_at = excluded.last_attempt_at")
-                .bind(&a.account_id)
-                .bind(&p.level_id)
-                .bind(p.attempts)
-                .bind(&p.best_status)
-                .bind(&p.last_status)
-                .bind(p.first_attempt_at)
-                .bind(p.last_attempt_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-            out.push(AttemptOutcome::Recorded(p));
         }
-        for id in changed_accounts(attempts, &out) {
-            sqlx::query("INSERT INTO progress_versions (account_id, version) VALUES (?, 1) ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+        let rows = sqlx::query(
+            "SELECT p.* FROM json_each(?) k JOIN level_progress p \
+             ON p.account_id = k.value ->> 0 AND p.level_id = k.value ->> 1",
+        )
+        .bind(json(serde_json::json!(levels)))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let old = rows
+            .iter()
+            .map(|r| ((r.get("account_id"), r.get("level_id")), progress_from(r)))
+            .collect();
+        let plan = batch::plan(attempts, earlier, old)?;
+        if !plan.programs.is_empty() {
+            let rows: Vec<Value> = plan
+                .programs
+                .iter()
+                .map(|(p, at)| serde_json::json!([p.hash, p.body, at]))
+                .collect();
+            sqlx::query(
+                "INSERT INTO programs (hash, body, created_at) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true \
+                 ON CONFLICT (hash) DO NOTHING",
+            )
+            .bind(json(Value::Array(rows)))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        if !plan.inserts.is_empty() {
+            let rows: Vec<Value> = plan
+                .inserts
+                .iter()
+                .map(|a| {
+                    serde_json::json!([
+                        a.id,
+                        a.account_id,
+                        a.level_id,
+                        a.at,
+                        a.status,
+                        a.program.as_ref().map(|p| &p.hash),
+                        a.answer,
+                        a.client_attempt_id
+                    ])
+                })
+                .collect();
+            sqlx::query(
+                "INSERT INTO attempts (id, account_id, level_id, at, status, program_hash, answer, client_attempt_id) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+                 value ->> 6, value ->> 7 FROM json_each(?)",
+            )
+            .bind(json(Value::Array(rows)))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let rows: Vec<Value> = plan
+                .progress
+                .iter()
+                .map(|(account, p)| {
+                    serde_json::json!([
+                        account,
+                        p.level_id,
+                        p.attempts,
+                        p.best_status,
+                        p.last_status,
+                        p.first_attempt_at,
+                        p.last_attempt_at
+                    ])
+                })
+                .collect();
+            sqlx::query(
+                "INSERT INTO level_progress (account_id, level_id, attempts, best_status, last_status, first_attempt_at, last_attempt_at) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 \
+                 FROM json_each(?) WHERE true ON CONFLICT (account_id, level_id) DO UPDATE SET \
+                 attempts = excluded.attempts, best_status = excluded.best_status, \
+                 last_status = excluded.last_status, first_attempt_at = excluded.first_attempt_at, \
+                 last_attempt_at = excluded.last_attempt_at",
+            )
+            .bind(json(Value::Array(rows)))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO progress_versions (account_id, version) \
+                 SELECT value, 1 FROM json_each(?) WHERE true \
+                 ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1",
+            )
+            .bind(json(serde_json::json!(plan.changed)))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         }
         tx.commit().await.map_err(db_err)?;
-        Ok(out)
+        Ok(plan.outcomes)
     }
 
     async fn progress_of(&self, account_id: &str) -> StoreResult<Vec<ProgressRecord>> {

@@ -16,7 +16,8 @@ macro_rules! conformance_suite {
             attempts_build_progress, client_attempt_ids_count_once, programs_are_stored_once_and_erased,
             a_batch_is_all_or_nothing, sections_round_trip, managed_students_are_written_together,
             leaving_erases_only_managed_students_left_alone, the_progress_grid_holds_current_members_only,
-            progress_versions_follow_every_change, wrong_secrets_lock_sign_in, taking_control_drops_the_secret, invitations_are_single_use);
+            progress_versions_follow_every_change, a_batch_reads_as_one_attempt_after_another,
+            wrong_secrets_lock_sign_in, taking_control_drops_the_secret, invitations_are_single_use);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(
@@ -413,6 +414,74 @@ pub async fn client_attempt_ids_count_once(s: &dyn Store) {
         AttemptOutcome::Recorded(_)
     ));
     assert_eq!(s.attempts_of("a1", "maze-1").await.unwrap().len(), 1);
+}
+
+pub async fn a_batch_reads_as_one_attempt_after_another(s: &dyn Store) {
+    for id in ["a1", "b1"] {
+        s.insert_account(&sample_account(id, None)).await.unwrap();
+    }
+    s.record_attempts(&[attempt("t0", "a1", "maze-1", 5, "passed", Some("p0"))])
+        .await
+        .unwrap();
+    let mut first = attempt("t1", "a1", "maze-1", 10, "failed", Some("p1"));
+    first.client_attempt_id = Some("c-1".into());
+    let mut retry = attempt("t3", "a1", "maze-1", 30, "failed", Some("p1"));
+    retry.client_attempt_id = Some("c-1".into());
+    let out = s
+        .record_attempts(&[
+            first,
+            attempt("t2", "a1", "maze-1", 20, "perfect", Some("p1")),
+            retry,
+            attempt("t4", "b1", "maze-1", 21, "failed", Some("p1")),
+            attempt("t5", "a1", "maze-2", 22, "completed", None),
+        ])
+        .await
+        .unwrap();
+    let seen: Vec<(bool, i64, &str, &str)> = out
+        .iter()
+        .map(|o| match o {
+            AttemptOutcome::Recorded(p) => (
+                true,
+                p.attempts,
+                p.best_status.as_str(),
+                p.last_status.as_str(),
+            ),
+            AttemptOutcome::AlreadyRecorded { progress: p, .. } => (
+                false,
+                p.attempts,
+                p.best_status.as_str(),
+                p.last_status.as_str(),
+            ),
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (true, 2, "passed", "failed"),
+            (true, 3, "perfect", "perfect"),
+            // The retry of the batch's own first attempt: counted once, progress as it stands.
+            (false, 3, "perfect", "perfect"),
+            (true, 1, "failed", "failed"),
+            (true, 1, "completed", "completed"),
+        ]
+    );
+    let mut a = s.progress_of("a1").await.unwrap();
+    a.sort_by(|x, y| x.level_id.cmp(&y.level_id));
+    assert_eq!(
+        (a[0].attempts, a[0].first_attempt_at, a[0].last_attempt_at),
+        (3, 5, 20)
+    );
+    assert_eq!(a[1].level_id, "maze-2");
+    assert_eq!(s.attempts_of("a1", "maze-1").await.unwrap().len(), 3);
+    assert_eq!(s.attempts_of("b1", "maze-1").await.unwrap().len(), 1);
+    assert_eq!(s.program("h-p1").await.unwrap().as_deref(), Some("p1"));
+    let v = s
+        .packed_progress(&["a1".into(), "b1".into()])
+        .await
+        .unwrap();
+    let mut v: Vec<(String, i64)> = v.into_iter().map(|p| (p.account_id, p.version)).collect();
+    v.sort();
+    assert_eq!(v, vec![("a1".into(), 2), ("b1".into(), 1)]);
 }
 
 pub async fn programs_are_stored_once_and_erased(s: &dyn Store) {

@@ -1,6 +1,7 @@
 //! The storage traits, one per use case, that both backends implement, and the conformance
 //! suite that both must pass.
 
+pub mod batch;
 pub mod conformance;
 mod sections;
 

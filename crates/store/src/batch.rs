@@ -1,0 +1,114 @@
+//! What a batch of attempts changes, worked out once from what was stored before, so that
+//! each backend writes a whole batch in a handful of statements instead of several per
+//! attempt (the attempt writer's batches are up to a few hundred attempts).
+
+use crate::{
+    AttemptOutcome, NewAttempt, ProgressRecord, StoreError, StoreResult, StoredProgram,
+    progress_after,
+};
+use std::collections::HashMap;
+
+/// An attempt recorded before under a client attempt id: what it stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Earlier {
+    pub program_hash: Option<String>,
+    pub answer: Option<String>,
+}
+
+/// Pairs of keys: (account, client attempt id) or (account, level).
+pub type Pairs<'a> = Vec<(&'a str, &'a str)>;
+
+/// What to read before planning: the (account, client attempt id) pairs that may have been
+/// recorded already, and the (account, level) pairs whose progress the batch touches. Each
+/// pair once.
+pub fn keys(attempts: &[NewAttempt]) -> (Pairs<'_>, Pairs<'_>) {
+    let mut retries: Pairs = attempts
+        .iter()
+        .filter_map(|a| Some((a.account_id.as_str(), a.client_attempt_id.as_deref()?)))
+        .collect();
+    retries.sort_unstable();
+    retries.dedup();
+    let mut levels: Pairs = attempts
+        .iter()
+        .map(|a| (a.account_id.as_str(), a.level_id.as_str()))
+        .collect();
+    // Sorted: concurrent writers lock progress rows in the same order.
+    levels.sort_unstable();
+    levels.dedup();
+    (retries, levels)
+}
+
+/// The writes of one batch and an outcome per attempt, exactly as recording the attempts one
+/// after the other would give.
+#[derive(Debug, Default)]
+pub struct Plan<'a> {
+    pub outcomes: Vec<AttemptOutcome>,
+    /// The attempts to insert, in order.
+    pub inserts: Vec<&'a NewAttempt>,
+    /// Programs to store unless stored already, each hash once, with the time of its first
+    /// attempt.
+    pub programs: Vec<(&'a StoredProgram, crate::Millis)>,
+    /// The progress rows after the batch, with their account, each (account, level) once.
+    pub progress: Vec<(&'a str, ProgressRecord)>,
+    /// The learners whose progress changed, each once, sorted.
+    pub changed: Vec<&'a str>,
+}
+
+/// Plans the batch from the earlier attempts under the client attempt ids of `keys`, and the
+/// stored progress of its (account, level) pairs.
+pub fn plan<'a>(
+    attempts: &'a [NewAttempt],
+    mut earlier: HashMap<(String, String), Earlier>,
+    mut progress: HashMap<(String, String), ProgressRecord>,
+) -> StoreResult<Plan<'a>> {
+    let mut out = Plan::default();
+    let mut touched: Vec<(&str, &str)> = Vec::new();
+    let mut seen_programs: HashMap<&str, ()> = HashMap::new();
+    for a in attempts {
+        let level = (a.account_id.clone(), a.level_id.clone());
+        if let Some(cid) = &a.client_attempt_id
+            && let Some(e) = earlier.get(&(a.account_id.clone(), cid.clone()))
+        {
+            let progress = progress
+                .get(&level)
+                .cloned()
+                .ok_or_else(|| StoreError::Database("an attempt without progress".into()))?;
+            out.outcomes.push(AttemptOutcome::AlreadyRecorded {
+                program_hash: e.program_hash.clone(),
+                answer: e.answer.clone(),
+                progress,
+            });
+            continue;
+        }
+        if let Some(cid) = &a.client_attempt_id {
+            // A second copy later in the same batch is a retry of this one.
+            earlier.insert(
+                (a.account_id.clone(), cid.clone()),
+                Earlier {
+                    program_hash: a.program.as_ref().map(|p| p.hash.clone()),
+                    answer: a.answer.clone(),
+                },
+            );
+        }
+        if let Some(p) = &a.program
+            && seen_programs.insert(p.hash.as_str(), ()).is_none()
+        {
+            out.programs.push((p, a.at));
+        }
+        out.inserts.push(a);
+        let after = progress_after(progress.get(&level), a);
+        progress.insert(level, after.clone());
+        touched.push((a.account_id.as_str(), a.level_id.as_str()));
+        out.outcomes.push(AttemptOutcome::Recorded(after));
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for (account, level) in touched {
+        let p = progress
+            .remove(&(account.to_owned(), level.to_owned()))
+            .ok_or_else(|| StoreError::Database("planned progress went missing".into()))?;
+        out.progress.push((account, p));
+    }
+    out.changed = crate::changed_accounts(attempts, &out.outcomes);
+    Ok(out)
+}
