@@ -11,6 +11,7 @@ use sqlx::{Row, SqlitePool};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 mod sections;
@@ -22,6 +23,34 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
+    /// Kept only so that the checkpointer, which holds a weak reference, ends with the store.
+    _checkpointer: Arc<SqlitePool>,
+}
+
+/// How often the WAL is copied into the database file, beside the writer.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Copies the WAL into the database file from a connection of its own, so that the writer's
+/// commits never wait for it (SQLite would otherwise checkpoint inside whichever commit
+/// crosses 1,000 pages: a stall of several milliseconds for the attempts of that batch).
+/// PASSIVE: it neither waits for nor blocks readers and the writer; with nothing new in the
+/// WAL it writes nothing.
+fn start_checkpointer(pool: &Arc<SqlitePool>) {
+    let pool = Arc::downgrade(pool);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(pool) = pool.upgrade() else { return };
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&*pool)
+                .await
+            {
+                tracing::warn!(error = %e, "a WAL checkpoint failed");
+            }
+        }
+    });
 }
 
 fn db_err(e: sqlx::Error) -> StoreError {
@@ -60,7 +89,9 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             // Deleted content is overwritten with zeros, so erased personal data is gone from
             // the file's pages and free list, not only unlinked.
-            .pragma("secure_delete", "ON");
+            .pragma("secure_delete", "ON")
+            // The checkpointer does it, beside the writer (see `start_checkpointer`).
+            .pragma("wal_autocheckpoint", "0");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(opts.clone())
@@ -70,12 +101,24 @@ impl SqliteStore {
             .run(&writer)
             .await
             .map_err(|e| StoreError::Database(e.to_string()))?;
+        let checkpointer = Arc::new(
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(opts.clone())
+                .await
+                .map_err(db_err)?,
+        );
+        start_checkpointer(&checkpointer);
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts.read_only(true))
             .await
             .map_err(db_err)?;
-        Ok(SqliteStore { writer, readers })
+        Ok(SqliteStore {
+            writer,
+            readers,
+            _checkpointer: checkpointer,
+        })
     }
 
     /// A write transaction that takes the write lock at once (no upgrade deadlocks).
