@@ -618,11 +618,15 @@ pub fn csv_cell(raw: &str, out: &mut String) {
 }
 
 /// The grid as CSV: a header (student, then each level's title) and one row per student
-/// with each level's best status, or nothing.
-pub fn grid_csv(student: &str, grid: &Grid) -> String {
+/// with each level's best status in the teacher's language, or nothing.
+pub fn grid_csv(p: &Tr, grid: &Grid) -> String {
     // The byte order mark tells spreadsheets that the file is UTF-8 ("Åsa" stays "Åsa").
     let mut out = String::from("\u{feff}");
-    csv_cell(student, &mut out);
+    let label: HashMap<&str, String> = ["failed", "completed", "passed", "perfect"]
+        .into_iter()
+        .map(|s| (s, p.t(&format!("level-status-{s}"))))
+        .collect();
+    csv_cell(&p.t("sections-grid-student"), &mut out);
     for l in &grid.levels {
         out.push(',');
         csv_cell(&l.title, &mut out);
@@ -633,7 +637,7 @@ pub fn grid_csv(student: &str, grid: &Grid) -> String {
         for column in 0..grid.levels.len() {
             out.push(',');
             if let Some(c) = s.cells.get(column) {
-                csv_cell(c.status(), &mut out);
+                csv_cell(label.get(c.status()).map_or(c.status(), |l| l), &mut out);
             }
         }
         out.push_str("\r\n");
@@ -689,7 +693,7 @@ async fn progress_csv(
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
-        grid_csv(&p.t("sections-grid-student"), &grid),
+        grid_csv(&tr(&p), &grid),
     )
         .into_response()
 }

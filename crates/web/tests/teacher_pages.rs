@@ -740,10 +740,23 @@ async fn the_csv_cannot_start_formulas(app: TestApp) {
             .any(|l| l.starts_with("\"'=HYPERLINK(\"\"http://x\"\")\",")),
         "{lines:?}"
     );
-    assert!(lines.iter().any(|l| l.starts_with("Alva,perfect,")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Alva,solved perfectly,")),
+        "{lines:?}"
+    );
     for l in &lines[1..] {
         assert!(!l.starts_with(['=', '+', '-', '@']), "{l}");
     }
+    // In the teacher's language.
+    let sv = page(&app, &format!("/sections/{id}/progress.csv?lang=sv"), &t).await;
+    assert!(sv.text.contains("\nAlva,perfekt löst,"), "{}", sv.text);
+    assert!(
+        sv.text.trim_start_matches('\u{feff}').starts_with("Elev,"),
+        "{}",
+        sv.text
+    );
     assert_eq!(
         app.get(&format!("/sections/{id}/progress.csv"), None)
             .await
