@@ -465,8 +465,8 @@ fn progress_from(r: &PgRow) -> ProgressRecord {
 #[async_trait]
 impl ProgressStore for PgStore {
     async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>> {
-        // The whole batch in six statements, each taking its rows as arrays: every statement
-        // is a round trip to the server, and one writer serves every request.
+        // The whole batch in a few statements, each taking its rows as arrays: every
+        // statement is a round trip to the server, and one writer serves every request.
         let (retries, levels) = batch::keys(attempts);
         let column = |pairs: &[(&str, &str)], i: usize| -> Vec<String> {
             pairs
@@ -513,31 +513,37 @@ impl ProgressStore for PgStore {
             .map(|r| ((r.get("account_id"), r.get("level_id")), progress_from(r)))
             .collect();
         let plan = batch::plan(attempts, earlier, old)?;
-        if !plan.programs.is_empty() {
+        if !plan.inserts.is_empty() {
+            let (i, p) = (&plan.inserts, &plan.progress);
             let (hashes, bodies, ats): (Vec<&str>, Vec<&str>, Vec<i64>) = plan
                 .programs
                 .iter()
                 .map(|(p, at)| (p.hash.as_str(), p.body.as_str(), *at))
                 .collect();
+            // Four inserts in one statement, so one round trip; none reads what another
+            // writes (attempts name their program by hash only, without a foreign key).
             sqlx::query(
-                "INSERT INTO programs (hash, body, created_at) \
+                "WITH programs_in AS (INSERT INTO programs (hash, body, created_at) \
                  SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[]) \
-                 ON CONFLICT (hash) DO NOTHING",
+                 ON CONFLICT (hash) DO NOTHING), \
+                 attempts_in AS (INSERT INTO attempts (id, account_id, level_id, at, status, \
+                 program_hash, answer, client_attempt_id) \
+                 SELECT * FROM UNNEST($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], \
+                 $9::text[], $10::text[], $11::text[])), \
+                 progress_in AS (INSERT INTO level_progress (account_id, level_id, attempts, \
+                 best_status, last_status, first_attempt_at, last_attempt_at) \
+                 SELECT * FROM UNNEST($12::text[], $13::text[], $14::bigint[], $15::text[], \
+                 $16::text[], $17::bigint[], $18::bigint[]) \
+                 ON CONFLICT (account_id, level_id) DO UPDATE SET \
+                 attempts = excluded.attempts, best_status = excluded.best_status, \
+                 last_status = excluded.last_status, first_attempt_at = excluded.first_attempt_at, \
+                 last_attempt_at = excluded.last_attempt_at) \
+                 INSERT INTO progress_versions (account_id, version) SELECT unnest($19::text[]), 1 \
+                 ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1",
             )
             .bind(hashes)
             .bind(bodies)
             .bind(ats)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        }
-        if !plan.inserts.is_empty() {
-            let i = &plan.inserts;
-            sqlx::query(
-                "INSERT INTO attempts (id, account_id, level_id, at, status, program_hash, answer, client_attempt_id) \
-                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], \
-                 $6::text[], $7::text[], $8::text[])",
-            )
             .bind(i.iter().map(|a| a.id.as_str()).collect::<Vec<_>>())
             .bind(i.iter().map(|a| a.account_id.as_str()).collect::<Vec<_>>())
             .bind(i.iter().map(|a| a.level_id.as_str()).collect::<Vec<_>>())
@@ -554,19 +560,6 @@ impl ProgressStore for PgStore {
                     .map(|a| a.client_attempt_id.as_deref())
                     .collect::<Vec<_>>(),
             )
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            let p = &plan.progress;
-            sqlx::query(
-                "INSERT INTO level_progress (account_id, level_id, attempts, best_status, last_status, first_attempt_at, last_attempt_at) \
-                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], \
-                 $6::bigint[], $7::bigint[]) \
-                 ON CONFLICT (account_id, level_id) DO UPDATE SET \
-                 attempts = excluded.attempts, best_status = excluded.best_status, \
-                 last_status = excluded.last_status, first_attempt_at = excluded.first_attempt_at, \
-                 last_attempt_at = excluded.last_attempt_at",
-            )
             .bind(p.iter().map(|(a, _)| *a).collect::<Vec<_>>())
             .bind(p.iter().map(|(_, r)| r.level_id.as_str()).collect::<Vec<_>>())
             .bind(p.iter().map(|(_, r)| r.attempts).collect::<Vec<_>>())
@@ -574,13 +567,6 @@ impl ProgressStore for PgStore {
             .bind(p.iter().map(|(_, r)| r.last_status.as_str()).collect::<Vec<_>>())
             .bind(p.iter().map(|(_, r)| r.first_attempt_at).collect::<Vec<_>>())
             .bind(p.iter().map(|(_, r)| r.last_attempt_at).collect::<Vec<_>>())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            sqlx::query(
-                "INSERT INTO progress_versions (account_id, version) SELECT unnest($1::text[]), 1 \
-                 ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1",
-            )
             .bind(&plan.changed)
             .execute(&mut *tx)
             .await

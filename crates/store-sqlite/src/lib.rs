@@ -511,8 +511,8 @@ fn progress_from(r: &SqliteRow) -> ProgressRecord {
 #[async_trait]
 impl ProgressStore for SqliteStore {
     async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>> {
-        // The whole batch in six statements, each taking its rows as one JSON array: the
-        // driver's cost is per statement, and one writer serves every request.
+        // The whole batch in a few round trips, each statement taking its rows as one JSON
+        // array: the driver's cost is per round trip, and one writer serves every request.
         let json = |v: Value| v.to_string();
         let (retries, levels) = batch::keys(attempts);
         let mut tx = self
@@ -554,24 +554,13 @@ impl ProgressStore for SqliteStore {
             .map(|r| ((r.get("account_id"), r.get("level_id")), progress_from(r)))
             .collect();
         let plan = batch::plan(attempts, earlier, old)?;
-        if !plan.programs.is_empty() {
-            let rows: Vec<Value> = plan
+        if !plan.inserts.is_empty() {
+            let programs: Vec<Value> = plan
                 .programs
                 .iter()
                 .map(|(p, at)| serde_json::json!([p.hash, p.body, at]))
                 .collect();
-            sqlx::query(
-                "INSERT INTO programs (hash, body, created_at) \
-                 SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true \
-                 ON CONFLICT (hash) DO NOTHING",
-            )
-            .bind(json(Value::Array(rows)))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        }
-        if !plan.inserts.is_empty() {
-            let rows: Vec<Value> = plan
+            let inserts: Vec<Value> = plan
                 .inserts
                 .iter()
                 .map(|a| {
@@ -587,16 +576,7 @@ impl ProgressStore for SqliteStore {
                     ])
                 })
                 .collect();
-            sqlx::query(
-                "INSERT INTO attempts (id, account_id, level_id, at, status, program_hash, answer, client_attempt_id) \
-                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
-                 value ->> 6, value ->> 7 FROM json_each(?)",
-            )
-            .bind(json(Value::Array(rows)))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            let rows: Vec<Value> = plan
+            let progress: Vec<Value> = plan
                 .progress
                 .iter()
                 .map(|(account, p)| {
@@ -611,23 +591,30 @@ impl ProgressStore for SqliteStore {
                     ])
                 })
                 .collect();
+            // Four statements sent as one: each is a round trip to the driver's thread. Plain
+            // `?` placeholders, one per statement in order: the driver numbers them across the
+            // statements (numbered `?NNN` ones go wrong there: the driver takes a statement's unused
+            // lower numbers for positional ones).
             sqlx::query(
-                "INSERT INTO level_progress (account_id, level_id, attempts, best_status, last_status, first_attempt_at, last_attempt_at) \
+                "INSERT INTO programs (hash, body, created_at) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true \
+                 ON CONFLICT (hash) DO NOTHING; \
+                 INSERT INTO attempts (id, account_id, level_id, at, status, program_hash, answer, client_attempt_id) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+                 value ->> 6, value ->> 7 FROM json_each(?); \
+                 INSERT INTO level_progress (account_id, level_id, attempts, best_status, last_status, first_attempt_at, last_attempt_at) \
                  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 \
                  FROM json_each(?) WHERE true ON CONFLICT (account_id, level_id) DO UPDATE SET \
                  attempts = excluded.attempts, best_status = excluded.best_status, \
                  last_status = excluded.last_status, first_attempt_at = excluded.first_attempt_at, \
-                 last_attempt_at = excluded.last_attempt_at",
-            )
-            .bind(json(Value::Array(rows)))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            sqlx::query(
-                "INSERT INTO progress_versions (account_id, version) \
+                 last_attempt_at = excluded.last_attempt_at; \
+                 INSERT INTO progress_versions (account_id, version) \
                  SELECT value, 1 FROM json_each(?) WHERE true \
                  ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1",
             )
+            .bind(json(Value::Array(programs)))
+            .bind(json(Value::Array(inserts)))
+            .bind(json(Value::Array(progress)))
             .bind(json(serde_json::json!(plan.changed)))
             .execute(&mut *tx)
             .await
