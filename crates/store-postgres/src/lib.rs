@@ -284,6 +284,32 @@ impl SessionStore for PgStore {
         Ok(r.as_ref().map(session_from))
     }
 
+    async fn session_with_account(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<(SessionRecord, AccountRecord)>> {
+        let r = sqlx::query(
+            "SELECT a.*, s.token_hash, s.created_at AS session_created_at, s.last_seen_at, \
+             s.expires_at, s.persistent FROM sessions s JOIN accounts a ON a.id = s.account_id \
+             WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(r.map(|r| {
+            let session = SessionRecord {
+                token_hash: r.get("token_hash"),
+                account_id: r.get("id"),
+                created_at: r.get("session_created_at"),
+                last_seen_at: r.get("last_seen_at"),
+                expires_at: r.get("expires_at"),
+                persistent: r.get("persistent"),
+            };
+            (session, account_from(&r))
+        }))
+    }
+
     async fn touch_session(
         &self,
         token_hash: &str,

@@ -185,6 +185,10 @@ pub async fn sessions_expire_and_end(s: &dyn Store) {
     s.touch_session("h2", 50, 20_000).await.unwrap();
     let h2 = s.session("h2").await.unwrap().unwrap();
     assert_eq!((h2.last_seen_at, h2.expires_at), (50, 20_000));
+    let (with, account) = s.session_with_account("h2").await.unwrap().unwrap();
+    assert_eq!(with, h2);
+    assert_eq!(account, sample_account("a1", None));
+    assert_eq!(s.session_with_account("nothing").await.unwrap(), None);
     assert_eq!(s.purge_expired_sessions(200).await.unwrap(), 1);
     assert_eq!(s.session("h1").await.unwrap(), None);
     s.delete_other_sessions("a1", Some("h2")).await.unwrap();

@@ -105,6 +105,11 @@ pub trait AccountStore {
 pub trait SessionStore {
     async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()>;
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
+    /// The session and its account in one read: every signed-in request asks for both.
+    async fn session_with_account(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<(SessionRecord, AccountRecord)>>;
     async fn touch_session(
         &self,
         token_hash: &str,

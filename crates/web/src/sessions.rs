@@ -63,7 +63,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<SignedIn>, 
         return Ok(None);
     }
     let hash = token_digest(token);
-    let Some(mut session) = state.store.session(&hash).await? else {
+    let Some((mut session, account)) = state.store.session_with_account(&hash).await? else {
         return Ok(None);
     };
     let now = now_millis();
@@ -71,9 +71,6 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<SignedIn>, 
         state.store.delete_session(&hash).await?;
         return Ok(None);
     }
-    let Some(account) = state.store.account_by_id(&session.account_id).await? else {
-        return Ok(None);
-    };
     if now - session.last_seen_at >= TOUCH_EVERY {
         let expires = if session.persistent {
             session.expires_at
