@@ -523,6 +523,11 @@ impl UnsubscribeStore for SqliteStore {
     }
 }
 
+/// Rows for a statement that reads them with `json_each`.
+fn json_rows<T: serde::Serialize + ?Sized>(rows: &T) -> StoreResult<String> {
+    serde_json::to_string(rows).map_err(|e| StoreError::Database(e.to_string()))
+}
+
 fn progress_from(r: &SqliteRow) -> ProgressRecord {
     ProgressRecord {
         level_id: r.get("level_id"),
@@ -539,7 +544,6 @@ impl ProgressStore for SqliteStore {
     async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>> {
         // The whole batch in a few round trips, each statement taking its rows as one JSON
         // array: the driver's cost is per round trip, and one writer serves every request.
-        let json = |v: Value| v.to_string();
         let (retries, levels) = batch::keys(attempts);
         let mut tx = self
             .writer
@@ -553,7 +557,7 @@ impl ProgressStore for SqliteStore {
                  FROM json_each(?) k JOIN attempts a ON a.account_id = k.value ->> 0 \
                  AND a.client_attempt_id = k.value ->> 1",
             )
-            .bind(json(serde_json::json!(retries)))
+            .bind(json_rows(&retries)?)
             .fetch_all(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -571,7 +575,7 @@ impl ProgressStore for SqliteStore {
             "SELECT p.* FROM json_each(?) k JOIN level_progress p \
              ON p.account_id = k.value ->> 0 AND p.level_id = k.value ->> 1",
         )
-        .bind(json(serde_json::json!(levels)))
+        .bind(json_rows(&levels)?)
         .fetch_all(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -581,42 +585,50 @@ impl ProgressStore for SqliteStore {
             .collect();
         let plan = batch::plan(attempts, earlier, old)?;
         if !plan.inserts.is_empty() {
-            let programs: Vec<Value> = plan
-                .programs
-                .iter()
-                .map(|(p, at)| serde_json::json!([p.hash, p.body, at]))
-                .collect();
-            let inserts: Vec<Value> = plan
-                .inserts
-                .iter()
-                .map(|a| {
-                    serde_json::json!([
-                        a.id,
-                        a.account_id,
-                        a.level_id,
-                        a.at,
-                        a.status,
-                        a.program.as_ref().map(|p| &p.hash),
-                        a.answer,
-                        a.client_attempt_id
-                    ])
-                })
-                .collect();
-            let progress: Vec<Value> = plan
-                .progress
-                .iter()
-                .map(|(account, p)| {
-                    serde_json::json!([
-                        account,
-                        p.level_id,
-                        p.attempts,
-                        p.best_status,
-                        p.last_status,
-                        p.first_attempt_at,
-                        p.last_attempt_at
-                    ])
-                })
-                .collect();
+            // Rows as JSON arrays, written straight from tuples.
+            let programs = json_rows(
+                &plan
+                    .programs
+                    .iter()
+                    .map(|(p, at)| (&p.hash, &p.body, at))
+                    .collect::<Vec<_>>(),
+            )?;
+            let inserts = json_rows(
+                &plan
+                    .inserts
+                    .iter()
+                    .map(|a| {
+                        (
+                            &a.id,
+                            &a.account_id,
+                            &a.level_id,
+                            a.at,
+                            &a.status,
+                            a.program.as_ref().map(|p| &p.hash),
+                            &a.answer,
+                            &a.client_attempt_id,
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            )?;
+            let progress = json_rows(
+                &plan
+                    .progress
+                    .iter()
+                    .map(|(account, p)| {
+                        (
+                            account,
+                            &p.level_id,
+                            p.attempts,
+                            &p.best_status,
+                            &p.last_status,
+                            p.first_attempt_at,
+                            p.last_attempt_at,
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            )?;
+            let changed = json_rows(&plan.changed)?;
             // Four statements sent as one: each is a round trip to the driver's thread. Plain
             // `?` placeholders, one per statement in order: the driver numbers them across the
             // statements (numbered `?NNN` ones go wrong there: the driver takes a statement's unused
@@ -638,10 +650,10 @@ impl ProgressStore for SqliteStore {
                  SELECT value, 1 FROM json_each(?) WHERE true \
                  ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1",
             )
-            .bind(json(Value::Array(programs)))
-            .bind(json(Value::Array(inserts)))
-            .bind(json(Value::Array(progress)))
-            .bind(json(serde_json::json!(plan.changed)))
+            .bind(programs)
+            .bind(inserts)
+            .bind(progress)
+            .bind(changed)
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
