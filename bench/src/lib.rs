@@ -391,6 +391,13 @@ pub fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
+/// The server's own time for an answer, from its `Server-Timing: app;dur=<ms>` header.
+pub fn server_time(headers: &hyper::HeaderMap) -> Option<Duration> {
+    let v = headers.get("server-timing")?.to_str().ok()?;
+    let ms: f64 = v.split("dur=").nth(1)?.parse().ok()?;
+    Some(Duration::from_secs_f64(ms / 1000.0))
+}
+
 /// The intro of a new `docs/BENCHMARKS.md`.
 pub const BENCHMARKS_INTRO: &str = "# Benchmarks
 

@@ -160,6 +160,8 @@ struct Tally {
     failed: u64,
     errors: Vec<String>,
     latencies: Vec<Duration>,
+    /// The server's own time of each answer counted in `latencies` (`Server-Timing`).
+    server: Vec<Duration>,
 }
 
 impl Tally {
@@ -171,6 +173,7 @@ impl Tally {
             self.errors.extend(t.errors.into_iter().take(5));
         }
         self.latencies.extend(t.latencies);
+        self.server.extend(t.server);
     }
 }
 
@@ -229,18 +232,21 @@ async fn run_conn(
         } else {
             Method::GET
         };
-        let answer = x.send(method, &job.path, &headers, job.body.clone()).await;
+        let answer = x
+            .exchange(method, &job.path, &headers, job.body.clone())
+            .await;
         let done = Instant::now();
         match answer {
-            Ok((StatusCode::OK, body)) if !expect_saved || saved(&body) => {
+            Ok((StatusCode::OK, h, body)) if !expect_saved || saved(&body) => {
                 tally.latencies.push(done - due);
+                tally.server.extend(kodlek_bench::server_time(&h));
                 if done <= until {
                     tally.ok += 1;
                 } else {
                     tally.late += 1;
                 }
             }
-            Ok((status, body)) => {
+            Ok((status, _, body)) => {
                 tally.failed += 1;
                 tally.errors.push(format!(
                     "{status}: {}",
@@ -283,6 +289,7 @@ async fn phase(
         total.add(t.await?);
     }
     total.latencies.sort();
+    total.server.sort();
     Ok(total)
 }
 
@@ -363,6 +370,13 @@ impl Backend {
             ms(quantile(&self.fixed.latencies, 1.0))
         );
         println!(
+            "server time:   p50 {} / p99 {} at the highest rate, p50 {} / p99 {} at the fixed rate",
+            ms(quantile(&self.max.server, 0.5)),
+            ms(quantile(&self.max.server, 0.99)),
+            ms(quantile(&self.fixed.server, 0.5)),
+            ms(quantile(&self.fixed.server, 0.99))
+        );
+        println!(
             "RSS:           start {}, under load {}, peak {}",
             mb(self.rss_start),
             mb(self.rss_under_load),
@@ -403,6 +417,7 @@ impl Backend {
 | latency at the highest rate, p50 / p99 / max | {mp50} / {mp99} / {mmax} | p99 at most 25 ms | {max_ok} |
 | fixed rate asked / answered | {frate:.0}/s / {fach:.0}/s | | |
 | latency at the fixed rate, p50 / p99 / max | {fp50} / {fp99} / {fmax} | p99 at most 10 ms | {fixed_ok} |
+| the server's own time (`Server-Timing`), p50 / p99, highest rate and fixed rate | {smp50} / {smp99}; {sfp50} / {sfp99} | | |
 | server VmRSS under load (VmHWM) | {rss} ({peak}) | under 200 MB | {rss_ok} |
 | requests refused or failed | {failed} | none | {failed_ok} |
 
@@ -424,6 +439,10 @@ rate and {cfix:.0} % at the fixed rate ({steal:.1} % stolen by the hypervisor at
             fp50 = q(&self.fixed, 0.5),
             fp99 = q(&self.fixed, 0.99),
             fmax = q(&self.fixed, 1.0),
+            smp50 = ms(quantile(&self.max.server, 0.5)),
+            smp99 = ms(quantile(&self.max.server, 0.99)),
+            sfp50 = ms(quantile(&self.fixed.server, 0.5)),
+            sfp99 = ms(quantile(&self.fixed.server, 0.99)),
             rss = mb(self.rss_under_load),
             peak = mb(self.rss_peak),
             failed = self.max.failed + self.fixed.failed + self.healthz.failed,

@@ -103,12 +103,6 @@ fn session_cookie(headers: &hyper::HeaderMap) -> Option<String> {
     })
 }
 
-fn server_ms(headers: &hyper::HeaderMap) -> Option<Duration> {
-    let v = headers.get("server-timing")?.to_str().ok()?;
-    let ms: f64 = v.split("dur=").nth(1)?.parse().ok()?;
-    Some(Duration::from_secs_f64(ms / 1000.0))
-}
-
 /// The token of the verification link in the outbox.
 fn verification_token(data: &Path) -> anyhow::Result<String> {
     let outbox = data.join("data").join("outbox");
@@ -304,7 +298,7 @@ async fn probe(
         if status != StatusCode::OK {
             bail!("{path}: {status}");
         }
-        server.push(server_ms(&h).context("no Server-Timing header")?);
+        server.push(kodlek_bench::server_time(&h).context("no Server-Timing header")?);
         if every > Duration::ZERO {
             tokio::time::sleep(every.saturating_sub(t.elapsed())).await;
         }
