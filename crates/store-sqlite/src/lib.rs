@@ -542,124 +542,27 @@ fn progress_from(r: &SqliteRow) -> ProgressRecord {
 #[async_trait]
 impl ProgressStore for SqliteStore {
     async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>> {
-        // The whole batch in a few round trips, each statement taking its rows as one JSON
-        // array: the driver's cost is per round trip, and one writer serves every request.
+        // The whole batch in two round trips (the driver's cost is per round trip, and one
+        // writer serves every request): the write lock and the reads the plan needs, then
+        // every insert and the commit. Each statement takes its rows as one JSON array.
         let (retries, levels) = batch::keys(attempts);
-        let mut tx = self
-            .writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db_err)?;
-        let mut earlier = HashMap::new();
-        if !retries.is_empty() {
-            let rows = sqlx::query(
-                "SELECT a.account_id, a.client_attempt_id, a.program_hash, a.answer \
-                 FROM json_each(?) k JOIN attempts a ON a.account_id = k.value ->> 0 \
-                 AND a.client_attempt_id = k.value ->> 1",
-            )
-            .bind(json_rows(&retries)?)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            for r in rows {
-                earlier.insert(
-                    (r.get("account_id"), r.get("client_attempt_id")),
-                    batch::Earlier {
-                        program_hash: r.get("program_hash"),
-                        answer: r.get("answer"),
-                    },
-                );
+        let mut batch = OpenBatch {
+            conn: self.writer.acquire().await.map_err(db_err)?,
+            open: true,
+        };
+        let result = write_batch(&mut batch.conn, attempts, &retries, &levels).await;
+        if result.is_err() {
+            // Whatever failed, nothing of the batch stays.
+            if sqlx::query("ROLLBACK")
+                .execute(&mut *batch.conn)
+                .await
+                .is_err()
+            {
+                return result;
             }
         }
-        let rows = sqlx::query(
-            "SELECT p.* FROM json_each(?) k JOIN level_progress p \
-             ON p.account_id = k.value ->> 0 AND p.level_id = k.value ->> 1",
-        )
-        .bind(json_rows(&levels)?)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let old = rows
-            .iter()
-            .map(|r| ((r.get("account_id"), r.get("level_id")), progress_from(r)))
-            .collect();
-        let plan = batch::plan(attempts, earlier, old)?;
-        if !plan.inserts.is_empty() {
-            // Rows as JSON arrays, written straight from tuples.
-            let programs = json_rows(
-                &plan
-                    .programs
-                    .iter()
-                    .map(|(p, at)| (&p.hash, &p.body, at))
-                    .collect::<Vec<_>>(),
-            )?;
-            let inserts = json_rows(
-                &plan
-                    .inserts
-                    .iter()
-                    .map(|a| {
-                        (
-                            &a.id,
-                            &a.account_id,
-                            &a.level_id,
-                            a.at,
-                            &a.status,
-                            a.program.as_ref().map(|p| &p.hash),
-                            &a.answer,
-                            &a.client_attempt_id,
-                        )
-                    })
-                    .collect::<Vec<_>>(),
-            )?;
-            let progress = json_rows(
-                &plan
-                    .progress
-                    .iter()
-                    .map(|(account, p)| {
-                        (
-                            account,
-                            &p.level_id,
-                            p.attempts,
-                            &p.best_status,
-                            &p.last_status,
-                            p.first_attempt_at,
-                            p.last_attempt_at,
-                        )
-                    })
-                    .collect::<Vec<_>>(),
-            )?;
-            let changed = json_rows(&plan.changed)?;
-            // Four statements sent as one: each is a round trip to the driver's thread. Plain
-            // `?` placeholders, one per statement in order: the driver numbers them across the
-            // statements (numbered `?NNN` ones go wrong there: the driver takes a statement's unused
-            // lower numbers for positional ones).
-            sqlx::query(
-                "INSERT INTO programs (hash, body, created_at) \
-                 SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true \
-                 ON CONFLICT (hash) DO NOTHING; \
-                 INSERT INTO attempts (id, account_id, level_id, at, status, program_hash, answer, client_attempt_id) \
-                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
-                 value ->> 6, value ->> 7 FROM json_each(?); \
-                 INSERT INTO level_progress (account_id, level_id, attempts, best_status, last_status, first_attempt_at, last_attempt_at) \
-                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 \
-                 FROM json_each(?) WHERE true ON CONFLICT (account_id, level_id) DO UPDATE SET \
-                 attempts = excluded.attempts, best_status = excluded.best_status, \
-                 last_status = excluded.last_status, first_attempt_at = excluded.first_attempt_at, \
-                 last_attempt_at = excluded.last_attempt_at; \
-                 INSERT INTO progress_versions (account_id, version) \
-                 SELECT value, 1 FROM json_each(?) WHERE true \
-                 ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1",
-            )
-            .bind(programs)
-            .bind(inserts)
-            .bind(progress)
-            .bind(changed)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        }
-        tx.commit().await.map_err(db_err)?;
-        Ok(plan.outcomes)
+        batch.open = false;
+        result
     }
 
     async fn progress_of(&self, account_id: &str) -> StoreResult<Vec<ProgressRecord>> {
@@ -780,4 +683,136 @@ impl MaintenanceStore for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
     }
+}
+
+/// A connection of the writer inside a batch's transaction. Dropped while open (a failed
+/// rollback, or a caller that stopped waiting), the connection is closed instead of going
+/// back to the pool, and SQLite rolls the transaction back as it closes.
+struct OpenBatch {
+    conn: sqlx::pool::PoolConnection<sqlx::Sqlite>,
+    open: bool,
+}
+
+impl Drop for OpenBatch {
+    fn drop(&mut self) {
+        if self.open {
+            self.conn.close_on_drop();
+        }
+    }
+}
+
+async fn write_batch(
+    conn: &mut sqlx::SqliteConnection,
+    attempts: &[NewAttempt],
+    retries: &batch::Pairs<'_>,
+    levels: &batch::Pairs<'_>,
+) -> StoreResult<Vec<AttemptOutcome>> {
+    // The earlier attempts under the batch's client attempt ids and the progress rows it
+    // touches, told apart by their columns.
+    let rows = sqlx::query(
+        "BEGIN IMMEDIATE; \
+         SELECT a.account_id, a.client_attempt_id, a.program_hash, a.answer \
+         FROM json_each(?) k JOIN attempts a ON a.account_id = k.value ->> 0 \
+         AND a.client_attempt_id = k.value ->> 1; \
+         SELECT p.* FROM json_each(?) k JOIN level_progress p \
+         ON p.account_id = k.value ->> 0 AND p.level_id = k.value ->> 1",
+    )
+    .bind(json_rows(retries)?)
+    .bind(json_rows(levels)?)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let mut earlier = HashMap::new();
+    let mut old = HashMap::new();
+    for r in &rows {
+        if r.columns()
+            .iter()
+            .any(|c| sqlx::Column::name(c) == "client_attempt_id")
+        {
+            earlier.insert(
+                (r.get("account_id"), r.get("client_attempt_id")),
+                batch::Earlier {
+                    program_hash: r.get("program_hash"),
+                    answer: r.get("answer"),
+                },
+            );
+        } else {
+            old.insert((r.get("account_id"), r.get("level_id")), progress_from(r));
+        }
+    }
+    let plan = batch::plan(attempts, earlier, old)?;
+    let (mut writes, mut binds) = (String::new(), Vec::new());
+    if !plan.inserts.is_empty() {
+        // Rows as JSON arrays, written straight from tuples.
+        let programs = json_rows(
+            &plan
+                .programs
+                .iter()
+                .map(|(p, at)| (&p.hash, &p.body, at))
+                .collect::<Vec<_>>(),
+        )?;
+        let inserts = json_rows(
+            &plan
+                .inserts
+                .iter()
+                .map(|a| {
+                    (
+                        &a.id,
+                        &a.account_id,
+                        &a.level_id,
+                        a.at,
+                        &a.status,
+                        a.program.as_ref().map(|p| &p.hash),
+                        &a.answer,
+                        &a.client_attempt_id,
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )?;
+        let progress = json_rows(
+            &plan
+                .progress
+                .iter()
+                .map(|(account, p)| {
+                    (
+                        account,
+                        &p.level_id,
+                        p.attempts,
+                        &p.best_status,
+                        &p.last_status,
+                        p.first_attempt_at,
+                        p.last_attempt_at,
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )?;
+        let changed = json_rows(&plan.changed)?;
+        writes.push_str(
+                "INSERT INTO programs (hash, body, created_at) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true \
+                 ON CONFLICT (hash) DO NOTHING; \
+                 INSERT INTO attempts (id, account_id, level_id, at, status, program_hash, answer, client_attempt_id) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+                 value ->> 6, value ->> 7 FROM json_each(?); \
+                 INSERT INTO level_progress (account_id, level_id, attempts, best_status, last_status, first_attempt_at, last_attempt_at) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 \
+                 FROM json_each(?) WHERE true ON CONFLICT (account_id, level_id) DO UPDATE SET \
+                 attempts = excluded.attempts, best_status = excluded.best_status, \
+                 last_status = excluded.last_status, first_attempt_at = excluded.first_attempt_at, \
+                 last_attempt_at = excluded.last_attempt_at; \
+                 INSERT INTO progress_versions (account_id, version) \
+                 SELECT value, 1 FROM json_each(?) WHERE true \
+                 ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1; ",
+            );
+        binds = vec![programs, inserts, progress, changed];
+    }
+    // Plain `?` placeholders, one per statement in order: the driver numbers them across
+    // the statements (numbered `?NNN` ones go wrong there: the driver takes a statement's
+    // unused lower numbers for positional ones).
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(writes + "COMMIT"));
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.execute(&mut *conn).await.map_err(db_err)?;
+    Ok(plan.outcomes)
 }

@@ -533,6 +533,13 @@ pub async fn a_batch_is_all_or_nothing(s: &dyn Store) {
     assert!(r.is_err());
     assert!(s.progress_of("a1").await.unwrap().is_empty());
     assert_eq!(s.program("h-p1").await.unwrap(), None);
+    // The store writes on after it, and other writes are not caught in a batch left open.
+    s.record_attempts(&[attempt("t1", "a1", "maze-1", 10, "failed", Some("p1"))])
+        .await
+        .unwrap();
+    s.insert_account(&sample_account("a2", None)).await.unwrap();
+    assert_eq!(s.progress_of("a1").await.unwrap().len(), 1);
+    assert!(s.account_by_id("a2").await.unwrap().is_some());
 }
 
 pub fn sample_section(id: &str, code: &str) -> SectionRecord {
