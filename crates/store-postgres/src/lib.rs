@@ -491,8 +491,12 @@ fn progress_from(r: &PgRow) -> ProgressRecord {
 #[async_trait]
 impl ProgressStore for PgStore {
     async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>> {
-        // The whole batch in a few statements, each taking its rows as arrays: every
-        // statement is a round trip to the server, and one writer serves every request.
+        // The whole batch in two statements, each taking its rows as arrays (every statement
+        // is a round trip to the server, and one writer serves every request): one read of
+        // what the plan needs, then one statement that writes it all, atomic on its own. The
+        // progress rows are merged into what is stored by SQL itself, so that another
+        // server's writer between the two statements loses nothing: the outcomes answered
+        // are those of the read.
         let (retries, levels) = batch::keys(attempts);
         let column = |pairs: &[(&str, &str)], i: usize| -> Vec<String> {
             pairs
@@ -500,54 +504,56 @@ impl ProgressStore for PgStore {
                 .map(|p| if i == 0 { p.0 } else { p.1 }.to_owned())
                 .collect()
         };
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
-        let mut earlier = HashMap::new();
-        if !retries.is_empty() {
-            let rows = sqlx::query(
-                "SELECT a.account_id, a.client_attempt_id, a.program_hash, a.answer \
-                 FROM UNNEST($1::text[], $2::text[]) AS k(account_id, client_attempt_id) \
-                 JOIN attempts a USING (account_id, client_attempt_id)",
-            )
-            .bind(column(&retries, 0))
-            .bind(column(&retries, 1))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            for r in rows {
-                earlier.insert(
-                    (r.get("account_id"), r.get("client_attempt_id")),
-                    batch::Earlier {
-                        program_hash: r.get("program_hash"),
-                        answer: r.get("answer"),
-                    },
-                );
-            }
-        }
-        // Locked until the end, in key order, so that another server's writer waits.
         let rows = sqlx::query(
-            "SELECT p.* FROM level_progress p \
-             JOIN UNNEST($1::text[], $2::text[]) AS k(account_id, level_id) USING (account_id, level_id) \
-             ORDER BY p.account_id, p.level_id FOR UPDATE OF p",
+            "SELECT 'earlier' AS kind, a.account_id, a.client_attempt_id AS key, a.program_hash, \
+             a.answer, NULL::bigint AS attempts, NULL::text AS best_status, NULL::text AS last_status, \
+             NULL::bigint AS first_attempt_at, NULL::bigint AS last_attempt_at \
+             FROM UNNEST($1::text[], $2::text[]) AS k(account_id, client_attempt_id) \
+             JOIN attempts a USING (account_id, client_attempt_id) \
+             UNION ALL \
+             SELECT 'progress', p.account_id, p.level_id, NULL, NULL, p.attempts, p.best_status, \
+             p.last_status, p.first_attempt_at, p.last_attempt_at FROM level_progress p \
+             JOIN UNNEST($3::text[], $4::text[]) AS k(account_id, level_id) USING (account_id, level_id)",
         )
+        .bind(column(&retries, 0))
+        .bind(column(&retries, 1))
         .bind(column(&levels, 0))
         .bind(column(&levels, 1))
-        .fetch_all(&mut *tx)
+        .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        let old = rows
-            .iter()
-            .map(|r| ((r.get("account_id"), r.get("level_id")), progress_from(r)))
-            .collect();
+        let (mut earlier, mut old) = (HashMap::new(), HashMap::new());
+        for r in rows {
+            let key = (r.get("account_id"), r.get::<String, _>("key"));
+            if r.get::<&str, _>("kind") == "earlier" {
+                let e = batch::Earlier {
+                    program_hash: r.get("program_hash"),
+                    answer: r.get("answer"),
+                };
+                earlier.insert(key, e);
+            } else {
+                let p = ProgressRecord {
+                    level_id: key.1.clone(),
+                    last_status: r.get("last_status"),
+                    best_status: r.get("best_status"),
+                    attempts: r.get("attempts"),
+                    first_attempt_at: r.get("first_attempt_at"),
+                    last_attempt_at: r.get("last_attempt_at"),
+                };
+                old.insert(key, p);
+            }
+        }
         let plan = batch::plan(attempts, earlier, old)?;
         if !plan.inserts.is_empty() {
-            let (i, p) = (&plan.inserts, &plan.progress);
+            let (i, p) = (&plan.inserts, &plan.own_progress);
             let (hashes, bodies, ats): (Vec<&str>, Vec<&str>, Vec<i64>) = plan
                 .programs
                 .iter()
                 .map(|(p, at)| (p.hash.as_str(), p.body.as_str(), *at))
                 .collect();
             // Four inserts in one statement, so one round trip; none reads what another
-            // writes (attempts name their program by hash only, without a foreign key).
+            // writes (attempts name their program by hash only, without a foreign key). The
+            // ranks of the statuses are those of `kodlek_store::status_rank`.
             sqlx::query(
                 "WITH programs_in AS (INSERT INTO programs (hash, body, created_at) \
                  SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[]) \
@@ -561,9 +567,13 @@ impl ProgressStore for PgStore {
                  SELECT * FROM UNNEST($12::text[], $13::text[], $14::bigint[], $15::text[], \
                  $16::text[], $17::bigint[], $18::bigint[]) \
                  ON CONFLICT (account_id, level_id) DO UPDATE SET \
-                 attempts = excluded.attempts, best_status = excluded.best_status, \
-                 last_status = excluded.last_status, first_attempt_at = excluded.first_attempt_at, \
-                 last_attempt_at = excluded.last_attempt_at) \
+                 attempts = level_progress.attempts + excluded.attempts, \
+                 best_status = CASE WHEN (CASE excluded.best_status WHEN 'perfect' THEN 3 WHEN 'passed' THEN 2 WHEN 'completed' THEN 1 ELSE 0 END) > \
+                 (CASE level_progress.best_status WHEN 'perfect' THEN 3 WHEN 'passed' THEN 2 WHEN 'completed' THEN 1 ELSE 0 END) \
+                 THEN excluded.best_status ELSE level_progress.best_status END, \
+                 last_status = excluded.last_status, \
+                 first_attempt_at = LEAST(level_progress.first_attempt_at, excluded.first_attempt_at), \
+                 last_attempt_at = GREATEST(level_progress.last_attempt_at, excluded.last_attempt_at)) \
                  INSERT INTO progress_versions (account_id, version) SELECT unnest($19::text[]), 1 \
                  ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1",
             )
@@ -594,11 +604,10 @@ impl ProgressStore for PgStore {
             .bind(p.iter().map(|(_, r)| r.first_attempt_at).collect::<Vec<_>>())
             .bind(p.iter().map(|(_, r)| r.last_attempt_at).collect::<Vec<_>>())
             .bind(&plan.changed)
-            .execute(&mut *tx)
+            .execute(&self.pool)
             .await
             .map_err(db_err)?;
         }
-        tx.commit().await.map_err(db_err)?;
         Ok(plan.outcomes)
     }
 

@@ -50,6 +50,9 @@ pub struct Plan<'a> {
     pub programs: Vec<(&'a StoredProgram, crate::Millis)>,
     /// The progress rows after the batch, with their account, each (account, level) once.
     pub progress: Vec<(&'a str, ProgressRecord)>,
+    /// The same rows as the batch's attempts alone would make them (as if nothing was
+    /// stored before): for a backend that merges them into the stored rows in SQL.
+    pub own_progress: Vec<(&'a str, ProgressRecord)>,
     /// The learners whose progress changed, each once, sorted.
     pub changed: Vec<&'a str>,
 }
@@ -64,6 +67,7 @@ pub fn plan<'a>(
     let mut out = Plan::default();
     let mut touched: Vec<(&str, &str)> = Vec::new();
     let mut seen_programs: HashMap<&str, ()> = HashMap::new();
+    let mut own: HashMap<(String, String), ProgressRecord> = HashMap::new();
     for a in attempts {
         let level = (a.account_id.clone(), a.level_id.clone());
         if let Some(cid) = &a.client_attempt_id
@@ -97,6 +101,8 @@ pub fn plan<'a>(
         }
         out.inserts.push(a);
         let after = progress_after(progress.get(&level), a);
+        let alone = progress_after(own.get(&level), a);
+        own.insert(level.clone(), alone);
         progress.insert(level, after.clone());
         touched.push((a.account_id.as_str(), a.level_id.as_str()));
         out.outcomes.push(AttemptOutcome::Recorded(after));
@@ -108,6 +114,10 @@ pub fn plan<'a>(
             .remove(&(account.to_owned(), level.to_owned()))
             .ok_or_else(|| StoreError::Database("planned progress went missing".into()))?;
         out.progress.push((account, p));
+        let key = (account.to_owned(), level.to_owned());
+        if let Some(o) = own.remove(&key) {
+            out.own_progress.push((account, o));
+        }
     }
     out.changed = crate::changed_accounts(attempts, &out.outcomes);
     Ok(out)

@@ -17,6 +17,7 @@ macro_rules! conformance_suite {
             a_batch_is_all_or_nothing, sections_round_trip, managed_students_are_written_together,
             leaving_erases_only_managed_students_left_alone, the_progress_grid_holds_current_members_only,
             progress_versions_follow_every_change, a_batch_reads_as_one_attempt_after_another,
+            concurrent_writers_lose_nothing,
             wrong_secrets_lock_sign_in, taking_control_drops_the_secret, invitations_are_single_use);
     };
     (@cases $make:expr; $($case:ident),*) => {
@@ -486,6 +487,45 @@ pub async fn a_batch_reads_as_one_attempt_after_another(s: &dyn Store) {
     let mut v: Vec<(String, i64)> = v.into_iter().map(|p| (p.account_id, p.version)).collect();
     v.sort();
     assert_eq!(v, vec![("a1".into(), 2), ("b1".into(), 1)]);
+}
+
+/// Several servers on one database each have their own attempt writer.
+pub async fn concurrent_writers_lose_nothing(s: &dyn Store) {
+    s.insert_account(&sample_account("a1", None)).await.unwrap();
+    let writer = |w: i64| async move {
+        for i in 0..5 {
+            let status = if (w, i) == (1, 2) {
+                "perfect"
+            } else {
+                "failed"
+            };
+            let a = attempt(
+                &format!("w{w}-{i}"),
+                "a1",
+                "maze-1",
+                100 + w * 10 + i,
+                status,
+                None,
+            );
+            s.record_attempts(&[a]).await.unwrap();
+        }
+    };
+    tokio::join!(writer(0), writer(1), writer(2), writer(3));
+    let p = &s.progress_of("a1").await.unwrap()[0];
+    assert_eq!(
+        (
+            p.attempts,
+            p.best_status.as_str(),
+            p.first_attempt_at,
+            p.last_attempt_at
+        ),
+        (20, "perfect", 100, 134)
+    );
+    assert_eq!(s.attempts_of("a1", "maze-1").await.unwrap().len(), 20);
+    assert_eq!(
+        s.packed_progress(&["a1".into()]).await.unwrap()[0].version,
+        20
+    );
 }
 
 pub async fn programs_are_stored_once_and_erased(s: &dyn Store) {
