@@ -37,7 +37,10 @@ function describe(table, cell) {
   cell.setAttribute('aria-label', details ? `${label}, ${details}` : label);
 }
 
-function setUpGrid(table) {
+/** The keyboard position in the grid, kept when the grid is refreshed. */
+let at = null;
+
+function setUpGrid(table, refocus = false) {
   const rows = table.rows;
   if (rows.length < 2) return;
   table.setAttribute('role', 'grid');
@@ -46,10 +49,14 @@ function setUpGrid(table) {
   const scroller = table.closest('.grid-scroll');
   if (scroller) scroller.removeAttribute('tabindex');
 
-  let at = { r: 1, c: rows[1].cells.length > 1 ? 1 : 0 };
   const cellAt = ({ r, c }) => rows[r]?.cells[c];
+  if (!at || !cellAt(at)) at = { r: 1, c: rows[1].cells.length > 1 ? 1 : 0 };
   const first = cellAt(at);
   first.tabIndex = 0;
+  if (refocus) {
+    describe(table, first);
+    first.focus({ preventScroll: true });
+  }
 
   const moveTo = (next, focus = true) => {
     const r = Math.max(0, Math.min(rows.length - 1, next.r));
@@ -102,10 +109,50 @@ function setUpGrid(table) {
   });
 }
 
+/** How often an open dashboard asks for the class's progress while the page is in view. */
+const REFRESH_MS = 10_000;
+
+/** Keeps the grid and the help list current while the class plays, without a reload. */
+function startRefreshing(scroller) {
+  const url = scroller.dataset.live;
+  if (!url) return;
+  let last = null;
+  const refresh = async () => {
+    if (document.visibilityState !== 'visible') return;
+    let answer;
+    try {
+      const r = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+      if (!r.ok) return;
+      answer = await r.json();
+    } catch {
+      return; // Offline for a moment: the next round tries again.
+    }
+    const help = document.getElementById('help-live');
+    if (help && typeof answer.help === 'string') help.innerHTML = answer.help;
+    if (typeof answer.grid !== 'string' || answer.grid === last) return;
+    const old = document.getElementById('progress-grid');
+    const hadFocus = old?.contains(document.activeElement) ?? false;
+    const { scrollLeft, scrollTop } = scroller;
+    scroller.innerHTML = answer.grid;
+    last = answer.grid;
+    scroller.scrollLeft = scrollLeft;
+    scroller.scrollTop = scrollTop;
+    const table = document.getElementById('progress-grid');
+    if (table) {
+      localiseTimes(table);
+      setUpGrid(table, hadFocus);
+    }
+  };
+  setInterval(refresh, REFRESH_MS);
+  document.addEventListener('visibilitychange', refresh);
+}
+
 function start() {
   const table = document.getElementById('progress-grid');
   localiseTimes(table ?? document.createElement('div'));
   if (table) setUpGrid(table);
+  const scroller = document.getElementById('grid-scroll');
+  if (scroller) startRefreshing(scroller);
 }
 
 if (document.readyState === 'loading') {

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/sections", get(list_page).post(create))
         .route("/sections/{id}", get(dashboard))
+        .route("/sections/{id}/live", get(dashboard_live))
         .route("/sections/{id}/progress.csv", get(progress_csv))
         .route("/sections/{id}/students", get(students_page).post(add_one))
         .route("/sections/{id}/students/paste", post(add_list))
@@ -555,6 +556,19 @@ fn help_levels(s: &GridRow) -> String {
         .join(", ")
 }
 
+/// The students who seem stuck, for the list above the grid.
+fn help_rows(grid: &Grid) -> Vec<HelpRow> {
+    grid.rows
+        .iter()
+        .filter(|s| s.needs_help().next().is_some())
+        .map(|s| HelpRow {
+            id: s.id.clone(),
+            name: s.display_name.clone(),
+            levels: help_levels(s),
+        })
+        .collect()
+}
+
 async fn dashboard(
     State(state): State<AppState>,
     p: Page,
@@ -566,16 +580,6 @@ async fn dashboard(
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),
     };
-    let help = grid
-        .rows
-        .iter()
-        .filter(|s| s.needs_help().next().is_some())
-        .map(|s| HelpRow {
-            id: s.id.clone(),
-            name: s.display_name.clone(),
-            levels: help_levels(s),
-        })
-        .collect();
     let legend = vec![
         ("p", "★", p.t("level-status-perfect")),
         ("c", "✓", p.t("sections-legend-solved")),
@@ -589,12 +593,51 @@ async fn dashboard(
         h: Head::new(&state, &p, &t, "progress"),
         students: grid.rows.len(),
         levels: grid.levels.len(),
-        help,
+        help: help_rows(&grid),
         grid: html,
         legend,
         p: p.clone(),
     };
     render(&state, &p, StatusCode::OK, &view)
+}
+
+#[derive(Template)]
+#[template(path = "sections/help.html")]
+struct HelpT {
+    p: Page,
+    h: Head,
+    help: Vec<HelpRow>,
+}
+
+/// The grid and the help list as they are now, for the open dashboard to refresh itself
+/// while the class plays (`grid.js`): `{"grid": html, "help": html}`.
+async fn dashboard_live(
+    State(state): State<AppState>,
+    p: Page,
+    t: Taught,
+    Path(id): Path<String>,
+) -> Response {
+    let grid = match sections::progress(&state, &t.me, &id, p.lang()).await {
+        Ok(g) => g,
+        Err(e) => return fail(&state, p, &e),
+    };
+    let help = HelpT {
+        h: Head::new(&state, &p, &t, "progress"),
+        help: help_rows(&grid),
+        p: p.clone(),
+    };
+    let help = match help.render() {
+        Ok(h) => h,
+        Err(_) => return fail(&state, p, &ApiError::internal()),
+    };
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({
+            "grid": grid_html(&tr(&p), &id, &grid),
+            "help": help,
+        })),
+    )
+        .into_response()
 }
 
 // ---------------------------------------------------------------------------------------------

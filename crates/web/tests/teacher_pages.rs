@@ -633,6 +633,38 @@ async fn the_dashboard_and_student_page_show_progress_and_code(app: TestApp) {
         !r.text.contains(" style="),
         "no style attributes under the CSP"
     );
+    assert!(
+        r.text
+            .contains(&format!("data-live=\"/sections/{id}/live\""))
+    );
+
+    // What the open dashboard refreshes itself from: the same grid and help list.
+    let live = page(&app, &format!("/sections/{id}/live"), &t).await;
+    assert_eq!(live.status, StatusCode::OK, "{}", live.text);
+    assert_eq!(live.headers["cache-control"], "no-store");
+    let v = live.json();
+    let grid = v["grid"].as_str().unwrap();
+    assert!(grid.starts_with("<table class=\"pg\" id=\"progress-grid\""));
+    assert!(grid.contains("<td class=h data-t=\"6 tries · "));
+    assert!(r.text.contains(grid), "the page's own grid");
+    let help = v["help"].as_str().unwrap();
+    assert!(help.contains("id=\"needs-help\"") && help.contains("Needs help with level 2"));
+    let sv = page(&app, &format!("/sections/{id}/live?lang=sv"), &t).await;
+    assert!(
+        sv.json()["help"]
+            .as_str()
+            .unwrap()
+            .contains("Behöver hjälp"),
+        "{}",
+        sv.text
+    );
+    // Only the section's teachers.
+    assert_eq!(
+        app.get(&format!("/sections/{id}/live"), Some(&kid))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 
     let student = format!("/sections/{id}/students/{alva}");
     let r = page(&app, &student, &t).await;
