@@ -195,6 +195,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         args.hash_threads,
     );
     tokio::spawn(housekeeping(store));
+    tokio::spawn(forget_idle_progress(state.progress.clone()));
     let app = kodlek_web::router(state);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -218,6 +219,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// Removes what has run out: ended sessions and old rate-limit counters.
+/// Drops the dashboards' copies of progress that nobody has looked at for a while.
+async fn forget_idle_progress(cache: Arc<kodlek_web::progress_cache::ProgressCache>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        cache.sweep(std::time::Instant::now());
+    }
+}
+
 async fn housekeeping(store: Arc<dyn Store>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {

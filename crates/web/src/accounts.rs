@@ -560,6 +560,7 @@ pub async fn delete_me(state: &AppState, me: &SignedIn, password: &str) -> Resul
         crate::sections::hand_over_sections(state, &a.id).await?;
     }
     state.store.erase_account(&a.id).await?;
+    state.progress.forget(&a.id);
     Ok(())
 }
 

@@ -147,6 +147,20 @@ impl ProgressCache {
         }
     }
 
+    /// Drops every copy of this student's progress: they left a section, or were erased.
+    pub fn forget(&self, student_id: &str) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut dropped = 0;
+        inner.entries.retain(|(s, _), e| {
+            let keep = s != student_id;
+            if !keep {
+                dropped += e.cells.cells.len();
+            }
+            keep
+        });
+        inner.total_cells -= dropped;
+    }
+
     /// How many copies are kept (for tests).
     pub fn len(&self) -> usize {
         self.inner
@@ -160,9 +174,9 @@ impl ProgressCache {
         self.len() == 0
     }
 
-    /// Drops the copies not used for `IDLE`, as a sweep at `now` would, whenever it was last
-    /// swept (for tests).
-    pub fn sweep_at(&self, now: Instant) {
+    /// Drops the copies not used for `IDLE` by `now`, whenever it was last swept. The server
+    /// calls it every minute, so that nothing stays because no dashboard was opened since.
+    pub fn sweep(&self, now: Instant) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.swept_at = None;
         inner.sweep(now);
@@ -247,10 +261,23 @@ mod tests {
     fn idle_copies_are_dropped() {
         let cache = ProgressCache::default();
         cache.put("s", "maze", Arc::default());
-        cache.sweep_at(Instant::now() + IDLE / 2);
+        cache.sweep(Instant::now() + IDLE / 2);
         assert_eq!(cache.len(), 1);
-        cache.sweep_at(Instant::now() + IDLE * 2);
+        cache.sweep(Instant::now() + IDLE * 2);
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn a_student_can_be_forgotten() {
+        let cache = ProgressCache::default();
+        let cells =
+            || Arc::new(CourseCells::parse(1, "m-1,passed,passed,1,2,3", &column()).unwrap());
+        cache.put("s", "maze", cells());
+        cache.put("s", "artist", cells());
+        cache.put("t", "maze", cells());
+        cache.forget("s");
+        assert_eq!(cache.len(), 1);
+        assert!(cache.get("t", "maze", 1).is_some());
     }
 
     #[test]

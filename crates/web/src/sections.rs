@@ -584,7 +584,17 @@ pub async fn delete(state: &AppState, me: &SignedIn, section_id: &str) -> Result
             "Only the teacher who made this section can delete it.",
         ));
     }
-    Ok(state.store.delete_section(section_id).await?)
+    delete_section(state, section_id).await
+}
+
+/// Deletes a section, and the dashboards' copies of its students' progress.
+async fn delete_section(state: &AppState, section_id: &str) -> Result<u64, ApiError> {
+    let members = state.store.section_members(section_id).await?;
+    let erased = state.store.delete_section(section_id).await?;
+    for m in members {
+        state.progress.forget(&m.student_id);
+    }
+    Ok(erased)
 }
 
 pub async fn new_code(
@@ -944,7 +954,10 @@ pub async fn remove_student(
 ) -> Result<(), ApiError> {
     taught(state, me, section_id).await?;
     match state.store.remove_student(section_id, student_id).await? {
-        Some(_) => Ok(()),
+        Some(_) => {
+            state.progress.forget(student_id);
+            Ok(())
+        }
         None => Err(ApiError::not_found()),
     }
 }
@@ -1145,6 +1158,7 @@ pub async fn leave(state: &AppState, me: &SignedIn, section_id: &str) -> Result<
         .store
         .remove_student(section_id, &me.account.id)
         .await?;
+    state.progress.forget(&me.account.id);
     Ok(())
 }
 
@@ -1356,7 +1370,7 @@ pub async fn hand_over_sections(state: &AppState, teacher_id: &str) -> Result<()
         match teachers.iter().find(|t| t.teacher_id != teacher_id) {
             Some(next) => state.store.set_owner(&s.id, &next.teacher_id).await?,
             None => {
-                state.store.delete_section(&s.id).await?;
+                delete_section(state, &s.id).await?;
             }
         }
     }

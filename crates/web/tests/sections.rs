@@ -1269,6 +1269,7 @@ async fn the_grid_follows_play_after_it_was_read(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    assert_eq!(app.state.progress.len(), 1, "Bo's copy went with him");
     let g = grid_rows(&app, &t, &id).await;
     assert_eq!(g.as_array().unwrap().len(), 1);
 }
