@@ -576,7 +576,7 @@ async fn dashboard(
     t: Taught,
     Path(id): Path<String>,
 ) -> Response {
-    let grid = match sections::progress(&state, &t.me, &id, p.lang()).await {
+    let grid = match sections::grid_of(&state, &t.section, p.lang()).await {
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),
     };
@@ -617,7 +617,7 @@ async fn dashboard_live(
     t: Taught,
     Path(id): Path<String>,
 ) -> Response {
-    let grid = match sections::progress(&state, &t.me, &id, p.lang()).await {
+    let grid = match sections::grid_of(&state, &t.section, p.lang()).await {
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),
     };
@@ -716,13 +716,8 @@ fn file_name(name: &str) -> String {
     }
 }
 
-async fn progress_csv(
-    State(state): State<AppState>,
-    p: Page,
-    t: Taught,
-    Path(id): Path<String>,
-) -> Response {
-    let grid = match sections::progress(&state, &t.me, &id, p.lang()).await {
+async fn progress_csv(State(state): State<AppState>, p: Page, t: Taught) -> Response {
+    let grid = match sections::grid_of(&state, &t.section, p.lang()).await {
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),
     };
@@ -779,7 +774,7 @@ async fn student_page(
     t: Taught,
     Path((id, sid)): Path<(String, String)>,
 ) -> Response {
-    let grid = match sections::progress(&state, &t.me, &id, p.lang()).await {
+    let grid = match sections::grid_of(&state, &t.section, p.lang()).await {
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),
     };
