@@ -119,6 +119,8 @@ pub fn plan<'a>(
             out.own_progress.push((account, o));
         }
     }
-    out.changed = crate::changed_accounts(attempts, &out.outcomes);
+    // The touched pairs are sorted by account: each changed learner once, in order.
+    out.changed = out.progress.iter().map(|(account, _)| *account).collect();
+    out.changed.dedup();
     Ok(out)
 }

@@ -211,20 +211,6 @@ pub enum AttemptOutcome {
     },
 }
 
-/// The learners whose progress these outcomes changed, each once and in order (so that
-/// concurrent writers take their row locks in the same order).
-pub fn changed_accounts<'a>(attempts: &'a [NewAttempt], out: &[AttemptOutcome]) -> Vec<&'a str> {
-    let mut ids: Vec<&str> = attempts
-        .iter()
-        .zip(out)
-        .filter(|(_, o)| matches!(o, AttemptOutcome::Recorded(_)))
-        .map(|(a, _)| a.account_id.as_str())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
-
 /// An attempt as its learner (and later their teacher) reads it back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttemptRecord {
