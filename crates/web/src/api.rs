@@ -51,7 +51,7 @@ fn user(state: &AppState, a: &kodlek_store::AccountRecord) -> Json<UserBody> {
     })
 }
 
-#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "The database can be reached"), (status = 503, body = ErrorBody)))]
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "The database can be reached"), (status = 503, body = ErrorBody, description = "The database cannot be reached: `overloaded`")))]
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
         Ok(()) => "ok".into_response(),
@@ -68,7 +68,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts", request_body = SignUp,
-    responses((status = 201, body = UserBody, description = "Signed up and signed in"), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 201, body = UserBody, description = "Signed up and signed in"), (status = 409, body = ErrorBody, description = "`email_taken`"), (status = 422, body = ErrorBody, description = "`invalid_field`"), (status = 429, body = ErrorBody, description = "`rate_limited`")))]
 pub async fn sign_up(
     State(state): State<AppState>,
     lang: Lang,
@@ -87,7 +87,7 @@ pub async fn sign_up(
 }
 
 #[utoipa::path(post, path = "/api/v1/email-verifications/{token}", params(("token" = String, Path)),
-    responses((status = 204, description = "The address is verified"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "The address is verified"), (status = 404, body = ErrorBody, description = "Unknown or used token: `not_found`")))]
 pub async fn verify_email(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -97,7 +97,7 @@ pub async fn verify_email(
 }
 
 #[utoipa::path(post, path = "/api/v1/session", request_body = SignInBody,
-    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody, description = "`invalid_credentials`"), (status = 429, body = ErrorBody, description = "`rate_limited`"), (status = 503, body = ErrorBody, description = "Too many sign-ins at once: `overloaded`")))]
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -123,13 +123,13 @@ pub async fn sign_out(
         .into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = UserBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = UserBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`")))]
 pub async fn me(State(state): State<AppState>, me: SignedIn) -> Json<UserBody> {
     user(&state, &me.account)
 }
 
 #[utoipa::path(patch, path = "/api/v1/me", request_body = MePatch,
-    responses((status = 200, body = UserBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "`reauthentication_required`"), (status = 409, body = ErrorBody, description = "`email_taken`, `username_taken`"), (status = 422, body = ErrorBody, description = "`invalid_field`")))]
 pub async fn update_me(
     State(state): State<AppState>,
     lang: Lang,
@@ -147,7 +147,7 @@ pub struct PasswordBody {
 }
 
 #[utoipa::path(delete, path = "/api/v1/me", request_body = PasswordBody,
-    responses((status = 204, description = "The account and its personal data are erased"), (status = 403, body = ErrorBody)))]
+    responses((status = 204, description = "The account and its personal data are erased"), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "`reauthentication_required`, `managed_by_teacher`")))]
 pub async fn delete_me(
     State(state): State<AppState>,
     me: SignedIn,
@@ -161,7 +161,7 @@ pub async fn delete_me(
         .into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/me/export", responses((status = 200, description = "Everything the platform holds about the caller, as JSON"), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/me/export", responses((status = 200, description = "Everything the platform holds about the caller, as JSON"), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`")))]
 pub async fn export(
     State(state): State<AppState>,
     me: SignedIn,
@@ -176,7 +176,7 @@ pub struct ResetRequest {
 }
 
 #[utoipa::path(post, path = "/api/v1/password-resets", request_body = ResetRequest,
-    responses((status = 202, description = "A reset link is mailed if the address has an account")))]
+    responses((status = 202, description = "A reset link is mailed if the address has an account"), (status = 422, body = ErrorBody, description = "`invalid_field`")))]
 pub async fn request_reset(
     State(state): State<AppState>,
     lang: Lang,
@@ -188,7 +188,7 @@ pub async fn request_reset(
 }
 
 #[utoipa::path(post, path = "/api/v1/password-resets/{token}", params(("token" = String, Path)), request_body = PasswordBody,
-    responses((status = 204, description = "The password is set; every session of the account ends"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204, description = "The password is set; every session of the account ends"), (status = 404, body = ErrorBody, description = "Unknown, used or expired token: `not_found`"), (status = 422, body = ErrorBody, description = "`invalid_field`")))]
 pub async fn complete_reset(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -209,7 +209,7 @@ pub async fn courses(lang: Lang) -> Json<serde_json::Value> {
 }
 
 #[utoipa::path(get, path = "/api/v1/courses/{course_id}", params(("course_id" = String, Path)),
-    responses((status = 200, description = "`{\"course\": {\"id\", \"title\", \"lessons\": [{\"title\", \"levels\": [{\"id\", \"kind\", \"title\"}]}]}}`"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "`{\"course\": {\"id\", \"title\", \"lessons\": [{\"title\", \"levels\": [{\"id\", \"kind\", \"title\"}]}]}}`"), (status = 404, body = ErrorBody, description = "`not_found`")))]
 pub async fn course(
     lang: Lang,
     Path(id): Path<String>,
@@ -232,7 +232,7 @@ pub async fn course(
 }
 
 #[utoipa::path(get, path = "/api/v1/levels/{level_id}", params(("level_id" = String, Path)),
-    responses((status = 200, description = "`{\"level\": Level}`: id, kind, title, instructions, toolbox, required_blocks, ideal_blocks, and maze or artist"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "`{\"level\": Level}`: id, kind, title, instructions, toolbox, required_blocks, ideal_blocks, and maze or artist"), (status = 404, body = ErrorBody, description = "`not_found`")))]
 pub async fn level(
     lang: Lang,
     Path(id): Path<String>,
@@ -242,7 +242,7 @@ pub async fn level(
 }
 
 #[utoipa::path(post, path = "/api/v1/levels/{level_id}/attempts", params(("level_id" = String, Path)), request_body = crate::courses::AttemptBody,
-    responses((status = 200, body = crate::courses::AttemptAnswer), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+    responses((status = 200, body = crate::courses::AttemptAnswer), (status = 404, body = ErrorBody, description = "No such level: `not_found`"), (status = 409, body = ErrorBody, description = "`attempt_id_conflict`"), (status = 422, body = ErrorBody, description = "`invalid_program`, `invalid_answer`, `invalid_field`"), (status = 429, body = ErrorBody, description = "`rate_limited`"), (status = 503, body = ErrorBody, description = "`overloaded`")))]
 pub async fn attempt(
     State(state): State<AppState>,
     MaybeSignedIn(me): MaybeSignedIn,
@@ -255,7 +255,7 @@ pub async fn attempt(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/me/progress", responses((status = 200, body = crate::courses::MyProgress), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/me/progress", responses((status = 200, body = crate::courses::MyProgress), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`")))]
 pub async fn my_progress(
     State(state): State<AppState>,
     me: SignedIn,
@@ -269,7 +269,7 @@ pub struct AttemptsBody {
 }
 
 #[utoipa::path(get, path = "/api/v1/me/levels/{level_id}/attempts", params(("level_id" = String, Path)),
-    responses((status = 200, body = AttemptsBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AttemptsBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "No such level: `not_found`")))]
 pub async fn my_attempts(
     State(state): State<AppState>,
     me: SignedIn,
@@ -281,7 +281,7 @@ pub async fn my_attempts(
 }
 
 #[utoipa::path(post, path = "/api/v1/me/progress/import", request_body = crate::courses::ImportBody,
-    responses((status = 200, body = crate::courses::ImportAnswer), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = crate::courses::ImportAnswer), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 422, body = ErrorBody, description = "`unknown_level`, `invalid_program`, `invalid_answer`, `invalid_field`")))]
 pub async fn import_progress(
     State(state): State<AppState>,
     me: SignedIn,

@@ -1,5 +1,6 @@
 //! The OpenAPI document at `/api/openapi.json`, generated from the handlers and types.
 
+use serde_json::{Value, json};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -61,6 +62,122 @@ use utoipa::OpenApi;
 )]
 pub struct ApiDoc;
 
-pub fn document() -> serde_json::Value {
-    serde_json::to_value(ApiDoc::openapi()).expect("the document serialises")
+pub fn document() -> Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document serialises");
+    complete_responses(&mut doc);
+    doc
+}
+
+/// The error codes the shared kit can answer on any operation, whatever its handler does:
+/// the extractors, the security layers and the load shedding in front of every handler.
+fn kit_errors(
+    path: &str,
+    method: &str,
+    op: &Value,
+) -> Vec<(&'static str, &'static [&'static str])> {
+    let mut out: Vec<(&'static str, &'static [&'static str])> =
+        vec![("500", &["internal"]), ("503", &["overloaded"])];
+    if op.get("requestBody").is_some() {
+        out.push(("400", &["malformed_json"]));
+        out.push(("413", &["too_large"]));
+        out.push(("422", &["unknown_field", "invalid_field"]));
+    }
+    if matches!(method, "post" | "put" | "patch" | "delete") {
+        out.push(("403", &["cross_site_request"]));
+    }
+    let has_query = op["parameters"]
+        .as_array()
+        .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
+    if path.contains('{') || has_query {
+        out.push(("400", &["bad_request"]));
+    }
+    if path.contains('{') {
+        out.push(("404", &["not_found"]));
+    }
+    out
+}
+
+/// The code an error answer of this status has when its description names none.
+fn usual_code(status: &str) -> &'static str {
+    match status {
+        "400" => "bad_request",
+        "401" => "not_signed_in",
+        "403" => "forbidden",
+        "404" => "not_found",
+        "409" => "conflict",
+        "413" => "too_large",
+        "422" => "invalid_field",
+        "429" => "rate_limited",
+        "503" => "overloaded",
+        _ => "internal",
+    }
+}
+
+/// The codes named in a description, each written as `snake_case` in backticks.
+fn codes_in(description: &str) -> Vec<String> {
+    description
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|w| {
+            !w.is_empty()
+                && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                && w.contains('_')
+                || matches!(*w, "internal" | "forbidden" | "overloaded")
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Makes every operation tell the truth about its errors: each status it can answer, with the
+/// error body, and the codes of each in `x-error-codes`, so that a client generated from the
+/// document knows them all. A handler's own annotation names its specific statuses and codes
+/// (in its descriptions, in backticks); what every operation shares is added here.
+fn complete_responses(doc: &mut Value) {
+    let error_body =
+        json!({"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}});
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            let kit = kit_errors(path, method, op);
+            let responses = op["responses"]
+                .as_object_mut()
+                .expect("every operation has responses");
+            for (status, resp) in responses.iter_mut() {
+                if !status.starts_with('4') && !status.starts_with('5') {
+                    continue;
+                }
+                let mut codes = codes_in(resp["description"].as_str().unwrap_or(""));
+                if codes.is_empty() {
+                    codes.push(usual_code(status).to_owned());
+                }
+                resp["x-error-codes"] = json!(codes);
+            }
+            for (status, codes) in kit {
+                let resp = responses.entry(status).or_insert_with(|| {
+                    json!({"description": "An error; `x-error-codes` lists its codes", "x-error-codes": []})
+                });
+                let list = resp["x-error-codes"]
+                    .as_array_mut()
+                    .expect("a list of codes");
+                for c in codes {
+                    if !list.iter().any(|x| x == c) {
+                        list.push(json!(c));
+                    }
+                }
+            }
+            for (status, resp) in responses.iter_mut() {
+                if (status.starts_with('4') || status.starts_with('5'))
+                    && resp.get("content").is_none()
+                {
+                    resp["content"] = error_body.clone();
+                }
+            }
+        }
+    }
 }

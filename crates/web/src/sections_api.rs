@@ -129,7 +129,7 @@ pub struct PicturesBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/sections", request_body = NewSection,
-    responses((status = 201, body = SectionBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "Not a teacher, or `email_unverified`"), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SectionBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "Not a teacher, or the address is not confirmed: `forbidden`, `email_unverified`"), (status = 422, body = ErrorBody, description = "`unknown_course`, `invalid_field`")))]
 pub async fn create_section(
     State(state): State<AppState>,
     me: SignedIn,
@@ -139,7 +139,7 @@ pub async fn create_section(
     Ok((StatusCode::CREATED, Json(SectionBody { section })).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/sections", responses((status = 200, body = SectionsBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/sections", responses((status = 200, body = SectionsBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "Not a teacher: `forbidden`")))]
 pub async fn list_sections(
     State(state): State<AppState>,
     me: SignedIn,
@@ -150,7 +150,7 @@ pub async fn list_sections(
 }
 
 #[utoipa::path(get, path = "/api/v1/sections/{id}", params(("id" = String, Path)),
-    responses((status = 200, body = SectionDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SectionDetail), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "No such section among the caller's: `not_found`")))]
 pub async fn get_section(
     State(state): State<AppState>,
     me: SignedIn,
@@ -160,7 +160,7 @@ pub async fn get_section(
 }
 
 #[utoipa::path(patch, path = "/api/v1/sections/{id}", params(("id" = String, Path)), request_body = SectionPatch,
-    responses((status = 200, body = SectionBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`managed_students_present`"), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SectionBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "No such section among the caller's: `not_found`"), (status = 409, body = ErrorBody, description = "`managed_students_present`"), (status = 422, body = ErrorBody, description = "`unknown_course`, `invalid_field`")))]
 pub async fn update_section(
     State(state): State<AppState>,
     me: SignedIn,
@@ -174,7 +174,7 @@ pub async fn update_section(
 }
 
 #[utoipa::path(delete, path = "/api/v1/sections/{id}", params(("id" = String, Path)),
-    responses((status = 200, body = ErasedBody), (status = 403, body = ErrorBody, description = "A co-teacher"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ErasedBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "A co-teacher: `forbidden`"), (status = 404, body = ErrorBody, description = "No such section among the caller's: `not_found`")))]
 pub async fn delete_section(
     State(state): State<AppState>,
     me: SignedIn,
@@ -186,7 +186,7 @@ pub async fn delete_section(
 }
 
 #[utoipa::path(post, path = "/api/v1/sections/{id}/code", params(("id" = String, Path)),
-    responses((status = 200, body = SectionBody, description = "A new code; the old one stops working"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SectionBody, description = "A new code; the old one stops working"), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "No such section among the caller's: `not_found`")))]
 pub async fn new_section_code(
     State(state): State<AppState>,
     me: SignedIn,
@@ -198,7 +198,7 @@ pub async fn new_section_code(
 }
 
 #[utoipa::path(post, path = "/api/v1/sections/{id}/students", params(("id" = String, Path)), request_body = NewStudent,
-    responses((status = 201, body = CreatedBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`display_name_taken`"), (status = 422, body = ErrorBody, description = "`wrong_login_type`, `school_permission_required`, `invalid_field`")))]
+    responses((status = 201, body = CreatedBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "No such section among the caller's: `not_found`"), (status = 409, body = ErrorBody, description = "`display_name_taken`"), (status = 422, body = ErrorBody, description = "`wrong_login_type`, `school_permission_required`, `invalid_field`")))]
 pub async fn add_student(
     State(state): State<AppState>,
     me: SignedIn,
@@ -218,7 +218,7 @@ pub async fn add_student(
 }
 
 #[utoipa::path(post, path = "/api/v1/sections/{id}/students/bulk", params(("id" = String, Path)), request_body = NewStudents,
-    responses((status = 201, body = CreatedListBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CreatedListBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "No such section among the caller's: `not_found`"), (status = 409, body = ErrorBody, description = "`display_name_taken`"), (status = 422, body = ErrorBody, description = "`wrong_login_type`, `school_permission_required`, `invalid_field`")))]
 pub async fn add_students(
     State(state): State<AppState>,
     me: SignedIn,
@@ -231,7 +231,7 @@ pub async fn add_students(
 }
 
 #[utoipa::path(patch, path = "/api/v1/sections/{id}/students/{student_id}", params(("id" = String, Path), ("student_id" = String, Path)), request_body = StudentPatch,
-    responses((status = 200, body = StudentBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`student_in_control`"), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = StudentBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "`not_found`"), (status = 409, body = ErrorBody, description = "`student_in_control`, `display_name_taken`"), (status = 422, body = ErrorBody, description = "`invalid_field`")))]
 pub async fn update_student(
     State(state): State<AppState>,
     me: SignedIn,
@@ -244,7 +244,7 @@ pub async fn update_student(
 }
 
 #[utoipa::path(post, path = "/api/v1/sections/{id}/students/{student_id}/secret", params(("id" = String, Path), ("student_id" = String, Path)),
-    responses((status = 200, body = SecretBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`student_in_control`")))]
+    responses((status = 200, body = SecretBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "`not_found`"), (status = 409, body = ErrorBody, description = "`student_in_control`"), (status = 422, body = ErrorBody, description = "`wrong_login_type`")))]
 pub async fn reset_secret(
     State(state): State<AppState>,
     me: SignedIn,
@@ -257,7 +257,7 @@ pub async fn reset_secret(
 }
 
 #[utoipa::path(post, path = "/api/v1/sections/{id}/students/{student_id}/unlock", params(("id" = String, Path), ("student_id" = String, Path)),
-    responses((status = 204, description = "The student can sign in again"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "The student can sign in again"), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "`not_found`")))]
 pub async fn unlock_student(
     State(state): State<AppState>,
     me: SignedIn,
@@ -268,7 +268,7 @@ pub async fn unlock_student(
 }
 
 #[utoipa::path(delete, path = "/api/v1/sections/{id}/students/{student_id}", params(("id" = String, Path), ("student_id" = String, Path)),
-    responses((status = 204, description = "Removed; a managed student in no other section is erased"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Removed; a managed student in no other section is erased"), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "`not_found`")))]
 pub async fn remove_student(
     State(state): State<AppState>,
     me: SignedIn,
@@ -279,7 +279,7 @@ pub async fn remove_student(
 }
 
 #[utoipa::path(get, path = "/api/v1/sections/{id}/students/{student_id}/levels/{level_id}", params(("id" = String, Path), ("student_id" = String, Path), ("level_id" = String, Path)),
-    responses((status = 200, body = AttemptsBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AttemptsBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "`not_found`")))]
 pub async fn student_attempts(
     State(state): State<AppState>,
     me: SignedIn,
@@ -291,7 +291,7 @@ pub async fn student_attempts(
 }
 
 #[utoipa::path(get, path = "/api/v1/sections/{id}/sign-in-cards", params(("id" = String, Path)),
-    responses((status = 200, body = SignInCards), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SignInCards), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "No such section among the caller's: `not_found`"), (status = 422, body = ErrorBody, description = "`wrong_login_type`")))]
 pub async fn sign_in_cards(
     State(state): State<AppState>,
     me: SignedIn,
@@ -301,7 +301,7 @@ pub async fn sign_in_cards(
 }
 
 #[utoipa::path(get, path = "/api/v1/sections/{id}/progress", params(("id" = String, Path)),
-    responses((status = 200, body = ProgressGrid), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ProgressGrid), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "No such section among the caller's: `not_found`")))]
 pub async fn section_progress(
     State(state): State<AppState>,
     me: SignedIn,
@@ -314,7 +314,7 @@ pub async fn section_progress(
 }
 
 #[utoipa::path(post, path = "/api/v1/sections/{id}/invitations", params(("id" = String, Path)),
-    responses((status = 201, body = Invitation), (status = 404, body = ErrorBody)))]
+    responses((status = 201, body = Invitation), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "No such section among the caller's: `not_found`")))]
 pub async fn invite_teacher(
     State(state): State<AppState>,
     me: SignedIn,
@@ -325,7 +325,7 @@ pub async fn invite_teacher(
 }
 
 #[utoipa::path(delete, path = "/api/v1/sections/{id}/teachers/{teacher_id}", params(("id" = String, Path), ("teacher_id" = String, Path)),
-    responses((status = 204, description = "The co-teacher no longer teaches the section"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`owner_cannot_leave`")))]
+    responses((status = 204, description = "The co-teacher no longer teaches the section"), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "`forbidden`"), (status = 404, body = ErrorBody, description = "`not_found`"), (status = 409, body = ErrorBody, description = "`owner_cannot_leave`")))]
 pub async fn remove_teacher(
     State(state): State<AppState>,
     me: SignedIn,
@@ -336,7 +336,7 @@ pub async fn remove_teacher(
 }
 
 #[utoipa::path(post, path = "/api/v1/section-invitations/{token}", params(("token" = String, Path)),
-    responses((status = 200, body = SectionBody, description = "The caller now co-teaches the section"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SectionBody, description = "The caller now co-teaches the section"), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "Not a teacher: `forbidden`"), (status = 404, body = ErrorBody, description = "Unknown, used or expired invitation: `not_found`")))]
 pub async fn accept_invitation(
     State(state): State<AppState>,
     me: SignedIn,
@@ -348,7 +348,7 @@ pub async fn accept_invitation(
 }
 
 #[utoipa::path(post, path = "/api/v1/sections/join", request_body = JoinBody,
-    responses((status = 200, body = JoinedBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = JoinedBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "Not a student: `forbidden`"), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody, description = "`rate_limited`")))]
 pub async fn join_section(
     State(state): State<AppState>,
     me: SignedIn,
@@ -359,7 +359,7 @@ pub async fn join_section(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/me/sections", responses((status = 200, body = JoinedListBody), (status = 401, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/me/sections", responses((status = 200, body = JoinedListBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`")))]
 pub async fn my_sections(
     State(state): State<AppState>,
     me: SignedIn,
@@ -370,7 +370,7 @@ pub async fn my_sections(
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/sections/{id}", params(("id" = String, Path)),
-    responses((status = 204, description = "Left; that section's teachers lose access at once"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`last_section`")))]
+    responses((status = 204, description = "Left; that section's teachers lose access at once"), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 404, body = ErrorBody, description = "`not_found`"), (status = 409, body = ErrorBody, description = "`last_section`")))]
 pub async fn leave_section(
     State(state): State<AppState>,
     me: SignedIn,
@@ -395,7 +395,7 @@ pub async fn pictures(lang: Lang) -> Json<PicturesBody> {
 }
 
 #[utoipa::path(get, path = "/api/v1/sign-in/{code}", params(("code" = String, Path)),
-    responses((status = 200, body = SignInPage), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = SignInPage), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody, description = "`rate_limited`")))]
 pub async fn section_sign_in_page(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -405,7 +405,7 @@ pub async fn section_sign_in_page(
 }
 
 #[utoipa::path(post, path = "/api/v1/sign-in/{code}", params(("code" = String, Path)), request_body = SecretSignIn,
-    responses((status = 200, body = UserBody, description = "Signed in; the session cookie is set"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody, description = "`too_many_attempts` (this student) or `rate_limited`")))]
+    responses((status = 200, body = UserBody, description = "Signed in; the session cookie is set"), (status = 401, body = ErrorBody, description = "`invalid_credentials`"), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody, description = "This student is locked out, or too many sign-ins: `too_many_attempts`, `rate_limited`")))]
 pub async fn section_sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

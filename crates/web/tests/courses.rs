@@ -67,7 +67,7 @@ async fn courses_and_levels_are_open_to_all(app: TestApp) {
 
 // promise ANON-2 promise ANON-3: without an account the verdict comes back and nothing is stored.
 async fn anonymous_attempts_leave_no_row(app: TestApp) {
-    let before = app.database_bytes();
+    let before = app.settled_database_bytes().await;
     let a = app.post("/api/v1/levels/maze-1/attempts", json!({"program": solution("maze-1"), "client_attempt_id": "7f1c1f3e-4f7a-4a43-8f4b-9c2d8a0a1b2c"}), None).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     let v = a.json();

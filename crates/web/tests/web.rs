@@ -503,3 +503,81 @@ fn every_operation_has_its_own_id() {
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "{ids:?}");
 }
+
+/// The check that every router test applies to every answer: what the document does not list
+/// fails the test, so each test is also a test of the document.
+#[test]
+fn an_answer_the_document_does_not_list_fails_the_test() {
+    use axum::http::HeaderMap;
+    use common::{Answer, documented};
+    let answer = |status: u16, text: &str| Answer {
+        status: StatusCode::from_u16(status).unwrap(),
+        headers: HeaderMap::new(),
+        text: text.to_owned(),
+    };
+    let error = |code: &str| format!(r#"{{"error":{{"code":"{code}","message":"m"}}}}"#);
+    // Listed: passes.
+    documented(
+        &Method::GET,
+        "/api/v1/me",
+        &answer(401, &error("not_signed_in")),
+    );
+    documented(
+        &Method::POST,
+        "/api/v1/sections/abc/students",
+        &answer(422, &error("school_permission_required")),
+    );
+    // Every operation lists what the shared kit can answer.
+    documented(
+        &Method::PATCH,
+        "/api/v1/me",
+        &answer(413, &error("too_large")),
+    );
+    documented(
+        &Method::GET,
+        "/api/v1/courses",
+        &answer(503, &error("overloaded")),
+    );
+    // Not listed: a status, a code, plain text, an answer from no operation.
+    for (method, path, a) in [
+        (Method::GET, "/api/v1/me", answer(409, &error("conflict"))),
+        (
+            Method::GET,
+            "/api/v1/me",
+            answer(401, &error("invalid_credentials")),
+        ),
+        (Method::GET, "/api/v1/me", answer(401, "plain text")),
+        (Method::GET, "/api/v1/no-such-thing", answer(200, "{}")),
+    ] {
+        let refused = std::panic::catch_unwind(|| documented(&method, path, &a)).is_err();
+        assert!(refused, "{method} {path} {} passed the check", a.status);
+    }
+}
+
+#[test]
+fn every_error_answer_in_the_document_names_its_codes_and_body() {
+    let doc = kodlek_web::openapi::document();
+    let mut errors = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            assert!(
+                responses.contains_key("500") && responses.contains_key("503"),
+                "{method} {path}"
+            );
+            for (status, resp) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    errors += 1;
+                    let codes = resp["x-error-codes"].as_array().unwrap();
+                    assert!(!codes.is_empty(), "{method} {path} {status}");
+                    assert_eq!(
+                        resp["content"]["application/json"]["schema"]["$ref"],
+                        "#/components/schemas/ErrorBody",
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(errors > 100, "only {errors} error answers");
+}

@@ -142,15 +142,19 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Answer {
+        let method = req.method().clone();
+        let path = req.uri().path().to_owned();
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        Answer {
+        let answer = Answer {
             status,
             headers,
             text: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        };
+        documented(&method, &path, &answer);
+        answer
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
@@ -242,6 +246,24 @@ impl TestApp {
             .collect()
     }
 
+    /// The database files' bytes once the background checkpoint has nothing left to move
+    /// from the WAL into the main file, so that a later read differs only by what the test did.
+    pub async fn settled_database_bytes(&self) -> Vec<u8> {
+        if self.db_file.is_none() {
+            return Vec::new();
+        }
+        let mut last = self.database_bytes();
+        for _ in 0..10 {
+            tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+            let now = self.database_bytes();
+            if now == last {
+                return now;
+            }
+            last = now;
+        }
+        last
+    }
+
     /// Every byte of the SQLite database files (main file, WAL, shared memory).
     pub fn database_bytes(&self) -> Vec<u8> {
         let Some(f) = &self.db_file else {
@@ -255,6 +277,77 @@ impl TestApp {
             }
         }
         out
+    }
+}
+
+/// The OpenAPI document, read once.
+fn api_document() -> &'static Value {
+    static DOC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(kodlek_web::openapi::document)
+}
+
+/// Whether a request path matches a path template of the document (`{name}` is one segment).
+fn matches_template(template: &str, path: &str) -> bool {
+    let t: Vec<_> = template.split('/').collect();
+    let p: Vec<_> = path.split('/').collect();
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
+}
+
+/// Every answer of the API must be one its operation lists: the status, and for an error the
+/// code. A route that answers what the document does not say fails the test that called it,
+/// so that a client generated from the document is never surprised.
+pub fn documented(method: &Method, path: &str, answer: &Answer) {
+    if !(path.starts_with("/api/") || path == "/healthz") || path == "/api/openapi.json" {
+        return;
+    }
+    let doc = api_document();
+    let method = method.as_str().to_lowercase();
+    let status = answer.status.as_str().to_owned();
+    let code = serde_json::from_str::<Value>(&answer.text)
+        .ok()
+        .and_then(|v| v["error"]["code"].as_str().map(str::to_owned));
+    if answer.status.is_client_error() || answer.status.is_server_error() {
+        assert!(
+            code.is_some(),
+            "{method} {path} answered {status} outside the error format: {}",
+            answer.text
+        );
+    }
+    let paths = doc["paths"].as_object().unwrap();
+    // A literal path wins over a template (`/sections/join` over `/sections/{id}`).
+    let mut candidates: Vec<_> = paths
+        .iter()
+        .filter(|(t, _)| matches_template(t, path))
+        .collect();
+    candidates.sort_by_key(|(t, _)| t.matches('{').count());
+    let Some(op) = candidates.iter().find_map(|(_, item)| item.get(&method)) else {
+        // No operation: only the catch-all's answers are allowed.
+        assert!(
+            matches!(answer.status.as_u16(), 404 | 405),
+            "{method} {path} is not in the document but answered {status}"
+        );
+        return;
+    };
+    let resp = op["responses"].get(&status).unwrap_or_else(|| {
+        panic!(
+            "{method} {path} answered {status}, which its operation {} does not list: {}",
+            op["operationId"], answer.text
+        )
+    });
+    if let Some(code) = code
+        && (answer.status.is_client_error() || answer.status.is_server_error())
+    {
+        let listed = resp["x-error-codes"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|c| c == code.as_str()));
+        assert!(
+            listed,
+            "{method} {path} answered {status} `{code}`, which its operation {} does not list",
+            op["operationId"]
+        );
     }
 }
 
