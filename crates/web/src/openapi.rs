@@ -65,7 +65,133 @@ pub struct ApiDoc;
 pub fn document() -> Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document serialises");
     complete_responses(&mut doc);
+    optional_empty_bodies(&mut doc);
+    strict_request_bodies(&mut doc);
+    name_the_catalog(&mut doc);
     doc
+}
+
+/// A body whose fields are all optional may be left out: the server reads no body as `{}`.
+fn optional_empty_bodies(doc: &mut Value) {
+    let schemas = doc["components"]["schemas"].clone();
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut() {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|o| o.values_mut())
+        {
+            let Some(body) = op.get_mut("requestBody") else {
+                continue;
+            };
+            let mut schema = &body["content"]["application/json"]["schema"];
+            if let Some(name) = schema["$ref"].as_str().and_then(|r| r.rsplit('/').next()) {
+                schema = &schemas[name];
+            }
+            let none_required = schema["required"].as_array().is_none_or(|r| r.is_empty());
+            if none_required {
+                body["required"] = json!(false);
+            }
+        }
+    }
+}
+
+/// Request bodies take no field they do not name (422 `unknown_field`), and no text holds
+/// U+0000 (422 `invalid_field`): the schemas say so, down to the objects inside them. A
+/// program is Blockly's own JSON and keeps its open shape.
+fn strict_request_bodies(doc: &mut Value) {
+    let mut todo: Vec<String> = Vec::new();
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            collect_refs(&op["requestBody"], &mut todo);
+        }
+    }
+    let mut done: Vec<String> = Vec::new();
+    while let Some(name) = todo.pop() {
+        if done.contains(&name) {
+            continue;
+        }
+        let schema = &mut doc["components"]["schemas"][&name];
+        if schema["type"] == "object" {
+            schema["additionalProperties"] = json!(false);
+        }
+        if let Some(props) = schema["properties"].as_object_mut() {
+            for p in props.values_mut() {
+                no_nul(p);
+            }
+        }
+        collect_refs(schema, &mut todo);
+        done.push(name);
+    }
+}
+
+/// A text without U+0000; a list of texts likewise.
+fn no_nul(p: &mut Value) {
+    let is_text = p["type"] == "string"
+        || p["type"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|x| x == "string"));
+    if is_text && p.get("pattern").is_none() && p.get("enum").is_none() {
+        p["pattern"] = json!("^[^\\u0000]*$");
+    }
+    if let Some(items) = p.get_mut("items") {
+        no_nul(items);
+    }
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                out.extend(r.rsplit('/').next().map(str::to_owned));
+            }
+            m.values().for_each(|x| collect_refs(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_refs(x, out)),
+        _ => {}
+    }
+}
+
+/// Course and level ids are the catalog's: the document lists them, so that a client (or a
+/// generated test) knows which ids exist without guessing.
+fn name_the_catalog(doc: &mut Value) {
+    let catalog = kodlek_puzzles::catalog();
+    let courses: Vec<_> = catalog.courses().iter().map(|c| c.id.clone()).collect();
+    let levels: Vec<_> = catalog
+        .courses()
+        .iter()
+        .flat_map(|c| {
+            c.lessons
+                .iter()
+                .flat_map(|l| l.levels.iter().map(|v| v.id.clone()))
+        })
+        .collect();
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+        return;
+    };
+    for schema in schemas.values_mut() {
+        for (field, ids) in [("course_id", &courses), ("level_id", &levels)] {
+            let Some(p) = schema["properties"].get_mut(field) else {
+                continue;
+            };
+            let nullable = p["type"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|x| x == "null"));
+            if p["type"] == "string" || nullable {
+                let mut values = json!(ids);
+                if nullable {
+                    values.as_array_mut().expect("a list").push(Value::Null);
+                }
+                p["enum"] = values;
+            }
+        }
+    }
 }
 
 /// The error codes the shared kit can answer on any operation, whatever its handler does:
