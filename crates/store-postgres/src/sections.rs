@@ -470,26 +470,42 @@ impl SectionStore for PgStore {
         write_secret(&mut conn, s).await
     }
 
-    async fn secret_failed(
+    async fn claim_secret_guess(
         &self,
         account_id: &str,
         now: Millis,
         limit: i64,
         lock_for: Millis,
-    ) -> StoreResult<Option<SecretRecord>> {
+    ) -> StoreResult<Option<SecretGuess>> {
+        // One statement: the row lock makes concurrent claims take turns, each seeing the
+        // count the one before left. A lock that has run out starts the count again.
         let r = sqlx::query(
             "UPDATE student_secrets SET \
-             locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN $3 ELSE locked_until END, \
-             failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END \
+             failed_attempts = CASE \
+               WHEN locked_until > $2 THEN $3 + 1 \
+               WHEN locked_until IS NOT NULL THEN 1 \
+               ELSE failed_attempts + 1 END, \
+             locked_until = CASE \
+               WHEN locked_until > $2 THEN locked_until \
+               WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_attempts + 1 END) >= $3 \
+                 THEN $4 \
+               ELSE NULL END \
              WHERE account_id = $1 RETURNING *",
         )
         .bind(account_id)
+        .bind(now)
         .bind(limit)
         .bind(now + lock_for)
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
-        Ok(r.as_ref().map(secret_from))
+        Ok(r.as_ref().map(secret_from).map(|s| {
+            if s.failed_attempts > limit {
+                SecretGuess::Locked(s.locked_until.unwrap_or(now))
+            } else {
+                SecretGuess::Judge(s)
+            }
+        }))
     }
 
     async fn clear_secret_failures(&self, account_id: &str) -> StoreResult<()> {

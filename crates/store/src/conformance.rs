@@ -18,7 +18,7 @@ macro_rules! conformance_suite {
             leaving_erases_only_managed_students_left_alone, the_progress_grid_holds_current_members_only,
             progress_versions_follow_every_change, a_batch_reads_as_one_attempt_after_another,
             concurrent_writers_lose_nothing,
-            wrong_secrets_lock_sign_in, taking_control_drops_the_secret, invitations_are_single_use);
+            wrong_secrets_lock_sign_in, concurrent_guesses_never_pass_the_limit, taking_control_drops_the_secret, invitations_are_single_use);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(
@@ -906,24 +906,47 @@ pub async fn wrong_secrets_lock_sign_in(s: &dyn Store) {
     s.create_managed_students("s1", &[managed_student("k1", "t1", "s1")], 1)
         .await
         .unwrap();
+    let claim = |now: Millis| s.claim_secret_guess("k1", now, 10, 900_000);
     for n in 1..10 {
-        let r = s
-            .secret_failed("k1", 100, 10, 900_000)
-            .await
-            .unwrap()
-            .unwrap();
+        let Some(SecretGuess::Judge(r)) = claim(100).await.unwrap() else {
+            panic!("guess {n} is judged")
+        };
         assert_eq!((r.failed_attempts, r.locked_until), (n, None));
     }
-    let r = s
-        .secret_failed("k1", 100, 10, 900_000)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!((r.failed_attempts, r.locked_until), (0, Some(900_100)));
+    // The tenth guess is still judged, and locks the sign-in unless it was right.
+    let Some(SecretGuess::Judge(r)) = claim(100).await.unwrap() else {
+        panic!("the tenth guess is judged")
+    };
+    assert_eq!((r.failed_attempts, r.locked_until), (10, Some(900_100)));
+    assert_eq!(
+        claim(200).await.unwrap(),
+        Some(SecretGuess::Locked(900_100))
+    );
+    // A lock that has run out starts the count again.
+    let Some(SecretGuess::Judge(r)) = claim(900_100).await.unwrap() else {
+        panic!("judged after the lock")
+    };
+    assert_eq!((r.failed_attempts, r.locked_until), (1, None));
+    for _ in 0..9 {
+        claim(900_200).await.unwrap();
+    }
+    assert!(matches!(
+        claim(900_300).await.unwrap(),
+        Some(SecretGuess::Locked(_))
+    ));
+    // A teacher's unlock (or a right guess) clears the count and the lock.
     s.clear_secret_failures("k1").await.unwrap();
     let r = s.secret("k1").await.unwrap().unwrap();
     assert_eq!((r.failed_attempts, r.locked_until), (0, None));
-    assert_eq!(s.secret_failed("nobody", 1, 10, 1).await.unwrap(), None);
+    assert_eq!(
+        s.claim_secret_guess("nobody", 1, 10, 1).await.unwrap(),
+        None
+    );
+    let r = SecretRecord {
+        failed_attempts: 0,
+        locked_until: None,
+        ..r
+    };
     // A new secret replaces the old one.
     let fresh = SecretRecord {
         kind: "word".into(),
@@ -933,6 +956,33 @@ pub async fn wrong_secrets_lock_sign_in(s: &dyn Store) {
     };
     s.set_secret(&fresh).await.unwrap();
     assert_eq!(s.secret("k1").await.unwrap(), Some(fresh));
+}
+
+/// Guesses sent together for one student are claimed one after another: however many
+/// connections, at most `limit` of them are judged before the lock.
+pub async fn concurrent_guesses_never_pass_the_limit(s: &dyn Store) {
+    s.insert_account(&teacher("t1")).await.unwrap();
+    s.insert_section(&sample_section("s1", "BCDFGH"), "t1")
+        .await
+        .unwrap();
+    s.create_managed_students("s1", &[managed_student("k1", "t1", "s1")], 1)
+        .await
+        .unwrap();
+    let guesser = || async {
+        let mut judged = 0;
+        for _ in 0..10 {
+            if let Some(SecretGuess::Judge(_)) =
+                s.claim_secret_guess("k1", 100, 10, 900_000).await.unwrap()
+            {
+                judged += 1;
+            }
+        }
+        judged
+    };
+    let (a, b, c, d, e) = tokio::join!(guesser(), guesser(), guesser(), guesser(), guesser());
+    assert_eq!(a + b + c + d + e, 10);
+    let r = s.secret("k1").await.unwrap().unwrap();
+    assert_eq!(r.locked_until, Some(900_100));
 }
 
 pub async fn taking_control_drops_the_secret(s: &dyn Store) {

@@ -52,10 +52,20 @@ pub struct SecretRecord {
     /// "picture" or "word".
     pub kind: String,
     pub ciphertext: String,
-    /// Wrong secrets in a row since the last success, unlock or lock-out.
+    /// Guesses claimed in a row since the last success, unlock or end of a lock-out; above
+    /// the limit while locked.
     pub failed_attempts: i64,
     pub locked_until: Option<Millis>,
     pub updated_at: Millis,
+}
+
+/// What a claimed guess at a secret may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretGuess {
+    /// The guess is counted: judge it against this secret.
+    Judge(SecretRecord),
+    /// The sign-in is locked until then; the guess is not judged.
+    Locked(Millis),
 }
 
 /// A teacher's attestation that the school may create this child's account (U13-6).
@@ -181,15 +191,18 @@ pub trait SectionStore: Send + Sync {
     async fn section_secrets(&self, section_id: &str) -> StoreResult<Vec<SecretRecord>>;
     /// Writes (or replaces) the secret, counter and lock as given.
     async fn set_secret(&self, s: &SecretRecord) -> StoreResult<()>;
-    /// Counts one wrong secret. At `limit` in a row the sign-in locks until `now + lock_for`
-    /// and the count starts again. Returns the record after the change (None: no secret).
-    async fn secret_failed(
+    /// Claims one guess at the secret before it is judged, in one statement, so that
+    /// concurrent guesses (on any number of servers) cannot pass the limit: each claim counts
+    /// the guess, the claim that reaches `limit` locks the sign-in until `now + lock_for`, and
+    /// while a lock holds every claim is refused. A right guess then clears the count; a wrong
+    /// one leaves it counted. None: the student has no secret.
+    async fn claim_secret_guess(
         &self,
         account_id: &str,
         now: Millis,
         limit: i64,
         lock_for: Millis,
-    ) -> StoreResult<Option<SecretRecord>>;
+    ) -> StoreResult<Option<SecretGuess>>;
     /// Clears the counter and any lock (a right secret, or a teacher's unlock).
     async fn clear_secret_failures(&self, account_id: &str) -> StoreResult<()>;
     /// A managed student takes control: writes the account (now with a username and a

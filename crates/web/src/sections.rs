@@ -14,8 +14,8 @@ use kodlek_domain::*;
 use kodlek_privacy::keys::{new_token, token_digest};
 use kodlek_puzzles::catalog;
 use kodlek_store::{
-    AccountRecord, InvitationRecord, NewManagedStudent, PermissionRecord, SecretRecord,
-    SectionMember, SectionRecord, StoreError, new_id,
+    AccountRecord, InvitationRecord, NewManagedStudent, PermissionRecord, SecretGuess,
+    SecretRecord, SectionMember, SectionRecord, StoreError, new_id,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -573,6 +573,13 @@ pub async fn update(
         }
     }
     state.store.update_section(&s, &secrets).await?;
+    // New secrets replace the old ones: the sessions opened with those end.
+    for secret in &secrets {
+        state
+            .store
+            .delete_other_sessions(&secret.account_id, None)
+            .await?;
+    }
     Ok((&s).into())
 }
 
@@ -931,6 +938,9 @@ pub async fn reset_secret(
         .store
         .set_secret(&sealed(state, &a.id, &secret, now_millis()))
         .await?;
+    // A managed student has no other way in: every session was opened with a secret, and
+    // the old one may be known to someone else; that is why it is reset.
+    state.store.delete_other_sessions(&a.id, None).await?;
     Ok(secret)
 }
 
@@ -953,9 +963,19 @@ pub async fn remove_student(
     student_id: &str,
 ) -> Result<(), ApiError> {
     taught(state, me, section_id).await?;
+    let managed = state
+        .store
+        .section_member(section_id, student_id)
+        .await?
+        .is_some_and(|m| m.managed_by_teacher);
     match state.store.remove_student(section_id, student_id).await? {
         Some(_) => {
             state.progress.forget(student_id);
+            // A student the teacher created signed in with a secret of this classroom; a
+            // device left signed in there must not keep the account open.
+            if managed {
+                state.store.delete_other_sessions(student_id, None).await?;
+            }
             Ok(())
         }
         None => Err(ApiError::not_found()),
@@ -1258,23 +1278,22 @@ pub async fn secret_sign_in(
     else {
         return Err(wrong_secret());
     };
-    let Some(secret) = state.store.secret(&m.student_id).await? else {
-        return Err(wrong_secret());
+    // The guess is counted before it is judged, so that guesses sent together cannot
+    // all be judged against a count read before any of them was added.
+    let secret = match state
+        .store
+        .claim_secret_guess(&m.student_id, now, SECRET_FAILURE_LIMIT, SECRET_LOCK_FOR)
+        .await?
+    {
+        None => return Err(wrong_secret()),
+        Some(SecretGuess::Locked(until)) => return Err(locked(until, now)),
+        Some(SecretGuess::Judge(secret)) => secret,
     };
-    if let Some(until) = secret.locked_until.filter(|t| *t > now) {
-        return Err(locked(until, now));
-    }
     let stored = state.keys.decrypt(&secret.ciphertext).unwrap_or_default();
     if stored.is_empty() || !same_secret(&secret.kind, &body.secret, &stored) {
-        state
-            .store
-            .secret_failed(&m.student_id, now, SECRET_FAILURE_LIMIT, SECRET_LOCK_FOR)
-            .await?;
         return Err(wrong_secret());
     }
-    if secret.failed_attempts > 0 || secret.locked_until.is_some() {
-        state.store.clear_secret_failures(&m.student_id).await?;
-    }
+    state.store.clear_secret_failures(&m.student_id).await?;
     let account = state
         .store
         .account_by_id(&m.student_id)
