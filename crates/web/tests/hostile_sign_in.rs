@@ -1,0 +1,309 @@
+//! Router tests of a hostile classroom: guesses at a secret sent all at once, sessions that
+//! must end with the secret they were opened with, U+0000 in text, and mail that must not stay.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::TestApp;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap()
+}
+
+async fn add(app: &TestApp, cookie: &str, section_id: &str, name: &str) -> Value {
+    let r = app
+        .post(
+            &format!("/api/v1/sections/{section_id}/students"),
+            json!({"display_name": name, "school_permission": true}),
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json()
+}
+
+async fn secret_sign_in(app: &TestApp, code: &str, student: &str, secret: &str) -> common::Answer {
+    app.post(
+        &format!("/api/v1/sign-in/{code}"),
+        json!({"student_id": student, "secret": secret}),
+        None,
+    )
+    .await
+}
+
+/// A teacher, a section of the given login type and one student in it: (teacher's cookie,
+/// section id, code, student id, secret).
+async fn classroom(app: &TestApp, login_type: &str) -> (String, String, String, String, String) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let sec = app.section(&t, login_type).await;
+    let (id, code) = (s(&sec["id"]).to_owned(), s(&sec["code"]).to_owned());
+    let kid = add(app, &t, &id, "Alva").await;
+    let kid_id = s(&kid["student"]["id"]).to_owned();
+    let secret = s(&kid["secret"]["value"]).to_owned();
+    (t, id, code, kid_id, secret)
+}
+
+async fn signed_in(app: &TestApp, cookie: &str) -> bool {
+    app.get("/api/v1/me", Some(cookie)).await.status == StatusCode::OK
+}
+
+// promise CLASS-2: guessing is bounded even when every picture is sent at once, each on its
+// own connection: at most ten guesses are judged before the lock.
+async fn guesses_sent_together_cannot_pass_the_lock(app: TestApp) {
+    let (t, id, code, kid_id, picture) = classroom(&app, "picture").await;
+    let pictures = app.get("/api/v1/pictures", None).await.json();
+    let all: Vec<String> = pictures["pictures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| s(&p["id"]).to_owned())
+        .collect();
+    assert!(all.len() >= 40);
+    let mut guesses = tokio::task::JoinSet::new();
+    for guess in &all {
+        let router = app.router.clone();
+        let body = json!({"student_id": kid_id, "secret": guess}).to_string();
+        let uri = format!("/api/v1/sign-in/{code}");
+        let right = *guess == picture;
+        guesses.spawn(async move {
+            let req = Request::post(uri)
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .unwrap();
+            (right, router.oneshot(req).await.unwrap().status())
+        });
+    }
+    let answers = guesses.join_all().await;
+    let wrong = answers
+        .iter()
+        .filter(|(_, st)| *st == StatusCode::UNAUTHORIZED)
+        .count();
+    let locked = answers
+        .iter()
+        .filter(|(_, st)| *st == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    let signed = answers
+        .iter()
+        .filter(|(_, st)| *st == StatusCode::OK)
+        .collect::<Vec<_>>();
+    assert!(wrong <= 10, "{wrong} wrong guesses were judged");
+    assert!(signed.iter().all(|(right, _)| *right));
+    assert_eq!(wrong + locked + signed.len(), all.len(), "{answers:?}");
+    if signed.is_empty() {
+        // Ten wrong guesses were judged: the right picture now waits for the teacher.
+        assert_eq!(wrong, 10);
+        let r = secret_sign_in(&app, &code, &kid_id, &picture).await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
+        );
+        assert!(r.headers.contains_key("retry-after"));
+        let r = app
+            .post(
+                &format!("/api/v1/sections/{id}/students/{kid_id}/unlock"),
+                json!({}),
+                Some(&t),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+    }
+    let r = secret_sign_in(&app, &code, &kid_id, &picture).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
+
+// promise CLASS-2: one locked student's guesses do not lock the classmates.
+async fn a_lock_holds_one_student_only(app: TestApp) {
+    let (t, id, code, kid_id, _) = classroom(&app, "word").await;
+    let bo = add(&app, &t, &id, "Bo").await;
+    for _ in 0..12 {
+        secret_sign_in(&app, &code, &kid_id, "wrong words").await;
+    }
+    let r = secret_sign_in(
+        &app,
+        &code,
+        s(&bo["student"]["id"]),
+        s(&bo["secret"]["value"]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
+
+// promise CLASS-3: a new secret ends the sessions opened with the old one.
+async fn resetting_a_secret_ends_its_sessions(app: TestApp) {
+    let (t, id, code, kid_id, secret) = classroom(&app, "picture").await;
+    let old = secret_sign_in(&app, &code, &kid_id, &secret)
+        .await
+        .session_cookie()
+        .unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/sections/{id}/students/{kid_id}/secret"),
+            json!({}),
+            Some(&t),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(!signed_in(&app, &old).await);
+    let fresh = s(&r.json()["secret"]["value"]).to_owned();
+    let now = secret_sign_in(&app, &code, &kid_id, &fresh)
+        .await
+        .session_cookie()
+        .unwrap();
+    assert!(signed_in(&app, &now).await);
+
+    // The page does the same.
+    let r = form(
+        &app,
+        &format!("/sections/{id}/students/{kid_id}/secret"),
+        &t,
+        &[],
+    )
+    .await;
+    assert!(
+        r.status.is_success() || r.status.is_redirection(),
+        "{}",
+        r.status
+    );
+    assert!(!signed_in(&app, &now).await);
+}
+
+// promise CLASS-3: changing a section between pictures and words gives new secrets and ends
+// the sessions opened with the old ones.
+async fn a_new_login_type_ends_the_old_sessions(app: TestApp) {
+    let (t, id, code, kid_id, secret) = classroom(&app, "picture").await;
+    let old = secret_sign_in(&app, &code, &kid_id, &secret)
+        .await
+        .session_cookie()
+        .unwrap();
+    let r = app
+        .patch(
+            &format!("/api/v1/sections/{id}"),
+            json!({"login_type": "word"}),
+            Some(&t),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(!signed_in(&app, &old).await);
+    // A change of name alone keeps them signed in.
+    let cards = app
+        .get(&format!("/api/v1/sections/{id}/sign-in-cards"), Some(&t))
+        .await
+        .json();
+    let words = s(&cards["cards"][0]["secret"]["value"]).to_owned();
+    let now = secret_sign_in(&app, &code, &kid_id, &words)
+        .await
+        .session_cookie()
+        .unwrap();
+    let r = app
+        .patch(
+            &format!("/api/v1/sections/{id}"),
+            json!({"name": "Class 3B", "login_type": "word"}),
+            Some(&t),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(signed_in(&app, &now).await);
+}
+
+// promise CLASS-3: a student taking control keeps the session they took it in and ends every
+// other one, such as one opened with the secret on a classroom computer.
+async fn taking_control_ends_the_other_sessions(app: TestApp) {
+    let (_, _, code, kid_id, secret) = classroom(&app, "picture").await;
+    let classroom_pc = secret_sign_in(&app, &code, &kid_id, &secret)
+        .await
+        .session_cookie()
+        .unwrap();
+    let home = secret_sign_in(&app, &code, &kid_id, &secret)
+        .await
+        .session_cookie()
+        .unwrap();
+    let r = app
+        .patch(
+            "/api/v1/me",
+            json!({"username": "alva.k", "password": "correct horse battery"}),
+            Some(&home),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(signed_in(&app, &home).await);
+    assert!(!signed_in(&app, &classroom_pc).await);
+}
+
+// promise CLASS-4: a student removed from a section is signed out of the sessions opened
+// with that section's secret, by the API and by the page.
+async fn removing_a_student_ends_their_sessions(app: TestApp) {
+    let (t, id, code, kid_id, secret) = classroom(&app, "picture").await;
+    let other = app.section(&t, "word").await;
+    let bo = add(&app, &t, &id, "Bo").await;
+    let bo_id = s(&bo["student"]["id"]).to_owned();
+    let mut cookies = Vec::new();
+    for (student, secret) in [
+        (&kid_id, secret.as_str()),
+        (&bo_id, s(&bo["secret"]["value"])),
+    ] {
+        let cookie = secret_sign_in(&app, &code, student, secret)
+            .await
+            .session_cookie()
+            .unwrap();
+        // Also in another section, so that removal from this one erases nothing.
+        let r = app
+            .post(
+                "/api/v1/sections/join",
+                json!({"code": other["code"]}),
+                Some(&cookie),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+        cookies.push(cookie);
+    }
+    let r = app
+        .delete(
+            &format!("/api/v1/sections/{id}/students/{kid_id}"),
+            None,
+            Some(&t),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    assert!(!signed_in(&app, &cookies[0]).await);
+    assert!(signed_in(&app, &cookies[1]).await, "the others stay");
+
+    let r = form(
+        &app,
+        &format!("/sections/{id}/students/{bo_id}/remove"),
+        &t,
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(!signed_in(&app, &cookies[1]).await);
+}
+
+const CSRF: &str = "kodlek_csrf=test-form-token-0123456789";
+const TOKEN: &str = "test-form-token-0123456789";
+
+/// Sends a form as a browser does, with the form token.
+async fn form(app: &TestApp, path: &str, cookie: &str, fields: &[(&str, &str)]) -> common::Answer {
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    body.append_pair("csrf_token", TOKEN);
+    for (k, v) in fields {
+        body.append_pair(k, v);
+    }
+    let req = Request::post(path)
+        .header("cookie", format!("{cookie}; {CSRF}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body.finish()))
+        .unwrap();
+    app.send(req).await
+}
+
+on_both_backends!(
+    guesses_sent_together_cannot_pass_the_lock,
+    a_lock_holds_one_student_only,
+    resetting_a_secret_ends_its_sessions,
+    a_new_login_type_ends_the_old_sessions,
+    taking_control_ends_the_other_sessions,
+    removing_a_student_ends_their_sessions,
+);
