@@ -35,6 +35,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         )
     };
     let text = std::str::from_utf8(bytes).map_err(|e| malformed(&e))?;
+    // U+0000 is refused in every text before anything reads it: PostgreSQL cannot store it.
+    if let Some(field) = nul_field(text) {
+        return Err(nul_refused(&field));
+    }
     // Straight from the text into the typed body: no `Value` tree in between. Read to the end
     // without an error, the text is JSON. A `Value` inside a body still has serde_json's nesting
     // limit of 128; a program is read as `ProgramJson`, skipped over without recursion and
@@ -75,6 +79,75 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     }
     let field = if path == "." { "body".to_owned() } else { path };
     Err(ApiError::invalid(&field, inner))
+}
+
+/// 422 `invalid_field` for a text holding U+0000.
+pub fn nul_refused(field: &str) -> ApiError {
+    ApiError::invalid(field, "must not contain the character U+0000")
+}
+
+/// The field whose string holds the escape `\u0000`, named by the nearest object key before
+/// it ("body" when there is none). The text is scanned as JSON strings are written: an
+/// escaped backslash followed by `u0000` is ordinary text, not U+0000. A raw NUL byte is not
+/// valid JSON and is refused as malformed by the parser.
+pub fn nul_field(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut key: Option<(usize, usize)> = None;
+    let mut last_string: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                let mut nul = false;
+                while j < b.len() && b[j] != b'"' {
+                    if b[j] == b'\\' {
+                        nul |= b.get(j + 1..j + 6) == Some(b"u0000");
+                        j += 2;
+                    } else {
+                        j += 1;
+                    }
+                }
+                let end = j.min(b.len());
+                if nul {
+                    let name = key.map(|(a, z)| &text[a..z]).unwrap_or("body");
+                    return Some(name.to_owned());
+                }
+                last_string = Some((start, end));
+                i = j + 1;
+            }
+            b':' => {
+                key = last_string;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Refuses a request whose path or query holds `%00`: a decoded path segment or query value
+/// would carry U+0000 into the handlers, and on to the database.
+pub async fn refuse_nul(req: Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let uri = req.uri();
+    let nul = |s: &str| s.as_bytes().windows(3).any(|w| w == b"%00");
+    if nul(uri.path()) {
+        return nul_refused("path").into_response();
+    }
+    if let Some(q) = uri.query()
+        && nul(q)
+    {
+        let field = q
+            .split('&')
+            .find(|kv| nul(kv))
+            .and_then(|kv| kv.split('=').next())
+            .filter(|k| !nul(k))
+            .unwrap_or("query");
+        return nul_refused(field).into_response();
+    }
+    next.run(req).await
 }
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
@@ -274,6 +347,31 @@ mod tests {
             client
         );
         assert_eq!(client_ip(proxy, None, &[proxy]), proxy);
+    }
+
+    #[test]
+    fn u0000_is_found_in_strings_only_and_named_by_its_key() {
+        assert_eq!(
+            nul_field(r#"{"answer": "a\u0000b"}"#).as_deref(),
+            Some("answer")
+        );
+        assert_eq!(
+            nul_field(r#"{"a": {"b": "x"}, "names": ["ok", "\u0000"]}"#).as_deref(),
+            Some("names")
+        );
+        assert_eq!(nul_field(r#"["\u0000"]"#).as_deref(), Some("body"));
+        // An escaped backslash, then the letters u0000: ordinary text.
+        assert_eq!(nul_field(r#"{"answer": "a\\u0000b"}"#), None);
+        assert_eq!(
+            nul_field(r#"{"answer": "\\\u0000"}"#).as_deref(),
+            Some("answer")
+        );
+        assert_eq!(
+            nul_field(r#"{"answer": "\u00001"}"#).as_deref(),
+            Some("answer")
+        );
+        assert_eq!(nul_field(r#"{"answer": "\u0001", "x": "\""}"#), None);
+        assert_eq!(nul_field(r#"{"answer": "unterminated\"#), None);
     }
 
     #[test]

@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages_sections::routes())
         .merge(pages::routes())
         .merge(assets::routes())
+        .layer(axum::middleware::from_fn(extract::refuse_nul))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,

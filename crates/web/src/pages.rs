@@ -241,6 +241,17 @@ impl FromRequest<AppState> for CsrfForm {
         let expected = cookie(&parts, CSRF_COOKIE).map(str::to_owned);
         let bytes = read_body(body).await.map_err(IntoResponse::into_response)?;
         let form: HashMap<String, String> = form_urlencoded::parse(&bytes).into_owned().collect();
+        // U+0000 is refused in every text, as in the API: PostgreSQL cannot store it.
+        if let Some((k, _)) = form
+            .iter()
+            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            let p = Page::from_request_parts(&mut parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+            let field = if k.contains('\0') { "form" } else { k.as_str() };
+            return Err(fail(state, p, &crate::extract::nul_refused(field)));
+        }
         match (expected, form.get("csrf_token")) {
             (Some(e), Some(got)) if !e.is_empty() && &e == got => Ok(CsrfForm(form)),
             _ => {

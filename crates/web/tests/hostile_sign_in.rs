@@ -281,6 +281,118 @@ async fn removing_a_student_ends_their_sessions(app: TestApp) {
     assert!(!signed_in(&app, &cookies[1]).await);
 }
 
+fn refused(r: &common::Answer, field: &str) {
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+        "{}",
+        r.text
+    );
+    let message = r.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.starts_with(&format!("{field}:")), "{message}");
+}
+
+// U+0000 in any text is refused with 422 on both backends, and nothing is stored; a backslash
+// followed by "u0000" is ordinary text.
+async fn u0000_is_refused_in_every_text(app: TestApp) {
+    let nul = "loops\u{0}repeat";
+    let r = app
+        .post(
+            "/api/v1/accounts",
+            json!({"role": "student", "display_name": nul, "email": "n@example.org", "password": "correct horse battery", "age": 12}),
+            None,
+        )
+        .await;
+    refused(&r, "display_name");
+    let r = app
+        .post(
+            "/api/v1/accounts",
+            json!({"role": "student", "display_name": "Nul", "email": "n@example.org", "password": "correct horse\u{0}battery", "age": 12}),
+            None,
+        )
+        .await;
+    refused(&r, "password");
+    let r = app
+        .post(
+            "/api/v1/session",
+            json!({"login": "n@example.org", "password": "correct horse battery"}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "no account was made");
+
+    let (cookie, _) = app.student("Kim", "kim@example.org", 12).await;
+    let c = Some(cookie.as_str());
+    let r = app
+        .post(
+            "/api/v1/levels/maze-reflect/attempts",
+            json!({"answer": nul}),
+            c,
+        )
+        .await;
+    refused(&r, "answer");
+    let answers = app.get("/api/v1/me/levels/maze-reflect/attempts", c).await;
+    assert_eq!(answers.status, StatusCode::OK, "{}", answers.text);
+    assert!(answers.json()["attempts"].as_array().unwrap().is_empty());
+    let r = app
+        .patch("/api/v1/me", json!({"display_name": nul}), c)
+        .await;
+    refused(&r, "display_name");
+    assert_eq!(
+        app.get("/api/v1/me", c).await.json()["user"]["display_name"],
+        "Kim"
+    );
+
+    // A backslash and the letters u0000 are text like any other.
+    let text = r"loops \u0000 repeat";
+    let r = app
+        .post(
+            "/api/v1/levels/maze-reflect/attempts",
+            json!({"answer": text}),
+            c,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let answers = app
+        .get("/api/v1/me/levels/maze-reflect/attempts", c)
+        .await
+        .json();
+    assert_eq!(answers["attempts"][0]["answer"], text);
+
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let r = app
+        .post(
+            "/api/v1/sections",
+            json!({"name": nul, "course_id": "maze-intro", "login_type": "word"}),
+            Some(&t),
+        )
+        .await;
+    refused(&r, "name");
+    // The same in a page's form.
+    let r = form(
+        &app,
+        "/sections",
+        &t,
+        &[
+            ("name", nul),
+            ("course_id", "maze-intro"),
+            ("login_type", "word"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let list = app.get("/api/v1/sections", Some(&t)).await.json();
+    assert!(list["sections"].as_array().unwrap().is_empty());
+
+    // And in a path segment or a query value.
+    let r = app.get("/api/v1/sign-in/BCD%00FG", None).await;
+    refused(&r, "path");
+    let r = app.get("/api/v1/pictures?lang=sv%00", None).await;
+    refused(&r, "lang");
+    let r = app.get("/api/v1/me/levels/maze%00/attempts", c).await;
+    refused(&r, "path");
+}
+
 const CSRF: &str = "kodlek_csrf=test-form-token-0123456789";
 const TOKEN: &str = "test-form-token-0123456789";
 
@@ -306,4 +418,5 @@ on_both_backends!(
     a_new_login_type_ends_the_old_sessions,
     taking_control_ends_the_other_sessions,
     removing_a_student_ends_their_sessions,
+    u0000_is_refused_in_every_text,
 );
