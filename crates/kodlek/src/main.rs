@@ -80,6 +80,12 @@ struct ServeArgs {
         default_value = "Kodlek <no-reply@kodlek.invalid>"
     )]
     mail_from: String,
+    /// Seconds an outbox file to a child's address is kept before it is deleted.
+    #[arg(long, env = "KODLEK_OUTBOX_KEEP_CHILD_SECS", default_value_t = 3600)]
+    outbox_keep_child_secs: u64,
+    /// Seconds any other outbox file is kept before it is deleted.
+    #[arg(long, env = "KODLEK_OUTBOX_KEEP_SECS", default_value_t = 604_800)]
+    outbox_keep_secs: u64,
     /// Threads for password hashing; default: one fewer than the cores.
     #[arg(long, env = "KODLEK_HASH_THREADS")]
     hash_threads: Option<usize>,
@@ -175,10 +181,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let keys = load_keys(&args.storage.data_dir)?;
     let mailer: Arc<dyn Mailer> = match &args.smtp_url {
         Some(url) => Arc::new(Smtp::new(url, args.mail_from.clone())?),
-        None => Arc::new(Outbox::new(
-            args.storage.data_dir.join("outbox"),
-            args.mail_from.clone(),
-        )?),
+        None => {
+            // A delivery queue, not an archive: expired files are deleted every minute.
+            let outbox = Arc::new(
+                Outbox::new(args.storage.data_dir.join("outbox"), args.mail_from.clone())?.keeping(
+                    std::time::Duration::from_secs(args.outbox_keep_child_secs),
+                    std::time::Duration::from_secs(args.outbox_keep_secs),
+                ),
+            );
+            outbox.clone().start_sweeping();
+            outbox
+        }
     };
     let public_url = args
         .public_url

@@ -2,4 +2,4 @@
 
 pub mod mail;
 
-pub use mail::{Mail, MailError, Mailer, Outbox, Smtp};
+pub use mail::{KEEP, KEEP_CHILD, Mail, MailError, Mailer, Outbox, Smtp};

@@ -235,10 +235,12 @@ async fn send_verification(
         .await?;
     let link = format!("{}/verify-email/{token}", state.config.public_url);
     let tr = crate::i18n::Tr::new(lang);
+    // Never a child's: no verification mail goes to a child's address.
     send_mail(
         state,
         MailKind::Requested,
         to,
+        false,
         tr.t("mail-verify-subject"),
         tr.args(
             "mail-verify-body",
@@ -497,6 +499,9 @@ pub async fn update_me(
     } else {
         state.store.update_account(&a).await?;
     }
+    if child {
+        forget_address(state, old).await;
+    }
     if new_password.is_some() {
         state
             .store
@@ -510,6 +515,23 @@ pub async fn update_me(
         send_verification(state, &a, e, lang).await?;
     }
     Ok(a)
+}
+
+/// An account that is a child's keeps no retrievable address (promise U13-2): messages still
+/// kept for its former address are dropped with it.
+async fn forget_address(state: &AppState, old: &AccountRecord) {
+    let Some(email) = old
+        .email_ciphertext
+        .as_deref()
+        .and_then(|c| state.keys.decrypt(c))
+        .and_then(|e| EmailAddress::new(&e).ok())
+    else {
+        return;
+    };
+    if state.mailer.forget(&email).await.is_err() {
+        // The error text could quote the address; say only that it happened.
+        tracing::error!("the outbox could not forget an address");
+    }
 }
 
 /// A notice the user did not ask for at that moment: an unsubscribed address does not get it.
@@ -529,6 +551,7 @@ async fn notify_password_changed(state: &AppState, a: &AccountRecord, lang: Lang
         state,
         MailKind::Notice,
         &email,
+        is_child_account(a, now_millis()),
         tr.t("mail-password-changed-subject"),
         tr.args("mail-password-changed-body", &[("name", &a.display_name)]),
     )
@@ -640,6 +663,7 @@ pub async fn request_reset(
         state,
         MailKind::Requested,
         &email,
+        is_child_account(&a, now),
         tr.t("mail-reset-subject"),
         tr.args(
             "mail-reset-body",

@@ -13,10 +13,13 @@ pub enum MailKind {
     Notice,
 }
 
+/// `to_child`: the address is a child's, so that a transport keeping copies keeps this one
+/// for the shortest time (promise U13-2).
 pub async fn send_mail(
     state: &AppState,
     kind: MailKind,
     to: &EmailAddress,
+    to_child: bool,
     subject: String,
     body: String,
 ) -> Result<(), ApiError> {
@@ -40,6 +43,7 @@ pub async fn send_mail(
             subject,
             body,
             unsubscribe_url,
+            to_child,
         })
         .await
         .map_err(|e| {

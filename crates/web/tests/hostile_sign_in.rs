@@ -6,7 +6,11 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::TestApp;
+use kodlek_services::{KEEP, Outbox};
 use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 use tower::ServiceExt;
 
 fn s(v: &Value) -> &str {
@@ -393,6 +397,81 @@ async fn u0000_is_refused_in_every_text(app: TestApp) {
     refused(&r, "path");
 }
 
+/// The same app with its own outbox, keeping a child's mail for `child` (others for a week).
+fn keeping(app: TestApp, child: Duration) -> (TestApp, Arc<Outbox>) {
+    let outbox = Arc::new(
+        Outbox::new(
+            app.dir.join("outbox"),
+            "Kodlek <no-reply@kodlek.test>".into(),
+        )
+        .unwrap()
+        .keeping(child, KEEP),
+    );
+    let mut state = app.state.clone();
+    state.mailer = outbox.clone();
+    let app = TestApp {
+        router: kodlek_web::router(state.clone()),
+        state,
+        ..app
+    };
+    (app, outbox)
+}
+
+/// The files under the data directory that hold `needle`.
+fn files_holding(dir: &Path, needle: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_dir() {
+            found.extend(files_holding(&path, needle));
+        } else if common::contains(&std::fs::read(&path).unwrap_or_default(), needle) {
+            found.push(path);
+        }
+    }
+    found
+}
+
+const KID: &str = "outbox.kid.zq@example.org";
+
+// promise U13-2: the reset mail to a child's address leaves the outbox after its short time;
+// then no file under the data directory holds the address.
+async fn a_childs_reset_mail_leaves_the_outbox(app: TestApp) {
+    let (app, outbox) = keeping(app, Duration::ZERO);
+    app.student("Kid", KID, 10).await;
+    let (_, grown) = app.teacher("Ms Berg", "berg@example.org").await;
+    let r = app
+        .post("/api/v1/password-resets", json!({"email": KID}), None)
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    assert_eq!(
+        files_holding(&app.dir, KID).len(),
+        1,
+        "the reset mail went out"
+    );
+    let swept = outbox.sweep(kodlek_domain::now_millis()).await.unwrap();
+    assert_eq!(swept, 1);
+    assert_eq!(files_holding(&app.dir, KID), Vec::<PathBuf>::new());
+    // Mail to a grown-up's address stays for its own, longer time.
+    assert_eq!(files_holding(&app.dir, "berg@example.org").len(), 1);
+    let _ = grown;
+}
+
+// promise U13-2: a teen who states an age under 13 becomes a child at once: the verification
+// mail still kept for their address leaves the outbox with it.
+async fn a_teen_turned_child_leaves_no_mail_behind(app: TestApp) {
+    let (cookie, me) = app.student("Teen", KID, 14).await;
+    assert_eq!(me["under_13"], false);
+    app.teacher("Ms Berg", "berg@example.org").await;
+    assert_eq!(files_holding(&app.dir.join("outbox"), KID).len(), 1);
+    let r = app
+        .patch("/api/v1/me", json!({"age": 12}), Some(&cookie))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["user"]["under_13"], true);
+    assert_eq!(files_holding(&app.dir, KID), Vec::<PathBuf>::new());
+    assert_eq!(app.outbox().len(), 1, "the others' mail stays");
+}
+
 const CSRF: &str = "kodlek_csrf=test-form-token-0123456789";
 const TOKEN: &str = "test-form-token-0123456789";
 
@@ -419,4 +498,6 @@ on_both_backends!(
     taking_control_ends_the_other_sessions,
     removing_a_student_ends_their_sessions,
     u0000_is_refused_in_every_text,
+    a_childs_reset_mail_leaves_the_outbox,
+    a_teen_turned_child_leaves_no_mail_behind,
 );
