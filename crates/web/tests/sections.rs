@@ -618,6 +618,15 @@ async fn secrets_reset_until_the_student_takes_control(app: TestApp) {
         .json();
     assert_eq!(cards["cards"][0]["secret"]["kind"], "word");
     let words = s(&cards["cards"][0]["secret"]["value"]).to_owned();
+    // The new words end the session opened with the picture: sign in again with them.
+    assert_eq!(
+        app.get("/api/v1/me", Some(&cookie)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let cookie = secret_sign_in(&app, &code, &kid_id, &words)
+        .await
+        .session_cookie()
+        .unwrap();
     let r = app
         .patch(
             &format!("/api/v1/sections/{id}"),
