@@ -201,8 +201,12 @@ fn kit_errors(
     method: &str,
     op: &Value,
 ) -> Vec<(&'static str, &'static [&'static str])> {
-    let mut out: Vec<(&'static str, &'static [&'static str])> =
-        vec![("500", &["internal"]), ("503", &["overloaded"])];
+    let mut out: Vec<(&'static str, &'static [&'static str])> = vec![
+        // A path segment or query value (`?lang=` is read everywhere) holding U+0000.
+        ("422", &["invalid_field"]),
+        ("500", &["internal"]),
+        ("503", &["overloaded"]),
+    ];
     if op.get("requestBody").is_some() {
         out.push(("400", &["malformed_json"]));
         out.push(("413", &["too_large"]));
