@@ -324,7 +324,9 @@ pub async fn sign_in(
         .as_ref()
         .map(|a| a.id.clone())
         .unwrap_or_else(|| input.login.trim().to_lowercase());
-    limits::ensure_below(state, limits::SIGN_IN_FAILURES, &subject, now).await?;
+    // The guess is counted before it is judged, in one statement, so that guesses sent together
+    // cannot all pass a check made before any of them was counted.
+    limits::check(state, limits::SIGN_IN_FAILURES, &subject, now).await?;
     let ok = match account.as_ref().and_then(|a| a.password_hash.as_deref()) {
         Some(phc) if input.password.len() <= 1024 => {
             state.hasher.verify(&input.password, phc).await
@@ -340,10 +342,7 @@ pub async fn sign_in(
             rekey(state, &mut a, input.login.trim()).await?;
             Ok(a)
         }
-        _ => {
-            limits::count(state, limits::SIGN_IN_FAILURES, &subject, now).await?;
-            Err(invalid_credentials())
-        }
+        _ => Err(invalid_credentials()),
     }
 }
 

@@ -46,8 +46,9 @@ pub const MAIL_PER_ADDRESS: Limit = Limit {
     window: 60 * MINUTE,
 };
 
-/// Wrong join codes typed by one student: enough for typos, too few to find other classes.
-pub const JOIN_FAILURES: Limit = Limit {
+/// Join codes typed by one student, right or wrong: enough for typos and a few classes, too
+/// few to find other classes by guessing.
+pub const JOIN_TRIES: Limit = Limit {
     name: "join-failures",
     max: 20,
     window: 60 * MINUTE,

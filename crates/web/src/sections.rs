@@ -1125,14 +1125,14 @@ pub async fn join(
         return Err(ApiError::forbidden("Only students join sections by code."));
     }
     let now = now_millis();
-    // A student guessing codes would find other classes: wrong codes are limited.
-    limits::ensure_below(state, limits::JOIN_FAILURES, &me.account.id, now).await?;
+    // A student guessing codes would find other classes: tries are limited, each counted
+    // before it is looked up, so that tries sent together cannot pass the limit.
+    limits::check(state, limits::JOIN_TRIES, &me.account.id, now).await?;
     let found = match JoinCode::parse(code) {
         Ok(c) => state.store.section_by_code(c.as_str()).await?,
         Err(_) => None,
     };
     let Some(section) = found else {
-        limits::count(state, limits::JOIN_FAILURES, &me.account.id, now).await?;
         return Err(section_not_found());
     };
     state

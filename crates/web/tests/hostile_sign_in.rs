@@ -490,7 +490,87 @@ async fn form(app: &TestApp, path: &str, cookie: &str, fields: &[(&str, &str)]) 
     app.send(req).await
 }
 
+/// Sends the same JSON body to one path from many tasks at once; the statuses.
+async fn all_at_once(
+    app: &TestApp,
+    path: &str,
+    bodies: Vec<Value>,
+    cookie: Option<&str>,
+) -> Vec<StatusCode> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for body in bodies {
+        let router = app.router.clone();
+        let mut req = Request::post(path).header("content-type", "application/json");
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let req = req.body(Body::from(body.to_string())).unwrap();
+        tasks.spawn(async move { router.oneshot(req).await.unwrap().status() });
+    }
+    tasks.join_all().await
+}
+
+// promise SEC-1: wrong passwords sent together for one account meet the same limit as wrong
+// passwords sent one after another: at most ten are judged, and then the right one waits too.
+async fn passwords_sent_together_cannot_pass_the_limit(app: TestApp) {
+    app.student("Sam", "sam@example.org", 15).await;
+    let bodies = (0..30)
+        .map(|i| json!({"login": "sam@example.org", "password": format!("wrong password {i}")}))
+        .collect();
+    let answers = all_at_once(&app, "/api/v1/session", bodies, None).await;
+    let judged = answers
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert!(
+        judged <= 10,
+        "{judged} wrong passwords were judged: {answers:?}"
+    );
+    assert!(
+        answers
+            .iter()
+            .all(|s| matches!(s.as_u16(), 401 | 429 | 503)),
+        "{answers:?}"
+    );
+    let right = app
+        .post(
+            "/api/v1/session",
+            json!({"login": "sam@example.org", "password": "correct horse battery"}),
+            None,
+        )
+        .await;
+    if judged == 10 {
+        assert_eq!(
+            right.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            right.text
+        );
+    }
+}
+
+// Join codes tried together by one student meet the limit: at most twenty are looked up.
+async fn join_codes_sent_together_cannot_pass_the_limit(app: TestApp) {
+    let (cookie, _) = app.student("Sam", "sam@example.org", 15).await;
+    let bodies = (0..40)
+        .map(|i| json!({"code": format!("ZZZZ{:02}", i % 100)}))
+        .collect();
+    let answers = all_at_once(&app, "/api/v1/sections/join", bodies, Some(&cookie)).await;
+    let looked_up = answers
+        .iter()
+        .filter(|s| **s == StatusCode::NOT_FOUND)
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(looked_up, 20, "{answers:?}");
+    assert_eq!(refused, 20, "{answers:?}");
+}
+
 on_both_backends!(
+    passwords_sent_together_cannot_pass_the_limit,
+    join_codes_sent_together_cannot_pass_the_limit,
     guesses_sent_together_cannot_pass_the_lock,
     a_lock_holds_one_student_only,
     resetting_a_secret_ends_its_sessions,
