@@ -624,9 +624,8 @@ pub async fn request_reset(
     lang: Lang,
     ip: IpAddr,
 ) -> Result<(), ApiError> {
-    let Ok(email) = EmailAddress::new(email) else {
-        return Ok(());
-    };
+    // What is not an address cannot have an account: it is refused as any bad value is.
+    let email = field("email", EmailAddress::new(email))?;
     let now = now_millis();
     if limits::check(state, limits::MAIL_PER_IP, &ip.to_string(), now)
         .await

@@ -1,5 +1,6 @@
 //! The OpenAPI document at `/api/openapi.json`, generated from the handlers and types.
 
+use kodlek_domain::Age;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 
@@ -122,12 +123,69 @@ fn strict_request_bodies(doc: &mut Value) {
             schema["additionalProperties"] = json!(false);
         }
         if let Some(props) = schema["properties"].as_object_mut() {
-            for p in props.values_mut() {
+            for (field, p) in props.iter_mut() {
+                limits_of(field, p);
                 no_nul(p);
             }
         }
         collect_refs(schema, &mut todo);
         done.push(name);
+    }
+}
+
+/// Text that is not empty once trimmed and holds no control character.
+const VISIBLE_TEXT: &str =
+    "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$";
+
+/// Empty, blank, or text as above.
+const OPTIONAL_TEXT: &str =
+    "^(\\s*|[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*)$";
+
+/// An address as the domain's `EmailAddress` takes it, in ASCII: a dot-atom of at most 64
+/// characters, `@`, and a host name of two labels or more.
+const EMAIL: &str = concat!(
+    "^(?=[^@]{1,64}@)",
+    "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*",
+    "@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+);
+
+/// The limits of the fields that request bodies share, as the domain's types check them, so
+/// that a client knows them before it sends a value.
+fn limits_of(field: &str, p: &mut Value) {
+    let text =
+        |min: u64, max: u64| json!({"minLength": min, "maxLength": max, "pattern": VISIBLE_TEXT});
+    let limits = match field {
+        "display_name" => text(1, 40),
+        "name" => text(1, 60),
+        // Empty or blank means none.
+        "school_name" | "school_address" => json!({"maxLength": 200, "pattern": OPTIONAL_TEXT}),
+        "password" => json!({"minLength": 8, "maxLength": 128}),
+        "current_password" => json!({"maxLength": 1024}),
+        "email" | "reply_to" => json!({
+            "maxLength": 254,
+            "pattern": EMAIL
+        }),
+        "username" => json!({"pattern": "^[A-Za-z0-9._-]{3,32}$"}),
+        "age" => json!({"minimum": Age::MIN, "maximum": Age::MAX}),
+        "role" => json!({"enum": ["student", "teacher", "parent"]}),
+        "gender" => json!({"enum": ["female", "male", "nonbinary", "unspecified"]}),
+        "login_type" => json!({"enum": ["email", "word", "picture"]}),
+        "names" => {
+            json!({"minItems": 1, "maxItems": crate::sections::BULK_LIMIT, "items": text(1, 40)})
+        }
+        _ => return,
+    };
+    let nullable = p["type"]
+        .as_array()
+        .is_some_and(|t| t.iter().any(|x| x == "null"));
+    for (k, v) in limits.as_object().expect("an object of limits") {
+        if k == "enum" && nullable {
+            let mut values = v.clone();
+            values.as_array_mut().expect("a list").push(Value::Null);
+            p[k] = values;
+        } else {
+            p[k] = v.clone();
+        }
     }
 }
 

@@ -796,7 +796,9 @@ async fn forgot(
     form: CsrfForm,
 ) -> Response {
     if let Err(e) = accounts::request_reset(&state, form.get("email"), p.lang(), ip).await {
-        return fail(&state, p, &e);
+        // A mistyped address: the form again, with what to fix.
+        let p = p.with_alert(&e);
+        return render(&state, &p, e.status, &ForgotT { p: p.clone() });
     }
     let mut p = p;
     p.done = Some("forgot-sent".into());

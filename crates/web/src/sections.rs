@@ -30,7 +30,7 @@ pub const SECRET_LOCK_FOR: Millis = 15 * 60 * 1000;
 /// An invitation for a co-teacher works this long.
 const INVITATION_FOR: Millis = 7 * 24 * 3600 * 1000;
 /// Names in one pasted list; a class, with room to spare.
-const BULK_LIMIT: usize = 100;
+pub const BULK_LIMIT: usize = 100;
 /// A student stuck on a level: this many attempts without solving it...
 const STUCK_ATTEMPTS: i64 = 6;
 /// ...or this long between the first and the last attempt without solving it.

@@ -581,3 +581,29 @@ on_both_backends!(
     a_childs_reset_mail_leaves_the_outbox,
     a_teen_turned_child_leaves_no_mail_behind,
 );
+
+// What is not an email address is refused with a clear error, not silently "accepted".
+#[tokio::test]
+async fn a_reset_for_what_is_not_an_address_is_refused() {
+    let app = TestApp::sqlite().await;
+    for bad in ["", "ada", "ada.@example.org"] {
+        let r = app
+            .post("/api/v1/password-resets", json!({"email": bad}), None)
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            r.text
+        );
+        assert_eq!(r.code(), "invalid_field");
+    }
+    let r = app
+        .post(
+            "/api/v1/password-resets",
+            json!({"email": "nobody@example.org"}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+}
