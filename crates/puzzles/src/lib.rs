@@ -7,6 +7,7 @@ mod drawing;
 pub mod json;
 mod maze;
 mod program;
+mod stored;
 
 pub use artist::{Colour, Segment};
 pub use content::{Catalog, Course, Lesson, Level, LevelKind, Text, add_courses_from, catalog};
@@ -14,6 +15,10 @@ pub use json::{Doc, JsonError, ProgramJson};
 use program::Program;
 pub use program::{KNOWN_BLOCKS, MAX_BLOCKS, MAX_DEPTH};
 use serde::{Deserialize, Serialize};
+pub use stored::{
+    EMPTY_PROGRAM, MAX_NESTING, MAX_PROGRAM_BYTES, MAX_STORED_BLOCKS, MAX_STRING_CHARS,
+    canonical_program,
+};
 
 /// The most steps a program may take; the next one fails the attempt.
 pub const STEP_LIMIT: u32 = 10_000;
@@ -155,8 +160,9 @@ pub(crate) fn invalid(message: impl Into<String>) -> Invalid {
     }
 }
 
-/// The longest written answer a prompt takes.
-pub const ANSWER_LIMIT: usize = 10_000;
+/// The longest written answer a prompt takes, in characters: a few paragraphs, far more than
+/// a child's reflection needs, and small enough that answers cannot fill the storage budget.
+pub const ANSWER_LIMIT: usize = 2_000;
 
 fn verdict(status: Status, reason: Option<Reason>, blocks: u32, level: &Level) -> Verdict {
     Verdict {

@@ -4,7 +4,9 @@
 mod common;
 
 use common::*;
-use kodlek_puzzles::{Level, LevelKind, Status, Submission, Verdict, catalog, judge};
+use kodlek_puzzles::{
+    Level, LevelKind, MAX_NESTING, Status, Submission, Verdict, canonical_program, catalog, judge,
+};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use std::time::{Duration, Instant};
@@ -150,6 +152,71 @@ fn check(l: &Level, p: &Value) -> Result<(), TestCaseError> {
         Err(e) => prop_assert!(matches!(e.code, "invalid_program" | "invalid_answer")),
         Ok(v) => invariants(l, &v)?,
     }
+    canonical_keeps_the_verdict(l, &doc)
+}
+
+/// The deepest nesting of lists and objects in a JSON text.
+fn depth(text: &str) -> usize {
+    let (mut d, mut max, mut in_str, mut escaped) = (0usize, 0usize, false, false);
+    for c in text.bytes() {
+        match (in_str, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_str = false,
+            (true, ..) => {}
+            (false, _, b'"') => in_str = true,
+            (false, _, b'[' | b'{') => {
+                d += 1;
+                max = max.max(d);
+            }
+            (false, _, b']' | b'}') => d -= 1,
+            _ => {}
+        }
+    }
+    max
+}
+
+/// A verdict with the block ids left out of its trace: the canonical program has none.
+fn without_ids(v: &Result<Verdict, kodlek_puzzles::Invalid>) -> String {
+    match v {
+        Err(e) => format!("invalid {}", e.code),
+        Ok(v) => {
+            let mut trace = serde_json::to_value(&v.trace).unwrap();
+            for step in trace.as_array_mut().unwrap() {
+                step.as_object_mut().unwrap().remove("block");
+            }
+            format!("{:?} {:?} {:?} {trace}", v.status, v.reason, v.blocks_used)
+        }
+    }
+}
+
+/// The stored form of a program: written again it is the same text, it is never deeper than
+/// its blocks make it, serde_json reads it, and it is judged as the program that was sent.
+// promise PROG-2
+fn canonical_keeps_the_verdict(
+    l: &Level,
+    doc: &kodlek_puzzles::Doc<'_>,
+) -> Result<(), TestCaseError> {
+    let Ok(canonical) = canonical_program(doc.root()) else {
+        return Ok(());
+    };
+    let again =
+        kodlek_puzzles::Doc::parse(&canonical).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let twice = canonical_program(again.root()).ok();
+    prop_assert_eq!(twice.as_ref(), Some(&canonical), "idempotent");
+    let blocks = canonical.matches("\"type\":").count();
+    prop_assert!(
+        depth(&canonical) <= 2 * blocks + MAX_NESTING + 4,
+        "{} blocks, depth {}: {}",
+        blocks,
+        depth(&canonical),
+        canonical
+    );
+    prop_assert!(canonical.len() <= kodlek_puzzles::MAX_PROGRAM_BYTES);
+    prop_assert!(serde_json::from_str::<Value>(&canonical).is_ok());
+    let sent = judge(l, Submission::Json(doc.root()));
+    let stored = judge(l, Submission::Json(again.root()));
+    prop_assert_eq!(without_ids(&sent), without_ids(&stored), "{}", canonical);
     Ok(())
 }
 

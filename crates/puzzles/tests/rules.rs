@@ -457,13 +457,13 @@ fn prompts_take_a_written_answer() {
     for bad in ["", "   ", "\n\t"] {
         assert_eq!(ok(bad).unwrap_err().code, "invalid_answer");
     }
-    assert!(ok(&"x".repeat(10_000)).is_ok());
-    assert!(ok(&"å".repeat(10_000)).is_ok(), "characters, not bytes");
+    assert!(ok(&"x".repeat(2_000)).is_ok());
+    assert!(ok(&"å".repeat(2_000)).is_ok(), "characters, not bytes");
     assert!(
-        ok(&format!("  {}  ", "x".repeat(10_000))).is_ok(),
+        ok(&format!("  {}  ", "x".repeat(2_000))).is_ok(),
         "trimmed first"
     );
-    assert_eq!(ok(&"x".repeat(10_001)).unwrap_err().code, "invalid_answer");
+    assert_eq!(ok(&"x".repeat(2_001)).unwrap_err().code, "invalid_answer");
 }
 
 #[test]
