@@ -17,7 +17,7 @@ pub use program::{KNOWN_BLOCKS, MAX_BLOCKS, MAX_DEPTH};
 use serde::{Deserialize, Serialize};
 pub use stored::{
     EMPTY_PROGRAM, MAX_NESTING, MAX_PROGRAM_BYTES, MAX_STORED_BLOCKS, MAX_STRING_CHARS,
-    canonical_program,
+    canonical_program, stored_form,
 };
 
 /// The most steps a program may take; the next one fails the attempt.

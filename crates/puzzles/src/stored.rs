@@ -25,6 +25,16 @@ pub const MAX_PROGRAM_BYTES: usize = 256 * 1024;
 /// A stored program's canonical text when it has no blocks at all.
 pub const EMPTY_PROGRAM: &str = r#"{"blocks":{"blocks":[],"languageVersion":0}}"#;
 
+/// The canonical text of a program stored before programs were kept in canonical form. It
+/// was judged when it came, so it has Blockly's shape; one beyond this module's limits (only a
+/// hostile one is) is kept as [`EMPTY_PROGRAM`], so that every stored program is bounded.
+pub fn stored_form(text: &str) -> String {
+    crate::Doc::parse(text)
+        .ok()
+        .and_then(|d| canonical_program(d.root()).ok())
+        .unwrap_or_else(|| EMPTY_PROGRAM.to_owned())
+}
+
 enum Task<'d> {
     /// A key or a scalar value, with the comma before it when one is due.
     Item(String),

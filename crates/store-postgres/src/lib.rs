@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub mod data;
 mod sections;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -19,7 +20,7 @@ pub struct PgStore {
     pool: PgPool,
 }
 
-fn db_err(e: sqlx::Error) -> StoreError {
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(d) = &e
         && d.is_unique_violation()
     {
@@ -74,6 +75,7 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Database(e.to_string()))?;
+        data::run(&pool).await?;
         Ok(PgStore { pool })
     }
 
@@ -85,7 +87,7 @@ impl PgStore {
     /// dead tuples.
     async fn vacuum(&self) -> StoreResult<()> {
         sqlx::query(
-            "VACUUM accounts, sessions, mail_tokens, attempts, level_progress, progress_versions, programs, \
+            "VACUUM accounts, sessions, mail_tokens, attempts, level_progress, progress_versions, storage_use, programs, \
              section_students, student_secrets, school_permissions, section_teachers, sections",
         )
         .execute(&self.pool)
@@ -490,7 +492,11 @@ fn progress_from(r: &PgRow) -> ProgressRecord {
 
 #[async_trait]
 impl ProgressStore for PgStore {
-    async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>> {
+    async fn record_attempts_within(
+        &self,
+        attempts: &[NewAttempt],
+        budget: i64,
+    ) -> StoreResult<Vec<AttemptOutcome>> {
         // The whole batch in two statements, each taking its rows as arrays (every statement
         // is a round trip to the server, and one writer serves every request): one read of
         // what the plan needs, then one statement that writes it all, atomic on its own. The
@@ -504,33 +510,44 @@ impl ProgressStore for PgStore {
                 .map(|p| if i == 0 { p.0 } else { p.1 }.to_owned())
                 .collect()
         };
+        let mut accounts = column(&levels, 0);
+        accounts.dedup();
+        // The storage rows carry their bytes in `attempts`.
         let rows = sqlx::query(
-            "SELECT 'earlier' AS kind, a.account_id, a.client_attempt_id AS key, a.program_hash, \
-             a.answer, NULL::bigint AS attempts, NULL::text AS best_status, NULL::text AS last_status, \
-             NULL::bigint AS first_attempt_at, NULL::bigint AS last_attempt_at \
+            "SELECT 'earlier' AS kind, a.account_id, a.client_attempt_id AS key, a.level_id, \
+             a.program_hash, a.answer, NULL::bigint AS attempts, NULL::text AS best_status, \
+             NULL::text AS last_status, NULL::bigint AS first_attempt_at, NULL::bigint AS last_attempt_at \
              FROM UNNEST($1::text[], $2::text[]) AS k(account_id, client_attempt_id) \
              JOIN attempts a USING (account_id, client_attempt_id) \
              UNION ALL \
-             SELECT 'progress', p.account_id, p.level_id, NULL, NULL, p.attempts, p.best_status, \
+             SELECT 'progress', p.account_id, p.level_id, NULL, NULL, NULL, p.attempts, p.best_status, \
              p.last_status, p.first_attempt_at, p.last_attempt_at FROM level_progress p \
-             JOIN UNNEST($3::text[], $4::text[]) AS k(account_id, level_id) USING (account_id, level_id)",
+             JOIN UNNEST($3::text[], $4::text[]) AS k(account_id, level_id) USING (account_id, level_id) \
+             UNION ALL \
+             SELECT 'storage', s.account_id, s.account_id, NULL, NULL, NULL, s.bytes, NULL, NULL, NULL, NULL \
+             FROM storage_use s WHERE s.account_id = ANY($5::text[])",
         )
         .bind(column(&retries, 0))
         .bind(column(&retries, 1))
         .bind(column(&levels, 0))
         .bind(column(&levels, 1))
+        .bind(accounts)
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        let (mut earlier, mut old) = (HashMap::new(), HashMap::new());
+        let (mut earlier, mut old, mut storage) = (HashMap::new(), HashMap::new(), HashMap::new());
         for r in rows {
             let key = (r.get("account_id"), r.get::<String, _>("key"));
-            if r.get::<&str, _>("kind") == "earlier" {
+            let kind: &str = r.get("kind");
+            if kind == "earlier" {
                 let e = batch::Earlier {
+                    level_id: r.get("level_id"),
                     program_hash: r.get("program_hash"),
                     answer: r.get("answer"),
                 };
                 earlier.insert(key, e);
+            } else if kind == "storage" {
+                storage.insert(key.0, r.get::<i64, _>("attempts"));
             } else {
                 let p = ProgressRecord {
                     level_id: key.1.clone(),
@@ -543,7 +560,7 @@ impl ProgressStore for PgStore {
                 old.insert(key, p);
             }
         }
-        let plan = batch::plan(attempts, earlier, old)?;
+        let plan = batch::plan(attempts, earlier, old, storage, budget)?;
         if !plan.inserts.is_empty() {
             let (i, p) = (&plan.inserts, &plan.own_progress);
             let (hashes, bodies, ats): (Vec<&str>, Vec<&str>, Vec<i64>) = plan
@@ -573,7 +590,10 @@ impl ProgressStore for PgStore {
                  THEN excluded.best_status ELSE level_progress.best_status END, \
                  last_status = excluded.last_status, \
                  first_attempt_at = LEAST(level_progress.first_attempt_at, excluded.first_attempt_at), \
-                 last_attempt_at = GREATEST(level_progress.last_attempt_at, excluded.last_attempt_at)) \
+                 last_attempt_at = GREATEST(level_progress.last_attempt_at, excluded.last_attempt_at)), \
+                 storage_in AS (INSERT INTO storage_use (account_id, bytes) \
+                 SELECT * FROM UNNEST($19::text[], $20::bigint[]) \
+                 ON CONFLICT (account_id) DO UPDATE SET bytes = storage_use.bytes + excluded.bytes) \
                  INSERT INTO progress_versions (account_id, version) SELECT unnest($19::text[]), 1 \
                  ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1",
             )
@@ -604,6 +624,7 @@ impl ProgressStore for PgStore {
             .bind(p.iter().map(|(_, r)| r.first_attempt_at).collect::<Vec<_>>())
             .bind(p.iter().map(|(_, r)| r.last_attempt_at).collect::<Vec<_>>())
             .bind(&plan.changed)
+            .bind(&plan.own_storage)
             .execute(&self.pool)
             .await
             .map_err(db_err)?;
@@ -642,6 +663,15 @@ impl ProgressStore for PgStore {
                 answer: r.get("answer"),
             })
             .collect())
+    }
+
+    async fn storage_used(&self, account_id: &str) -> StoreResult<i64> {
+        let r = sqlx::query("SELECT bytes FROM storage_use WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(r.map_or(0, |r| r.get("bytes")))
     }
 
     async fn program(&self, hash: &str) -> StoreResult<Option<String>> {

@@ -14,6 +14,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub mod data;
 mod sections;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -55,7 +56,7 @@ fn start_checkpointer(pool: &Arc<SqlitePool>) {
     });
 }
 
-fn db_err(e: sqlx::Error) -> StoreError {
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(d) = &e
         && d.is_unique_violation()
     {
@@ -103,6 +104,7 @@ impl SqliteStore {
             .run(&writer)
             .await
             .map_err(|e| StoreError::Database(e.to_string()))?;
+        data::run(&writer).await?;
         let checkpointer = Arc::new(
             SqlitePoolOptions::new()
                 .max_connections(1)
@@ -543,7 +545,11 @@ fn progress_from(r: &SqliteRow) -> ProgressRecord {
 
 #[async_trait]
 impl ProgressStore for SqliteStore {
-    async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>> {
+    async fn record_attempts_within(
+        &self,
+        attempts: &[NewAttempt],
+        budget: i64,
+    ) -> StoreResult<Vec<AttemptOutcome>> {
         // The whole batch in two round trips (the driver's cost is per round trip, and one
         // writer serves every request): the write lock and the reads the plan needs, then
         // every insert and the commit. Each statement takes its rows as one JSON array.
@@ -552,7 +558,7 @@ impl ProgressStore for SqliteStore {
             conn: self.writer.acquire().await.map_err(db_err)?,
             open: true,
         };
-        let result = write_batch(&mut batch.conn, attempts, &retries, &levels).await;
+        let result = write_batch(&mut batch.conn, attempts, &retries, &levels, budget).await;
         if result.is_err() {
             // Whatever failed, nothing of the batch stays.
             if sqlx::query("ROLLBACK")
@@ -598,6 +604,15 @@ impl ProgressStore for SqliteStore {
                 answer: r.get("answer"),
             })
             .collect())
+    }
+
+    async fn storage_used(&self, account_id: &str) -> StoreResult<i64> {
+        let r = sqlx::query("SELECT bytes FROM storage_use WHERE account_id = ?")
+            .bind(account_id)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(r.map_or(0, |r| r.get("bytes")))
     }
 
     async fn program(&self, hash: &str) -> StoreResult<Option<String>> {
@@ -708,41 +723,49 @@ async fn write_batch(
     attempts: &[NewAttempt],
     retries: &batch::Pairs<'_>,
     levels: &batch::Pairs<'_>,
+    budget: i64,
 ) -> StoreResult<Vec<AttemptOutcome>> {
-    // The earlier attempts under the batch's client attempt ids and the progress rows it
-    // touches, told apart by their columns.
+    let mut accounts: Vec<&str> = levels.iter().map(|(a, _)| *a).collect();
+    accounts.dedup();
+    // The earlier attempts under the batch's client attempt ids, the progress rows it touches
+    // and its learners' storage use, told apart by their columns.
     let rows = sqlx::query(
         "BEGIN IMMEDIATE; \
-         SELECT a.account_id, a.client_attempt_id, a.program_hash, a.answer \
+         SELECT a.account_id, a.client_attempt_id, a.level_id, a.program_hash, a.answer \
          FROM json_each(?) k JOIN attempts a ON a.account_id = k.value ->> 0 \
          AND a.client_attempt_id = k.value ->> 1; \
          SELECT p.* FROM json_each(?) k JOIN level_progress p \
-         ON p.account_id = k.value ->> 0 AND p.level_id = k.value ->> 1",
+         ON p.account_id = k.value ->> 0 AND p.level_id = k.value ->> 1; \
+         SELECT s.account_id, s.bytes FROM json_each(?) k JOIN storage_use s \
+         ON s.account_id = k.value",
     )
     .bind(json_rows(retries)?)
     .bind(json_rows(levels)?)
+    .bind(json_rows(&accounts)?)
     .fetch_all(&mut *conn)
     .await
     .map_err(db_err)?;
     let mut earlier = HashMap::new();
     let mut old = HashMap::new();
+    let mut storage = HashMap::new();
     for r in &rows {
-        if r.columns()
-            .iter()
-            .any(|c| sqlx::Column::name(c) == "client_attempt_id")
-        {
+        let has = |name: &str| r.columns().iter().any(|c| sqlx::Column::name(c) == name);
+        if has("client_attempt_id") {
             earlier.insert(
                 (r.get("account_id"), r.get("client_attempt_id")),
                 batch::Earlier {
+                    level_id: r.get("level_id"),
                     program_hash: r.get("program_hash"),
                     answer: r.get("answer"),
                 },
             );
+        } else if has("bytes") {
+            storage.insert(r.get("account_id"), r.get("bytes"));
         } else {
             old.insert((r.get("account_id"), r.get("level_id")), progress_from(r));
         }
     }
-    let plan = batch::plan(attempts, earlier, old)?;
+    let plan = batch::plan(attempts, earlier, old, storage, budget)?;
     let (mut writes, mut binds) = (String::new(), Vec::new());
     if !plan.inserts.is_empty() {
         // Rows as JSON arrays, written straight from tuples.
@@ -789,6 +812,7 @@ async fn write_batch(
                 .collect::<Vec<_>>(),
         )?;
         let changed = json_rows(&plan.changed)?;
+        let storage = json_rows(&plan.changed.iter().zip(&plan.storage).collect::<Vec<_>>())?;
         writes.push_str(
                 "INSERT INTO programs (hash, body, created_at) \
                  SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true \
@@ -804,9 +828,12 @@ async fn write_batch(
                  last_attempt_at = excluded.last_attempt_at; \
                  INSERT INTO progress_versions (account_id, version) \
                  SELECT value, 1 FROM json_each(?) WHERE true \
-                 ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1; ",
+                 ON CONFLICT (account_id) DO UPDATE SET version = progress_versions.version + 1; \
+                 INSERT INTO storage_use (account_id, bytes) \
+                 SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true \
+                 ON CONFLICT (account_id) DO UPDATE SET bytes = excluded.bytes; ",
             );
-        binds = vec![programs, inserts, progress, changed];
+        binds = vec![programs, inserts, progress, changed, storage];
     }
     // Plain `?` placeholders, one per statement in order: the driver numbers them across
     // the statements (numbered `?NNN` ones go wrong there: the driver takes a statement's

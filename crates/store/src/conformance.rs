@@ -17,7 +17,8 @@ macro_rules! conformance_suite {
             a_batch_is_all_or_nothing, sections_round_trip, managed_students_are_written_together,
             leaving_erases_only_managed_students_left_alone, the_progress_grid_holds_current_members_only,
             progress_versions_follow_every_change, a_batch_reads_as_one_attempt_after_another,
-            concurrent_writers_lose_nothing,
+            concurrent_writers_lose_nothing, client_attempt_ids_belong_to_one_level,
+            the_storage_budget_is_counted_and_kept,
             wrong_secrets_lock_sign_in, concurrent_guesses_never_pass_the_limit, taking_control_drops_the_secret, invitations_are_single_use);
     };
     (@cases $make:expr; $($case:ident),*) => {
@@ -421,6 +422,132 @@ pub async fn client_attempt_ids_count_once(s: &dyn Store) {
     assert_eq!(s.attempts_of("a1", "maze-1").await.unwrap().len(), 1);
 }
 
+/// A client attempt id names one attempt of one level: used again on another level it is a
+/// conflict that writes nothing, whether the first use is stored or earlier in the same batch.
+// promise PROG-1
+pub async fn client_attempt_ids_belong_to_one_level(s: &dyn Store) {
+    s.insert_account(&sample_account("a1", None)).await.unwrap();
+    let with_id = |id: &str, level: &str, cid: &str| NewAttempt {
+        client_attempt_id: Some(cid.into()),
+        ..attempt(id, "a1", level, 10, "failed", Some("p1"))
+    };
+    // Progress on maze-2 already, so that a wrongly matched retry would find some.
+    s.record_attempts(&[attempt("t0", "a1", "maze-2", 5, "failed", Some("p0"))])
+        .await
+        .unwrap();
+    let first = s
+        .record_attempts(&[with_id("t1", "maze-1", "c-1")])
+        .await
+        .unwrap();
+    assert!(matches!(first[0], AttemptOutcome::Recorded(_)));
+    let reused = s
+        .record_attempts(&[with_id("t2", "maze-2", "c-1")])
+        .await
+        .unwrap();
+    assert_eq!(reused, vec![AttemptOutcome::AttemptIdConflict]);
+    // Twice in one batch: the first is counted, the second is the conflict.
+    let out = s
+        .record_attempts(&[
+            with_id("t3", "maze-3", "c-2"),
+            with_id("t4", "maze-2", "c-2"),
+        ])
+        .await
+        .unwrap();
+    assert!(matches!(&out[0], AttemptOutcome::Recorded(p) if p.level_id == "maze-3"));
+    assert_eq!(out[1], AttemptOutcome::AttemptIdConflict);
+    // A retry on its own level is still a retry.
+    let retry = s
+        .record_attempts(&[with_id("t5", "maze-1", "c-1")])
+        .await
+        .unwrap();
+    assert!(matches!(retry[0], AttemptOutcome::AlreadyRecorded { .. }));
+    assert_eq!(s.attempts_of("a1", "maze-2").await.unwrap().len(), 1);
+    assert_eq!(s.attempts_of("a1", "maze-1").await.unwrap().len(), 1);
+    let progress = s.progress_of("a1").await.unwrap();
+    let maze2 = progress.iter().find(|p| p.level_id == "maze-2").unwrap();
+    assert_eq!(maze2.attempts, 1);
+}
+
+/// The bytes of programs and answers are counted with each attempt, in its transaction; an
+/// attempt past the budget is refused and writes nothing, and others go on.
+pub async fn the_storage_budget_is_counted_and_kept(s: &dyn Store) {
+    for id in ["a1", "b1"] {
+        s.insert_account(&sample_account(id, None)).await.unwrap();
+    }
+    assert_eq!(s.storage_used("a1").await.unwrap(), 0);
+    let sized = |id: &str, account: &str, bytes: usize| NewAttempt {
+        program: Some(StoredProgram {
+            hash: format!("h-{id}"),
+            body: "x".repeat(bytes),
+        }),
+        ..attempt(id, account, "maze-1", 10, "failed", None)
+    };
+    let answered = NewAttempt {
+        answer: Some("å".repeat(10)),
+        ..attempt("t0", "a1", "maze-reflect", 5, "completed", None)
+    };
+    let out = s
+        .record_attempts_within(&[answered, sized("t1", "a1", 40)], 100)
+        .await
+        .unwrap();
+    assert!(out.iter().all(|o| matches!(o, AttemptOutcome::Recorded(_))));
+    assert_eq!(
+        s.storage_used("a1").await.unwrap(),
+        60,
+        "answers count in bytes"
+    );
+    // 60 + 30 fits, then 90 + 30 does not; the smaller one after it still does; the other
+    // learner is not held back; the budget is checked before the retry of a counted attempt.
+    let out = s
+        .record_attempts_within(
+            &[
+                sized("t2", "a1", 30),
+                sized("t3", "a1", 30),
+                sized("t4", "a1", 10),
+                sized("t5", "b1", 100),
+            ],
+            100,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(out[0], AttemptOutcome::Recorded(_)));
+    assert_eq!(out[1], AttemptOutcome::StorageFull);
+    assert!(matches!(&out[2], AttemptOutcome::Recorded(p) if p.attempts == 3));
+    assert!(matches!(out[3], AttemptOutcome::Recorded(_)));
+    assert_eq!(s.storage_used("a1").await.unwrap(), 100);
+    assert_eq!(s.storage_used("b1").await.unwrap(), 100);
+    assert_eq!(s.attempts_of("a1", "maze-1").await.unwrap().len(), 3);
+    assert_eq!(
+        s.program("h-t3").await.unwrap(),
+        None,
+        "nothing of it is stored"
+    );
+    let full = s
+        .record_attempts_within(&[sized("t6", "a1", 1)], 100)
+        .await
+        .unwrap();
+    assert_eq!(full, vec![AttemptOutcome::StorageFull]);
+    // An attempt without program or answer costs nothing and is still counted.
+    let empty = s
+        .record_attempts_within(&[attempt("t7", "a1", "maze-1", 11, "failed", None)], 100)
+        .await
+        .unwrap();
+    assert!(matches!(&empty[0], AttemptOutcome::Recorded(p) if p.attempts == 4));
+    // The default budget is the platform's.
+    let out = s.record_attempts(&[sized("t8", "a1", 1)]).await.unwrap();
+    assert!(matches!(out[0], AttemptOutcome::Recorded(_)));
+    assert_eq!(s.storage_used("a1").await.unwrap(), 101);
+    assert_eq!(
+        s.rows_owned_by("storage_use", "account_id", "a1")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    s.erase_account("a1").await.unwrap();
+    assert_eq!(s.storage_used("a1").await.unwrap(), 0);
+}
+
 pub async fn a_batch_reads_as_one_attempt_after_another(s: &dyn Store) {
     for id in ["a1", "b1"] {
         s.insert_account(&sample_account(id, None)).await.unwrap();
@@ -457,6 +584,7 @@ pub async fn a_batch_reads_as_one_attempt_after_another(s: &dyn Store) {
                 p.best_status.as_str(),
                 p.last_status.as_str(),
             ),
+            other => panic!("{other:?}"),
         })
         .collect();
     assert_eq!(

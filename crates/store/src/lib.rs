@@ -209,7 +209,18 @@ pub enum AttemptOutcome {
         answer: Option<String>,
         progress: ProgressRecord,
     },
+    /// The client attempt id was recorded before for another level; nothing was written.
+    AttemptIdConflict,
+    /// The attempt would take its learner past their storage budget; nothing was written.
+    StorageFull,
 }
+
+/// The bytes of programs and answers one account may store (see [`batch::stored_bytes`]).
+/// A year of honest play never meets it: the canonical programs of the course's levels are a
+/// few hundred bytes (the longest under 2 KB), so a learner who presses Run 100 times every
+/// school day for 200 days stores 20,000 attempts, about 10 MB at 500 bytes each; one hostile
+/// attempt adds at most the largest program allowed (256 KB) or the longest answer.
+pub const STORAGE_BUDGET: i64 = 20 * 1024 * 1024;
 
 /// An attempt as its learner (and later their teacher) reads it back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,9 +269,20 @@ pub fn progress_after(old: Option<&ProgressRecord>, a: &NewAttempt) -> ProgressR
 
 #[async_trait]
 pub trait ProgressStore {
-    /// Records the attempts in one transaction, in order, with one outcome each.
-    /// Either all are written or none (an error).
-    async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>>;
+    /// Records the attempts in one transaction, in order, with one outcome each, within the
+    /// default storage budget. Either all are written or none (an error).
+    async fn record_attempts(&self, attempts: &[NewAttempt]) -> StoreResult<Vec<AttemptOutcome>> {
+        self.record_attempts_within(attempts, STORAGE_BUDGET).await
+    }
+    /// The same, refusing (`StorageFull`) each attempt that would take its learner past
+    /// `budget` bytes of programs and answers. The count is kept in the same transaction.
+    async fn record_attempts_within(
+        &self,
+        attempts: &[NewAttempt],
+        budget: i64,
+    ) -> StoreResult<Vec<AttemptOutcome>>;
+    /// The bytes of programs and answers the account's attempts hold.
+    async fn storage_used(&self, account_id: &str) -> StoreResult<i64>;
     async fn progress_of(&self, account_id: &str) -> StoreResult<Vec<ProgressRecord>>;
     async fn attempts_of(
         &self,

@@ -136,15 +136,35 @@ fn judge(
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code, e.message))
 }
 
-/// A program as stored: its canonical JSON (keys sorted) and the hash of that text.
+/// A program as stored: its canonical form (only the keys that run, sorted; see
+/// `kodlek_puzzles::canonical_program`) and the hash of that text. For programs made by the
+/// server itself, such as the demo's.
 pub fn stored_program(p: &Value) -> StoredProgram {
-    stored_text(serde_json::to_string(p).unwrap_or_default())
+    stored_text(kodlek_puzzles::stored_form(
+        &serde_json::to_string(p).unwrap_or_default(),
+    ))
 }
 
-/// The same for a program read as text: `canonical` writes what `serde_json::to_string` of
-/// its `Value` writes, so the text and hash are the same whichever way it came.
-fn stored_doc(p: &Doc<'_>) -> StoredProgram {
-    stored_text(p.canonical())
+/// The same for a program a learner sent: one beyond the limits of a stored program is
+/// refused (422 `invalid_program`), so that nothing is stored that a later read cannot carry.
+fn stored_doc(p: &Doc<'_>) -> Result<StoredProgram, ApiError> {
+    kodlek_puzzles::canonical_program(p.root())
+        .map(stored_text)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code, e.message))
+}
+
+/// Whether a learner's storage is full: an ordinary attempt (a program of a few kilobytes)
+/// no longer fits in what is left of the budget.
+pub fn storage_is_full(used: i64, budget: i64) -> bool {
+    used + 16 * 1024 > budget
+}
+
+fn storage_full() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "storage_full",
+        "This account has no room left for more programs and answers; its teacher can see why.",
+    )
 }
 
 fn stored_text(body: String) -> StoredProgram {
@@ -189,10 +209,12 @@ pub async fn attempt(
     let Some(me) = me else {
         state.anonymous.check(ip, now_millis())?;
         let v = judge(level, doc.as_ref(), body.answer.as_deref())?;
+        // The same limits for everyone, though nothing anonymous is stored.
+        doc.as_ref().map(stored_doc).transpose()?;
         return Ok(answer_of(v, false, None));
     };
     let v = judge(level, doc.as_ref(), body.answer.as_deref())?;
-    let program = doc.as_ref().map(stored_doc);
+    let program = doc.as_ref().map(stored_doc).transpose()?;
     let answer = body.answer.as_ref().map(|a| a.trim().to_owned());
     let new = NewAttempt {
         id: new_id(),
@@ -221,6 +243,12 @@ pub async fn attempt(
             // Judging is deterministic: the same program gets the verdict it got before.
             Ok(answer_of(v, true, Some((&progress).into())))
         }
+        AttemptOutcome::AttemptIdConflict => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "attempt_id_conflict",
+            "This attempt id was used for an attempt on another level.",
+        )),
+        AttemptOutcome::StorageFull => Err(storage_full()),
     }
 }
 
@@ -266,20 +294,20 @@ pub async fn my_progress(state: &AppState, me: &SignedIn) -> Result<MyProgress, 
 pub struct AttemptView {
     pub at: String,
     pub status: String,
+    // The program in its stored, canonical form, answered as the text it is.
     #[schema(value_type = Option<Object>)]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub program: Option<Value>,
+    pub program: Option<ProgramJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
 }
 
-/// A stored program read back. It passed the program limits when it was judged (at most 500
-/// blocks), so its nesting is bounded by them and not by the JSON reader's default limit of
-/// 128, which a chain of more than 61 blocks exceeds.
-fn stored_program_value(text: &str) -> Option<Value> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    de.disable_recursion_limit();
-    Value::deserialize(&mut de).ok()
+/// A stored program read back: checked by the flat reader and answered as the text it is,
+/// never built into a tree of values, so that no stored program (not even one stored before
+/// programs were kept in canonical form) can exhaust a thread's stack.
+pub fn stored_program_json(text: String) -> Option<ProgramJson> {
+    Doc::parse(&text).ok()?;
+    ProgramJson::from_text(text)
 }
 
 impl From<kodlek_store::AttemptRecord> for AttemptView {
@@ -287,7 +315,7 @@ impl From<kodlek_store::AttemptRecord> for AttemptView {
         AttemptView {
             at: rfc3339(a.at),
             status: a.status,
-            program: a.program.as_deref().and_then(stored_program_value),
+            program: a.program.and_then(stored_program_json),
             answer: a.answer,
         }
     }
@@ -335,6 +363,7 @@ pub async fn import(
     }
     let now = now_millis();
     let mut batch = Vec::with_capacity(body.attempts.len());
+    let mut bytes = 0i64;
     for e in &body.attempts {
         let Some((_, level)) = catalog().level(&e.level_id) else {
             return Err(ApiError::new(
@@ -345,18 +374,32 @@ pub async fn import(
         };
         let doc = e.program.as_ref().map(read_program).transpose()?;
         let v = judge(level, doc.as_ref(), e.answer.as_deref())?;
-        batch.push(NewAttempt {
+        let a = NewAttempt {
             id: new_id(),
             account_id: me.account.id.clone(),
             level_id: level.id.clone(),
             at: now,
             status: v.status.as_str().to_owned(),
-            program: doc.as_ref().map(stored_doc),
+            program: doc.as_ref().map(stored_doc).transpose()?,
             answer: e.answer.as_ref().map(|a| a.trim().to_owned()),
             client_attempt_id: None,
-        });
+        };
+        bytes += kodlek_store::batch::stored_bytes(&a);
+        batch.push(a);
     }
-    let outcomes = state.store.record_attempts(&batch).await?;
+    // All or nothing: an import that does not fit is refused before anything is written.
+    let budget = state.writer.budget();
+    if state.store.storage_used(&me.account.id).await? + bytes > budget {
+        return Err(storage_full());
+    }
+    let outcomes = state.store.record_attempts_within(&batch, budget).await?;
+    if outcomes
+        .iter()
+        .any(|o| matches!(o, AttemptOutcome::StorageFull))
+    {
+        // Only when another attempt filled the storage in between; what fitted is kept.
+        return Err(storage_full());
+    }
     let mut levels = BTreeMap::new();
     for o in &outcomes {
         if let AttemptOutcome::Recorded(p) = o {

@@ -19,9 +19,9 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use kodlek_domain::Role;
-use kodlek_puzzles::catalog;
+use kodlek_puzzles::json::Node;
+use kodlek_puzzles::{Doc, catalog};
 use kodlek_store::SectionRecord;
-use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -766,6 +766,8 @@ struct StudentT {
     h: Head,
     name: String,
     levels: Vec<LevelRow>,
+    /// The student's attempts are refused for want of storage: the teacher sees why.
+    storage_full: bool,
 }
 
 async fn student_page(
@@ -796,7 +798,7 @@ async fn student_page(
                     at: short_time(&a.at),
                     status_label: status_label(&p, &a.status),
                     status: a.status,
-                    code: a.program.as_ref().map(|prog| outline(&tr(&p), prog)),
+                    code: a.program.as_ref().map(|prog| outline(&tr(&p), prog.text())),
                     answer: a.answer,
                 });
             }
@@ -820,10 +822,15 @@ async fn student_page(
             rows,
         });
     }
+    let storage_full = match state.store.storage_used(&sid).await {
+        Ok(used) => crate::courses::storage_is_full(used, state.writer.budget()),
+        Err(e) => return fail(&state, p, &ApiError::from(e)),
+    };
     let view = StudentT {
         h: Head::new(&state, &p, &t, "progress"),
         name: row.display_name.clone(),
         levels,
+        storage_full,
         p: p.clone(),
     };
     render(&state, &p, StatusCode::OK, &view)
@@ -835,19 +842,30 @@ const OUTLINE_DEPTH: usize = 32;
 
 /// A Blockly program as an indented outline a person reads: "when run", then the blocks
 /// under it, one per line, with the insides of loops and conditions indented further.
-pub fn outline(p: &Tr, program: &Value) -> String {
+/// The stored program is read by the puzzles crate's flat reader, which no nesting can
+/// overflow, and walked only as deep as the outline shows.
+pub fn outline(p: &Tr, program: &str) -> String {
     let mut out = String::new();
     let mut budget = OUTLINE_BLOCKS;
-    let tops = program
+    let Ok(doc) = Doc::parse(program) else {
+        return p.t("sections-code-unreadable");
+    };
+    let tops = doc
+        .root()
         .get("blocks")
         .and_then(|b| b.get("blocks"))
-        .and_then(Value::as_array);
+        .and_then(|b| b.elements());
     let Some(tops) = tops else {
         return p.t("sections-code-unreadable");
     };
+    let tops: Vec<Node<'_>> = tops.collect();
     // The stack that runs first, then any loose blocks.
-    let mut ordered: Vec<&Value> = tops.iter().filter(|b| is_type(b, "when_run")).collect();
-    ordered.extend(tops.iter().filter(|b| !is_type(b, "when_run")));
+    let mut ordered: Vec<Node<'_>> = tops
+        .iter()
+        .copied()
+        .filter(|b| is_type(*b, "when_run"))
+        .collect();
+    ordered.extend(tops.iter().copied().filter(|b| !is_type(*b, "when_run")));
     for (i, top) in ordered.into_iter().enumerate() {
         if i > 0 {
             out.push('\n');
@@ -865,38 +883,38 @@ pub fn outline(p: &Tr, program: &Value) -> String {
     out
 }
 
-fn is_type(b: &Value, ty: &str) -> bool {
-    b.get("type").and_then(Value::as_str) == Some(ty)
+fn is_type(b: Node<'_>, ty: &str) -> bool {
+    b.get("type").and_then(|t| t.as_str()) == Some(ty)
 }
 
 /// The block in a connection: the real one, else its shadow.
-fn connected(c: Option<&Value>) -> Option<&Value> {
+fn connected(c: Option<Node<'_>>) -> Option<Node<'_>> {
     let c = c?;
     c.get("block").or_else(|| c.get("shadow"))
 }
 
-fn field_str<'a>(b: &'a Value, name: &str) -> &'a str {
+fn field_str<'a>(b: Node<'a>, name: &str) -> &'a str {
     b.get("fields")
         .and_then(|f| f.get(name))
-        .and_then(Value::as_str)
+        .and_then(|v| v.as_str())
         .unwrap_or("")
 }
 
-fn field_num(b: &Value, name: &str) -> String {
-    match b.get("fields").and_then(|f| f.get(name)) {
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
-            Some(f) => format!("{f}"),
-            None => n.to_string(),
-        },
-        Some(Value::String(s)) => s.chars().take(20).collect(),
+fn field_num(b: Node<'_>, name: &str) -> String {
+    let Some(v) = b.get("fields").and_then(|f| f.get(name)) else {
+        return "?".into();
+    };
+    match (v.as_f64(), v.as_str()) {
+        (Some(f), _) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        (Some(f), _) => format!("{f}"),
+        (None, Some(s)) => s.chars().take(20).collect(),
         _ => "?".into(),
     }
 }
 
-fn block_text(p: &Tr, b: &Value) -> String {
-    let ty = b.get("type").and_then(Value::as_str).unwrap_or("?");
-    let path = |b: &Value| match field_str(b, "DIR") {
+fn block_text(p: &Tr, b: Node<'_>) -> String {
+    let ty = b.get("type").and_then(|t| t.as_str()).unwrap_or("?");
+    let path = |b: Node<'_>| match field_str(b, "DIR") {
         "isPathLeft" => p.t("block-path-left"),
         "isPathRight" => p.t("block-path-right"),
         _ => p.t("block-path-forward"),
@@ -951,11 +969,11 @@ fn block_text(p: &Tr, b: &Value) -> String {
     }
 }
 
-fn is_off(b: &Value) -> bool {
-    b.get("enabled") == Some(&Value::Bool(false))
+fn is_off(b: Node<'_>) -> bool {
+    b.get("enabled").and_then(|e| e.as_bool()) == Some(false)
         || b.get("disabledReasons")
-            .and_then(Value::as_array)
-            .is_some_and(|r| !r.is_empty())
+            .and_then(|r| r.elements())
+            .is_some_and(|mut r| r.next().is_some())
 }
 
 fn line(out: &mut String, depth: usize, text: &str) {
@@ -966,7 +984,7 @@ fn line(out: &mut String, depth: usize, text: &str) {
     out.push('\n');
 }
 
-fn stack(p: &Tr, first: &Value, depth: usize, out: &mut String, budget: &mut usize) {
+fn stack(p: &Tr, first: Node<'_>, depth: usize, out: &mut String, budget: &mut usize) {
     let mut cur = Some(first);
     while let Some(b) = cur {
         if *budget == 0 || depth > OUTLINE_DEPTH {
@@ -1868,11 +1886,11 @@ mod tests {
                             "next": {"block": {"type": "<script>"}}}}}}}}}}}
         ]}});
         assert_eq!(
-            outline(&tr, &program),
+            outline(&tr, &program.to_string()),
             "when run\n    if path to the left:\n        turn left ↺\n    else:\n        repeat until done:\n            move forward (switched off)\n    turn right by 90 degrees\n    set colour #ff0000\n    move backward by 12.5\n    unknown block \"<script>\"\n\n(blocks not joined to \"when run\"; they do not run)\npen down"
         );
         assert_eq!(
-            outline(&tr, &serde_json::json!({"x": 1})),
+            outline(&tr, r#"{"x": 1}"#),
             "(this program cannot be shown)"
         );
         // Deep nesting is cut, not followed.
@@ -1880,7 +1898,10 @@ mod tests {
         for _ in 0..200 {
             deep = serde_json::json!({"type": "maze_forever", "inputs": {"DO": {"block": deep}}});
         }
-        let text = outline(&tr, &serde_json::json!({"blocks": {"blocks": [deep]}}));
+        let text = outline(
+            &tr,
+            &serde_json::json!({"blocks": {"blocks": [deep]}}).to_string(),
+        );
         assert!(text.lines().count() < 40 && text.ends_with('…'), "{text}");
     }
 

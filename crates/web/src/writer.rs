@@ -11,7 +11,7 @@
 
 use crate::error::ApiError;
 use axum::http::StatusCode;
-use kodlek_store::{AttemptOutcome, NewAttempt, Store};
+use kodlek_store::{AttemptOutcome, NewAttempt, STORAGE_BUDGET, Store};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -25,6 +25,8 @@ type Reply = oneshot::Sender<Result<AttemptOutcome, ApiError>>;
 #[derive(Clone)]
 pub struct AttemptWriter {
     queue: mpsc::Sender<(NewAttempt, Reply)>,
+    /// The bytes of programs and answers each learner may store.
+    budget: i64,
 }
 
 impl AttemptWriter {
@@ -33,6 +35,20 @@ impl AttemptWriter {
     }
 
     pub fn with_depth(store: Arc<dyn Store>, depth: usize) -> AttemptWriter {
+        Self::with(store, depth, STORAGE_BUDGET)
+    }
+
+    /// A writer that keeps each learner within `budget` bytes (the tests' small budgets).
+    pub fn with_budget(store: Arc<dyn Store>, budget: i64) -> AttemptWriter {
+        Self::with(store, QUEUE_DEPTH, budget)
+    }
+
+    /// The storage budget of each learner, in bytes.
+    pub fn budget(&self) -> i64 {
+        self.budget
+    }
+
+    fn with(store: Arc<dyn Store>, depth: usize, budget: i64) -> AttemptWriter {
         let (tx, rx) = mpsc::channel(depth.max(1));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -41,9 +57,9 @@ impl AttemptWriter {
         // The thread ends when the last sender is dropped and the queue is drained.
         std::thread::Builder::new()
             .name("kodlek-attempts".into())
-            .spawn(move || runtime.block_on(run(store, rx)))
+            .spawn(move || runtime.block_on(run(store, rx, budget)))
             .expect("a thread for the attempt writer");
-        AttemptWriter { queue: tx }
+        AttemptWriter { queue: tx, budget }
     }
 
     /// Records one attempt; returns once it is committed.
@@ -67,11 +83,11 @@ pub fn overloaded() -> ApiError {
     }
 }
 
-async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<(NewAttempt, Reply)>) {
+async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<(NewAttempt, Reply)>, budget: i64) {
     let mut batch = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut batch, BATCH).await > 0 {
         let (attempts, replies): (Vec<_>, Vec<_>) = std::mem::take(&mut batch).into_iter().unzip();
-        match store.record_attempts(&attempts).await {
+        match store.record_attempts_within(&attempts, budget).await {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
                     let _ = reply.send(Ok(outcome));
@@ -81,7 +97,9 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<(NewAttempt, Reply)>)
                 // One bad attempt must not fail its neighbours: write them one by one.
                 tracing::warn!(error = %e, "a batch of attempts failed; retrying one by one");
                 for (a, reply) in attempts.into_iter().zip(replies) {
-                    let r = store.record_attempts(std::slice::from_ref(&a)).await;
+                    let r = store
+                        .record_attempts_within(std::slice::from_ref(&a), budget)
+                        .await;
                     let _ = reply.send(
                         r.map_err(ApiError::from)
                             .and_then(|mut o| o.pop().ok_or_else(ApiError::internal)),

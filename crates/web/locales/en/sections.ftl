@@ -75,6 +75,7 @@ sections-code-off = switched off
 sections-code-unknown = unknown block "{ $type }"
 sections-code-empty = (no blocks)
 sections-code-unreadable = (this program cannot be shown)
+sections-storage-full = This student's space for programs and answers is full, so their new attempts are no longer saved. It takes far more than a year of ordinary work to fill it; it usually means the same huge program was sent again and again.
 
 ## Students
 sections-students-none = No students yet.

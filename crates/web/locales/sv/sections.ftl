@@ -75,6 +75,7 @@ sections-code-off = avstängt
 sections-code-unknown = okänt block "{ $type }"
 sections-code-empty = (inga block)
 sections-code-unreadable = (programmet kan inte visas)
+sections-storage-full = Elevens utrymme för program och svar är fullt, så nya försök sparas inte längre. Det krävs mycket mer än ett års vanligt arbete för att fylla det; oftast betyder det att samma enorma program har skickats om och om igen.
 
 ## Elever
 sections-students-none = Inga elever än.
