@@ -512,7 +512,10 @@ impl ProgressStore for PgStore {
         };
         let mut accounts = column(&levels, 0);
         accounts.dedup();
-        // The storage rows carry their bytes in `attempts`.
+        // The storage rows carry their bytes in `attempts`. The write adds the batch's own
+        // bytes to what is stored, so the count stays exact; only the budget check, made on
+        // this read, can let two servers' batches of one learner past it at the same moment,
+        // by at most one batch each.
         let rows = sqlx::query(
             "SELECT 'earlier' AS kind, a.account_id, a.client_attempt_id AS key, a.level_id, \
              a.program_hash, a.answer, NULL::bigint AS attempts, NULL::text AS best_status, \

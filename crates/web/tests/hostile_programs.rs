@@ -148,6 +148,34 @@ async fn a_hostile_extra_state_is_dropped_and_every_read_survives(app: TestApp) 
     assert_eq!(program["blocks"]["blocks"][0]["type"], "when_run");
     let level_page = app.get("/levels/maze-1", Some(&kid)).await;
     assert_eq!(level_page.status, StatusCode::OK);
+
+    // A long chain, nested two levels per block, is read back whole by every reader.
+    let mut chain = r#"{"type":"maze_move_forward"}"#.to_owned();
+    for _ in 1..kodlek_puzzles::MAX_BLOCKS {
+        chain = format!(r#"{{"type":"maze_move_forward","next":{{"block":{chain}}}}}"#);
+    }
+    let long =
+        format!(r#"{{"blocks":{{"blocks":[{{"type":"when_run","next":{{"block":{chain}}}}}]}}}}"#);
+    let r = attempt_text(&app, "maze-2", &long, None, &kid).await;
+    assert_eq!(r.json()["saved"], true, "{}", r.text);
+    let mine = app
+        .get("/api/v1/me/levels/maze-2/attempts", Some(&kid))
+        .await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert_eq!(
+        mine.text.matches("maze_move_forward").count(),
+        kodlek_puzzles::MAX_BLOCKS as usize
+    );
+    let teacher = app
+        .get(
+            &format!("/api/v1/sections/{section}/students/{sid}/levels/maze-2"),
+            Some(&t),
+        )
+        .await;
+    assert_eq!(
+        teacher.text.matches("maze_move_forward").count(),
+        kodlek_puzzles::MAX_BLOCKS as usize
+    );
 }
 
 // promise PROG-2: what is stored is judged as what was sent; only Blockly's own keys go.
