@@ -213,13 +213,14 @@ fn block<'d>(
             } else {
                 continue;
             };
-            kept.push((quoted(k)?, value));
+            kept.push((k, quoted(k)?, value));
         }
         if !kept.is_empty() {
-            kept.sort();
+            // By the keys themselves, as serde_json orders them, not by their quoted text.
+            kept.sort_by(|a, b| a.0.cmp(b.0));
             separate(out);
             out.extend_from_slice(b"\"fields\":{");
-            for (i, (k, v)) in kept.iter().enumerate() {
+            for (i, (_, k, v)) in kept.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
@@ -249,13 +250,13 @@ fn block<'d>(
         let mut kept = Vec::new();
         for (name, c) in inputs.entries() {
             if let Some(c) = connection_of(c)? {
-                kept.push((quoted(name)?, c));
+                kept.push((name, quoted(name)?, c));
             }
         }
         if !kept.is_empty() {
-            kept.sort_by(|a, b| a.0.cmp(&b.0));
+            kept.sort_by(|a, b| a.0.cmp(b.0));
             todo.push(Task::Close("}"));
-            for (name, c) in kept.into_iter().rev() {
+            for (_, name, c) in kept.into_iter().rev() {
                 todo.push(Task::Connection(c, depth + 1));
                 todo.push(Task::Item(format!("{name}:")));
             }
@@ -284,6 +285,14 @@ mod tests {
             canon(sent).unwrap(),
             r#"{"blocks":{"blocks":[{"next":{"block":{"fields":{"A":"z","B":true,"TIMES":3},"inputs":{"DO":{"block":{"type":"maze_move_forward"}}},"type":"controls_repeat"}},"type":"when_run","x":10,"y":-2.5}],"languageVersion":0}}"#
         );
+    }
+
+    #[test]
+    fn keys_are_sorted_as_serde_json_sorts_them() {
+        let sent = r#"{"blocks":{"blocks":[{"type":"a","fields":{" ":1,"":2,"\n":3,"a":4},"inputs":{" ":{},"":{"block":{"type":"b"}}," x":{"block":{"type":"c"}}}}]}}"#;
+        let c = canon(sent).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&c).unwrap();
+        assert_eq!(v.to_string(), c);
     }
 
     #[test]

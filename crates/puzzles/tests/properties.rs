@@ -213,7 +213,13 @@ fn canonical_keeps_the_verdict(
         canonical
     );
     prop_assert!(canonical.len() <= kodlek_puzzles::MAX_PROGRAM_BYTES);
-    prop_assert!(serde_json::from_str::<Value>(&canonical).is_ok());
+    let read: Value =
+        serde_json::from_str(&canonical).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(
+        read.to_string(),
+        canonical.clone(),
+        "keys in serde_json's order"
+    );
     let sent = judge(l, Submission::Json(doc.root()));
     let stored = judge(l, Submission::Json(again.root()));
     prop_assert_eq!(without_ids(&sent), without_ids(&stored), "{}", canonical);
