@@ -1306,12 +1306,13 @@ async fn level_page(
     };
     // A returning learner sees their own last program for the level.
     let saved = match &me {
+        // Carried as the stored text, never built into a tree (see `stored_program_json`), so
+        // that a long chain of blocks comes back whole.
         Some(me) => match state.store.attempts_of(&me.account.id, &id).await {
-            Ok(a) => a.iter().rev().find_map(|a| {
-                a.program
-                    .as_deref()
-                    .and_then(|b| serde_json::from_str::<Value>(b).ok())
-            }),
+            Ok(a) => a
+                .into_iter()
+                .rev()
+                .find_map(|a| a.program.and_then(crate::courses::stored_program_json)),
             Err(e) => return fail(&state, p, &ApiError::from(e)),
         },
         None => None,
@@ -1324,16 +1325,27 @@ async fn level_page(
         .iter()
         .map(|(k, key)| ((*k).to_owned(), Value::String(p.t(key))))
         .collect();
-    let data = serde_json::json!({
-        "level": level.to_json(p.code()),
-        "signed_in": me.is_some(),
-        "lang": p.code(),
-        "next_url": next_url,
-        "saved_program": saved,
-        "texts": texts,
-    });
+    #[derive(serde::Serialize)]
+    struct LevelData<'a> {
+        level: Value,
+        signed_in: bool,
+        lang: &'a str,
+        next_url: &'a str,
+        saved_program: Option<kodlek_puzzles::ProgramJson>,
+        texts: serde_json::Map<String, Value>,
+    }
+    let data = LevelData {
+        level: level.to_json(p.code()),
+        signed_in: me.is_some(),
+        lang: p.code(),
+        next_url: &next_url,
+        saved_program: saved,
+        texts,
+    };
     // Inside a script element, "<" must not start a tag: escape it (JSON allows \u003c).
-    let data = data.to_string().replace('<', "\\u003c");
+    let data = serde_json::to_string(&data)
+        .unwrap_or_default()
+        .replace('<', "\\u003c");
     let t = LevelT {
         p: p.clone(),
         title: level.title.get(p.code()).to_owned(),

@@ -176,6 +176,9 @@ async fn a_hostile_extra_state_is_dropped_and_every_read_survives(app: TestApp) 
         teacher.text.matches("maze_move_forward").count(),
         kodlek_puzzles::MAX_BLOCKS as usize
     );
+    // The level page gives it back to the editor, beyond serde_json's nesting limit too.
+    let page = app.get("/levels/maze-2", Some(&kid)).await;
+    assert!(page.text.matches("maze_move_forward").count() >= kodlek_puzzles::MAX_BLOCKS as usize);
 }
 
 // promise PROG-2: what is stored is judged as what was sent; only Blockly's own keys go.
