@@ -436,6 +436,23 @@ async fn the_storage_budget_refuses_attempts_and_the_teacher_sees_why(app: TestA
         }
     }
     assert_eq!(refused.as_deref(), Some("storage_full"));
+    // Progress carried over from anonymous play is refused whole when it does not fit.
+    let before = app.get("/api/v1/me/progress", Some(&kid)).await.json();
+    let import = post_text(
+        &app,
+        "/api/v1/me/progress/import",
+        format!(r#"{{"attempts":[{{"level_id":"maze-1","program":{program}}}]}}"#),
+        &kid,
+    )
+    .await;
+    assert_eq!(
+        (import.status, import.code().as_str()),
+        (StatusCode::CONFLICT, "storage_full")
+    );
+    assert_eq!(
+        app.get("/api/v1/me/progress", Some(&kid)).await.json(),
+        before
+    );
 }
 
 on_both_backends!(
