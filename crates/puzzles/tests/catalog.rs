@@ -267,7 +267,7 @@ fn level_json_is_the_apis() {
 
     let prompt = level("maze-reflect").to_json("en");
     assert_eq!(prompt["kind"], "prompt");
-    assert_eq!(prompt["prompt"], json!({"max_length": 10_000}));
+    assert_eq!(prompt["prompt"], json!({"max_length": 2_000}));
     assert_eq!(prompt["ideal_blocks"], Value::Null);
     assert_eq!(level("artist-free").to_json("en")["kind"], "free_play");
 

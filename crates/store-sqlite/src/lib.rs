@@ -105,6 +105,12 @@ impl SqliteStore {
             .await
             .map_err(|e| StoreError::Database(e.to_string()))?;
         data::run(&writer).await?;
+        // What opening wrote goes into the main file now, before anyone reads it: the first
+        // checkpoint in the background would otherwise change the files under a first reader.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&writer)
+            .await
+            .map_err(db_err)?;
         let checkpointer = Arc::new(
             SqlitePoolOptions::new()
                 .max_connections(1)
