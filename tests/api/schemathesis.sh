@@ -8,7 +8,8 @@
 # Needs `st` (schemathesis, from PyPI) on PATH or in $SCHEMATHESIS; curl and python3.
 set -euo pipefail
 
-BIN=${1:-${KODLEK_BIN:-target/debug/kodlek}}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BIN=$(realpath "${1:-${KODLEK_BIN:-target/debug/kodlek}}")
 ST=${SCHEMATHESIS:-st}
 MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-25}
 MAX_TIME=${SCHEMATHESIS_MAX_TIME:-240}
@@ -60,9 +61,10 @@ run() {
   local who=$1
   shift
   echo "== schemathesis: $who"
-  "$ST" --config-file "$(dirname "${BASH_SOURCE[0]}")/schemathesis.toml" run "$BASE/api/openapi.json" --checks all --max-examples "$MAX_EXAMPLES" \
+  # From the data directory, so that schemathesis keeps its cache there and not in the checkout.
+  (cd "$DATA" && "$ST" --config-file "$HERE/schemathesis.toml" run "$BASE/api/openapi.json" --checks all --max-examples "$MAX_EXAMPLES" \
     --max-time "$MAX_TIME" --request-timeout 20 --workers 2 --suppress-health-check all \
-    --warnings off "$@"
+    --warnings off "$@")
 }
 
 status=0
