@@ -242,7 +242,7 @@ pub async fn level(
 }
 
 #[utoipa::path(post, path = "/api/v1/levels/{level_id}/attempts", params(("level_id" = String, Path)), request_body = crate::courses::AttemptBody,
-    responses((status = 200, body = crate::courses::AttemptAnswer), (status = 404, body = ErrorBody, description = "No such level: `not_found`"), (status = 409, body = ErrorBody, description = "`attempt_id_conflict`"), (status = 422, body = ErrorBody, description = "`invalid_program`, `invalid_answer`, `invalid_field`"), (status = 429, body = ErrorBody, description = "`rate_limited`"), (status = 503, body = ErrorBody, description = "`overloaded`")))]
+    responses((status = 200, body = crate::courses::AttemptAnswer), (status = 404, body = ErrorBody, description = "No such level: `not_found`"), (status = 409, body = ErrorBody, description = "The id was used for another program or level, or the learner's storage is full: `attempt_id_conflict`, `storage_full`"), (status = 422, body = ErrorBody, description = "`invalid_program`, `invalid_answer`, `invalid_field`"), (status = 429, body = ErrorBody, description = "`rate_limited`"), (status = 503, body = ErrorBody, description = "`overloaded`")))]
 pub async fn attempt(
     State(state): State<AppState>,
     MaybeSignedIn(me): MaybeSignedIn,
@@ -281,7 +281,7 @@ pub async fn my_attempts(
 }
 
 #[utoipa::path(post, path = "/api/v1/me/progress/import", request_body = crate::courses::ImportBody,
-    responses((status = 200, body = crate::courses::ImportAnswer), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 422, body = ErrorBody, description = "`unknown_level`, `invalid_program`, `invalid_answer`, `invalid_field`")))]
+    responses((status = 200, body = crate::courses::ImportAnswer), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 409, body = ErrorBody, description = "The attempts do not fit in the learner's storage: `storage_full`"), (status = 422, body = ErrorBody, description = "`unknown_level`, `invalid_program`, `invalid_answer`, `invalid_field`")))]
 pub async fn import_progress(
     State(state): State<AppState>,
     me: SignedIn,

@@ -93,7 +93,13 @@ async fn guesses_sent_together_cannot_pass_the_lock(app: TestApp) {
         .iter()
         .filter(|(_, st)| *st == StatusCode::OK)
         .collect::<Vec<_>>();
-    assert!(wrong <= 10, "{wrong} wrong guesses were judged");
+    // A right guess clears the count, as it does for guesses sent one by one: then at most nine
+    // wrong ones came before it and ten after it. Without it, ten in all.
+    let most = if signed.is_empty() { 10 } else { 19 };
+    assert!(
+        wrong <= most,
+        "{wrong} wrong guesses were judged: {answers:?}"
+    );
     assert!(signed.iter().all(|(right, _)| *right));
     assert_eq!(wrong + locked + signed.len(), all.len(), "{answers:?}");
     if signed.is_empty() {
