@@ -586,8 +586,18 @@ pub async fn delete_me(state: &AppState, me: &SignedIn, password: &str) -> Resul
     Ok(())
 }
 
+/// What `GET /api/v1/me/export` answers.
+#[derive(Serialize)]
+pub struct Export {
+    pub generated_at: String,
+    pub user: Me,
+    pub tables: serde_json::Map<String, serde_json::Value>,
+    /// The programs of the caller's attempts by hash, each answered as the stored text it is.
+    pub programs: std::collections::BTreeMap<String, kodlek_puzzles::ProgramJson>,
+}
+
 /// Everything the platform holds about the account, generated from the data inventory.
-pub async fn export(state: &AppState, a: &AccountRecord) -> Result<serde_json::Value, ApiError> {
+pub async fn export(state: &AppState, a: &AccountRecord) -> Result<Export, ApiError> {
     let mut tables = serde_json::Map::new();
     for (table, owner) in state.inventory.owned_tables() {
         let rows = state.store.rows_owned_by(table, owner, &a.id).await?;
@@ -596,24 +606,25 @@ pub async fn export(state: &AppState, a: &AccountRecord) -> Result<serde_json::V
             serde_json::Value::Array(state.inventory.export_rows(table, rows, &state.keys)),
         );
     }
-    // Programs are stored once for everyone who ran them; the export carries the caller's own.
-    let mut programs = serde_json::Map::new();
+    // Programs are stored once for everyone who ran them; the export carries the caller's own,
+    // never read into a tree of values (a long chain of blocks is deeply nested).
+    let mut programs = std::collections::BTreeMap::new();
     if let Some(serde_json::Value::Array(attempts)) = tables.get("attempts") {
         for h in attempts.iter().filter_map(|r| r["program_hash"].as_str()) {
             if !programs.contains_key(h)
                 && let Some(body) = state.store.program(h).await?
+                && let Some(program) = crate::courses::stored_program_json(body)
             {
-                let v = serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body));
-                programs.insert(h.to_owned(), v);
+                programs.insert(h.to_owned(), program);
             }
         }
     }
-    Ok(serde_json::json!({
-        "generated_at": rfc3339(now_millis()),
-        "user": Me::of(state, a),
-        "tables": tables,
-        "programs": programs,
-    }))
+    Ok(Export {
+        generated_at: rfc3339(now_millis()),
+        user: Me::of(state, a),
+        tables,
+        programs,
+    })
 }
 
 /// Mails a reset link to the typed address if it belongs to an account. Always "accepted",

@@ -165,7 +165,7 @@ pub async fn delete_me(
 pub async fn export(
     State(state): State<AppState>,
     me: SignedIn,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<accounts::Export>, ApiError> {
     Ok(Json(accounts::export(&state, &me.account).await?))
 }
 

@@ -176,6 +176,17 @@ async fn a_hostile_extra_state_is_dropped_and_every_read_survives(app: TestApp) 
         teacher.text.matches("maze_move_forward").count(),
         kodlek_puzzles::MAX_BLOCKS as usize
     );
+    // The export carries it as a program, not as a string of its text.
+    let export = app.get("/api/v1/me/export", Some(&kid)).await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(
+        export.text.matches("maze_move_forward").count() > kodlek_puzzles::MAX_BLOCKS as usize,
+        "the export holds the long program"
+    );
+    assert!(
+        !export.text.contains("\\\"maze_move_forward"),
+        "no program as a string"
+    );
     // The level page gives it back to the editor, beyond serde_json's nesting limit too.
     let page = app.get("/levels/maze-2", Some(&kid)).await;
     assert!(page.text.matches("maze_move_forward").count() >= kodlek_puzzles::MAX_BLOCKS as usize);
