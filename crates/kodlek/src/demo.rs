@@ -92,7 +92,7 @@ async fn teacher(state: &AppState, password: &str) -> anyhow::Result<SignedIn> {
         state.store.delete_section(&s.id).await?;
     }
     account.email_verified = true;
-    account.password_hash = Some(state.hasher.hash(password).await);
+    account.password_hash = Some(state.hasher.hash(password).await?);
     account.updated_at = now_millis();
     state.store.update_account(&account).await?;
     Ok(signed_in(account))

@@ -7,4 +7,4 @@ pub mod passwords;
 
 pub use inventory::Inventory;
 pub use keys::{KeyError, Keys};
-pub use passwords::PasswordHasher;
+pub use passwords::{Overloaded, PasswordHasher};

@@ -201,7 +201,7 @@ pub async fn sign_up(
         email_lookup,
         email_ciphertext,
         email_verified: false,
-        password_hash: Some(state.hasher.hash(password.as_str()).await),
+        password_hash: Some(state.hasher.hash(password.as_str()).await?),
         school_name,
         school_address_ciphertext: school_address.map(|a| state.keys.encrypt(&a)),
         managed_by_teacher: false,
@@ -329,10 +329,10 @@ pub async fn sign_in(
     limits::check(state, limits::SIGN_IN_FAILURES, &subject, now).await?;
     let ok = match account.as_ref().and_then(|a| a.password_hash.as_deref()) {
         Some(phc) if input.password.len() <= 1024 => {
-            state.hasher.verify(&input.password, phc).await
+            state.hasher.verify(&input.password, phc).await?
         }
         _ => {
-            state.hasher.waste().await;
+            state.hasher.waste().await?;
             false
         }
     };
@@ -467,7 +467,7 @@ pub async fn update_me(
     if (new_email.is_some() || new_password.is_some()) && !taking_control {
         let current = p.current_password.as_deref().unwrap_or("");
         let ok = match &old.password_hash {
-            Some(phc) if !current.is_empty() => state.hasher.verify(current, phc).await,
+            Some(phc) if !current.is_empty() => state.hasher.verify(current, phc).await?,
             _ => false,
         };
         if !ok {
@@ -486,7 +486,7 @@ pub async fn update_me(
         a.email_ciphertext = None;
     }
     if let Some(pw) = &new_password {
-        a.password_hash = Some(state.hasher.hash(pw.as_str()).await);
+        a.password_hash = Some(state.hasher.hash(pw.as_str()).await?);
     }
     if taking_control {
         a.managed_by_teacher = false;
@@ -572,7 +572,7 @@ pub async fn delete_me(state: &AppState, me: &SignedIn, password: &str) -> Resul
         ));
     }
     let ok = match &a.password_hash {
-        Some(phc) if !password.is_empty() => state.hasher.verify(password, phc).await,
+        Some(phc) if !password.is_empty() => state.hasher.verify(password, phc).await?,
         _ => false,
     };
     if !ok {
@@ -695,7 +695,7 @@ pub async fn complete_reset(state: &AppState, token: &str, password: &str) -> Re
     let Some(mut a) = state.store.account_by_id(&id).await? else {
         return Err(ApiError::not_found());
     };
-    a.password_hash = Some(state.hasher.hash(password.as_str()).await);
+    a.password_hash = Some(state.hasher.hash(password.as_str()).await?);
     a.updated_at = now;
     state.store.update_account(&a).await?;
     state.store.delete_other_sessions(&a.id, None).await?;

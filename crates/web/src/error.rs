@@ -80,12 +80,29 @@ impl ApiError {
             "The request body is larger than 1 MiB.",
         )
     }
+    /// 503 `overloaded`: the server sheds this request to stay responsive; come back shortly.
+    pub fn overloaded(retry_after: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(retry_after.max(1)),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                "The server is busy; please try again in a moment.",
+            )
+        }
+    }
     pub fn internal() -> ApiError {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             "Something went wrong on our side; please try again.",
         )
+    }
+}
+
+impl From<kodlek_privacy::Overloaded> for ApiError {
+    fn from(_: kodlek_privacy::Overloaded) -> ApiError {
+        ApiError::overloaded(1)
     }
 }
 

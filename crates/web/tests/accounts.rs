@@ -654,7 +654,7 @@ async fn a_classroom_signs_in_from_one_address(app: TestApp) {
                 ),
                 email_ciphertext: None,
                 email_verified: false,
-                password_hash: Some(app.state.hasher.hash(PW).await),
+                password_hash: Some(app.state.hasher.hash(PW).await.unwrap()),
                 school_name: None,
                 school_address_ciphertext: None,
                 managed_by_teacher: false,
