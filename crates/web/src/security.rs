@@ -1,9 +1,11 @@
-//! What every request passes through: the body limit, the cross-site check, security headers.
+//! What every request passes through: the body limit, the cross-site check, security headers,
+//! and the one format of error answers.
 
 use crate::AppState;
 use crate::error::ApiError;
+use axum::extract::FromRequestParts;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -104,4 +106,111 @@ pub async fn server_timing(req: Request, next: Next) -> Response {
         r.headers_mut().insert("server-timing", v);
     }
     r
+}
+
+/// The error code for an error answer that a handler did not write itself (axum's rejections
+/// of a malformed path, a wrong method, an unknown address).
+fn code_for(status: StatusCode, text: &str) -> &'static str {
+    match status.as_u16() {
+        400 if text.starts_with("Invalid URL") || text.starts_with("Invalid UTF-8") => {
+            "malformed_path"
+        }
+        400 => "bad_request",
+        401 => "not_signed_in",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        408 => "timeout",
+        413 => "too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        422 => "invalid_field",
+        429 => "rate_limited",
+        503 => "overloaded",
+        504 => "timeout",
+        _ if status.is_server_error() => "internal",
+        _ => "bad_request",
+    }
+}
+
+fn message_for(status: StatusCode, text: &str) -> String {
+    match status.as_u16() {
+        404 => ApiError::not_found().message,
+        405 => "This method is not allowed here.".into(),
+        413 => ApiError::too_large().message,
+        // A rejection's own words say what was wrong with the request; none from the server.
+        400..=499 if !text.trim().is_empty() && text.len() <= 300 => text.trim().to_owned(),
+        400..=499 => "The request could not be understood.".into(),
+        503 => "The server is busy; please try again in a moment.".into(),
+        _ => ApiError::internal().message,
+    }
+}
+
+fn content_type(r: &Response) -> &str {
+    r.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// Every error answer in the one format: `{"error": {"code", "message"}}` under /api/, the
+/// error page elsewhere. Handlers already answer so; this catches what answers before them:
+/// axum's plain-text rejections (a `%FF` in a path, a wrong method) and unknown addresses.
+pub async fn error_format(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    // What a page needs to speak the visitor's language, kept only for page requests.
+    let page_request = (!api).then(|| {
+        let mut b = Request::builder().uri(req.uri().clone());
+        for name in [header::COOKIE, header::ACCEPT_LANGUAGE] {
+            for v in req.headers().get_all(&name) {
+                b = b.header(&name, v.clone());
+            }
+        }
+        b
+    });
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let ct = content_type(&resp);
+    let formatted = if api {
+        ct.starts_with("application/json")
+    } else {
+        ct.starts_with("text/html") || ct.starts_with("application/json")
+    };
+    if formatted {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let mut out = match page_request {
+        None => ApiError::new(status, code_for(status, &text), message_for(status, &text))
+            .into_response(),
+        Some(b) => {
+            let Ok(page_req) = b.body(()) else {
+                return ApiError::new(status, code_for(status, &text), message_for(status, &text))
+                    .into_response();
+            };
+            let (mut page_parts, ()) = page_req.into_parts();
+            match crate::pages::Page::from_request_parts(&mut page_parts, &state).await {
+                Ok(p) => {
+                    let p = match status.as_u16() {
+                        400 | 404 | 405 => p.with_alert_key("page-not-found"),
+                        _ => p.with_alert_key("something-went-wrong"),
+                    };
+                    crate::pages::render(&state, &p, status, &crate::pages::ErrorT { p: p.clone() })
+                }
+                Err(e) => e.into_response(),
+            }
+        }
+    };
+    // What the original answer said about retrying or the methods allowed still holds.
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = parts.headers.get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
+    }
+    out
 }
