@@ -19,6 +19,7 @@ pub mod sections;
 pub mod sections_api;
 pub mod security;
 pub mod sessions;
+pub mod shedding;
 pub mod writer;
 
 use axum::Router;
@@ -69,6 +70,11 @@ pub struct AppState {
 
 /// The whole application: API, pages, static files, with the security layers around them.
 pub fn router(state: AppState) -> Router {
+    router_with(state, shedding::BodyBudget::default())
+}
+
+/// [`router`] with the given budget of request-body bytes held at once.
+pub fn router_with(state: AppState, bodies: shedding::BodyBudget) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(sections_api::routes())
@@ -77,6 +83,15 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn(extract::refuse_nul))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::error_format,
+        ))
+        // Inside the guard, whose Content-Length check refuses an over-long body first.
+        .layer(axum::middleware::from_fn_with_state(
+            bodies,
+            shedding::body_budget,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,

@@ -3,10 +3,13 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::body::{Body, Bytes};
+use axum::http::{Request, StatusCode};
 use common::TestApp;
 use kodlek_privacy::PasswordHasher;
+use kodlek_web::shedding::BodyBudget;
 use serde_json::json;
+use std::time::{Duration, Instant};
 
 const PW: &str = "correct horse battery";
 
@@ -56,4 +59,98 @@ async fn a_flood_of_wrong_sign_ins_is_shed_and_a_correct_one_follows(app: TestAp
     assert!(a.session_cookie().is_some());
 }
 
-on_both_backends!(a_flood_of_wrong_sign_ins_is_shed_and_a_correct_one_follows);
+fn solution(level: &str) -> serde_json::Value {
+    kodlek_puzzles::catalog()
+        .level(level)
+        .unwrap()
+        .1
+        .reference_solution()
+        .unwrap()
+        .clone()
+}
+
+/// An attempt whose body is declared as `len` bytes but arrives only when `rest` is sent.
+fn slow_attempt(
+    cookie: &str,
+    len: usize,
+) -> (http_body_util::channel::Sender<Bytes>, Request<Body>) {
+    let (tx, body) = http_body_util::channel::Channel::<Bytes, std::convert::Infallible>::new(1);
+    let req = Request::post("/api/v1/levels/maze-1/attempts")
+        .header("content-type", "application/json")
+        .header("content-length", len)
+        .header("cookie", cookie)
+        .body(Body::new(body))
+        .unwrap();
+    (tx, req)
+}
+
+async fn large_bodies_beyond_the_budget_are_shed_and_healthz_still_answers(mut app: TestApp) {
+    let (cookie, _) = app.student("Sam", "sam@example.org", 15).await;
+    // Room for one body of 600 KiB at a time; a second waits a moment, then is refused.
+    app.router = kodlek_web::router_with(
+        app.state.clone(),
+        BodyBudget::new(1 << 20, Duration::from_millis(300)),
+    );
+    let app = std::sync::Arc::new(app);
+    let len = 600 << 10;
+    let (mut first_tx, first) = slow_attempt(&cookie, len);
+    let holder = {
+        let app = app.clone();
+        tokio::spawn(async move { app.send(first).await })
+    };
+    // The first request holds its share while its body trickles in.
+    first_tx.send_data(Bytes::from_static(b"{")).await.unwrap();
+    let mut refused = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let app = app.clone();
+        let (tx, req) = slow_attempt(&cookie, len);
+        refused.spawn(async move {
+            let _tx = tx;
+            app.send(req).await
+        });
+    }
+    let t = Instant::now();
+    let health = app.get("/healthz", None).await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert!(
+        t.elapsed() < Duration::from_millis(200),
+        "healthz waited behind the bodies: {:?}",
+        t.elapsed()
+    );
+    while let Some(a) = refused.join_next().await {
+        let a = a.unwrap();
+        assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{}", a.text);
+        assert_eq!(a.code(), "overloaded");
+        assert!(a.headers.contains_key("retry-after"));
+    }
+    // The one admitted body is cut short: refused as malformed, and it gives its share back.
+    drop(first_tx);
+    let a = holder.await.unwrap();
+    assert!(a.status.is_client_error(), "{}", a.text);
+    // Nothing of the refused attempts was stored.
+    let a = app
+        .get("/api/v1/me/levels/maze-1/attempts", Some(&cookie))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(
+        a.json()["attempts"].as_array().unwrap().len(),
+        0,
+        "{}",
+        a.text
+    );
+    // With the budget free again, an ordinary attempt is taken.
+    let a = app
+        .post(
+            "/api/v1/levels/maze-1/attempts",
+            json!({"program": solution("maze-1")}),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    assert_eq!(a.json()["saved"], true, "{}", a.text);
+}
+
+on_both_backends!(
+    a_flood_of_wrong_sign_ins_is_shed_and_a_correct_one_follows,
+    large_bodies_beyond_the_budget_are_shed_and_healthz_still_answers,
+);

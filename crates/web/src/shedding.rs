@@ -1,0 +1,88 @@
+//! Load shedding at the edge: the budget of request-body bytes held in memory at once.
+//!
+//! A body is read whole into memory before it is parsed (at most 1 MiB each). Without a bound
+//! across requests, a few hundred connections sending large bodies at once grow the server by
+//! hundreds of megabytes. Each request with a body first takes its declared size from a shared
+//! budget; when the budget stays spent for a short while, the request is refused with 503
+//! `overloaded` and Retry-After instead of waiting without end.
+
+use crate::error::ApiError;
+use crate::extract::BODY_LIMIT;
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// The bytes of request bodies all requests together may hold in memory, counted in KiB.
+#[derive(Clone)]
+pub struct BodyBudget {
+    kib: Arc<Semaphore>,
+    total_kib: u32,
+    wait: Duration,
+}
+
+impl BodyBudget {
+    /// 64 MiB: 64 of the largest bodies at once, a few hundred ordinary attempts.
+    pub const DEFAULT_BYTES: usize = 64 << 20;
+    /// How long a body waits for room before it is refused.
+    pub const DEFAULT_WAIT: Duration = Duration::from_secs(1);
+
+    /// A budget of `bytes` (at least one body of the largest size), waiting at most `wait`.
+    pub fn new(bytes: usize, wait: Duration) -> BodyBudget {
+        let total_kib = u32::try_from(bytes.div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .clamp(1, Semaphore::MAX_PERMITS as u32);
+        BodyBudget {
+            kib: Arc::new(Semaphore::new(total_kib as usize)),
+            total_kib,
+            wait,
+        }
+    }
+
+    /// KiB free now.
+    pub fn available_kib(&self) -> usize {
+        self.kib.available_permits()
+    }
+
+    /// The KiB a request's body may take: its declared length, or the largest body allowed
+    /// when the length is not declared (chunked); none for a request without a body.
+    fn cost_kib(&self, req: &Request) -> u32 {
+        let h = req.headers();
+        let bytes = match h
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+        {
+            Some(n) => n.min(BODY_LIMIT),
+            None if h.contains_key(header::TRANSFER_ENCODING) => BODY_LIMIT,
+            None => 0,
+        };
+        // At most the whole budget, so that a small budget still admits one body at a time.
+        u32::try_from(bytes.div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .min(self.total_kib)
+    }
+}
+
+impl Default for BodyBudget {
+    fn default() -> BodyBudget {
+        BodyBudget::new(Self::DEFAULT_BYTES, Self::DEFAULT_WAIT)
+    }
+}
+
+/// Takes the request's share of the budget while it is handled; 503 `overloaded` when none
+/// frees up in time. Requests without a body (such as /healthz) pass at once.
+pub async fn body_budget(State(budget): State<BodyBudget>, req: Request, next: Next) -> Response {
+    let kib = budget.cost_kib(&req);
+    if kib == 0 {
+        return next.run(req).await;
+    }
+    let take = budget.kib.clone().acquire_many_owned(kib);
+    match tokio::time::timeout(budget.wait, take).await {
+        Ok(Ok(_held)) => next.run(req).await,
+        _ => ApiError::overloaded(1).into_response(),
+    }
+}
