@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 mod demo;
+mod logs;
+mod server;
 
 #[derive(Parser)]
 #[command(
@@ -89,6 +91,9 @@ struct ServeArgs {
     /// Threads for password hashing; default: one fewer than the cores.
     #[arg(long, env = "KODLEK_HASH_THREADS")]
     hash_threads: Option<usize>,
+    /// Open connections at most; beyond it, new ones wait until one closes.
+    #[arg(long, env = "KODLEK_MAX_CONNECTIONS", default_value_t = server::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
     /// A directory of the school's own course files (TOML, as in content/), added to the
     /// shipped courses; each is checked, and the server does not start if one is wrong.
     #[arg(long, env = "KODLEK_CONTENT_DIR")]
@@ -220,15 +225,32 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .as_deref()
             .map_or("SQLite", |_| "the configured")
     );
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    raise_open_files_limit(args.max_connections);
+    server::serve(listener, app, args.max_connections, async {
         let _ = tokio::signal::ctrl_c().await;
     })
-    .await?;
+    .await;
     Ok(())
+}
+
+/// Each connection is a file descriptor: the soft limit (often 1,024) is raised towards the
+/// hard one so that the connection bound, not the descriptor limit, is what stops accepting.
+fn raise_open_files_limit(max_connections: usize) {
+    let wanted = (max_connections as u64).saturating_add(1024);
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 || lim.rlim_cur >= wanted {
+            return;
+        }
+        lim.rlim_cur = wanted.min(lim.rlim_max);
+        if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+            tracing::warn!("could not raise the open files limit");
+        }
+    }
 }
 
 /// Removes what has run out: ended sessions and old rate-limit counters.
@@ -257,12 +279,23 @@ async fn housekeeping(store: Arc<dyn Store>) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // At most 20 warning and error lines at once and 5 a second after: a flood of failures
+    // (every shed request is one) must not fill the disk or drown the first useful line.
+    let logs = logs::Limited::new(std::io::stdout, 20, 5.0);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KODLEK_LOG")
                 .unwrap_or_else(|_| "info,tower_http=info".into()),
         )
+        .with_writer(logs.clone())
         .init();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
+        loop {
+            tick.tick().await;
+            logs.report_dropped();
+        }
+    });
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
         Command::Demo(args) => demo(args).await,
