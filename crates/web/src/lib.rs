@@ -70,11 +70,11 @@ pub struct AppState {
 
 /// The whole application: API, pages, static files, with the security layers around them.
 pub fn router(state: AppState) -> Router {
-    router_with(state, shedding::BodyBudget::default())
+    router_with(state, shedding::Shedding::default())
 }
 
-/// [`router`] with the given budget of request-body bytes held at once.
-pub fn router_with(state: AppState, bodies: shedding::BodyBudget) -> Router {
+/// [`router`] with the given bounds on requests and request bodies held at once.
+pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(sections_api::routes())
@@ -89,8 +89,12 @@ pub fn router_with(state: AppState, bodies: shedding::BodyBudget) -> Router {
         ))
         // Inside the guard, whose Content-Length check refuses an over-long body first.
         .layer(axum::middleware::from_fn_with_state(
-            bodies,
+            shedding.bodies,
             shedding::body_budget,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            shedding.in_flight,
+            shedding::in_flight,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,4 +1,9 @@
-//! Load shedding at the edge: the budget of request-body bytes held in memory at once.
+//! Load shedding at the edge: the requests handled at once and the request-body bytes held
+//! in memory at once, each bounded, with 503 `overloaded` beyond the bound.
+//!
+//! A flood of thousands of connections must not make everyone wait their turn behind it: the
+//! requests beyond the bound wait parked, without taking turns on the runtime's threads, and
+//! `/healthz` passes ahead of them.
 //!
 //! A body is read whole into memory before it is parsed (at most 1 MiB each). Without a bound
 //! across requests, a few hundred connections sending large bodies at once grow the server by
@@ -82,6 +87,58 @@ pub async fn body_budget(State(budget): State<BodyBudget>, req: Request, next: N
     }
     let take = budget.kib.clone().acquire_many_owned(kib);
     match tokio::time::timeout(budget.wait, take).await {
+        Ok(Ok(_held)) => next.run(req).await,
+        _ => ApiError::overloaded(1).into_response(),
+    }
+}
+
+/// The requests handled at once (apart from `/healthz`): each takes a turn on the runtime's
+/// few threads, so a few hundred of them are enough to keep the cores busy.
+#[derive(Clone)]
+pub struct InFlight {
+    permits: Arc<Semaphore>,
+    wait: Duration,
+}
+
+impl InFlight {
+    pub const DEFAULT_MAX: usize = 128;
+    /// How long a request waits for its turn before it is refused.
+    pub const DEFAULT_WAIT: Duration = Duration::from_secs(2);
+
+    pub fn new(max: usize, wait: Duration) -> InFlight {
+        InFlight {
+            permits: Arc::new(Semaphore::new(max.clamp(1, Semaphore::MAX_PERMITS))),
+            wait,
+        }
+    }
+}
+
+impl Default for InFlight {
+    fn default() -> InFlight {
+        InFlight::new(Self::DEFAULT_MAX, Self::DEFAULT_WAIT)
+    }
+}
+
+/// The bounds of load shedding the router applies.
+#[derive(Clone, Default)]
+pub struct Shedding {
+    pub bodies: BodyBudget,
+    pub in_flight: InFlight,
+}
+
+/// The health check is answered ahead of every queue: it is how operators and load balancers
+/// tell a busy server from a dead one.
+fn is_health_check(req: &Request) -> bool {
+    req.uri().path() == "/healthz"
+}
+
+/// Holds one of the in-flight permits while the request is handled; 503 `overloaded` when
+/// none frees up in time.
+pub async fn in_flight(State(limit): State<InFlight>, req: Request, next: Next) -> Response {
+    if is_health_check(&req) {
+        return next.run(req).await;
+    }
+    match tokio::time::timeout(limit.wait, limit.permits.clone().acquire_owned()).await {
         Ok(Ok(_held)) => next.run(req).await,
         _ => ApiError::overloaded(1).into_response(),
     }

@@ -7,7 +7,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode};
 use common::TestApp;
 use kodlek_privacy::PasswordHasher;
-use kodlek_web::shedding::BodyBudget;
+use kodlek_web::shedding::{BodyBudget, InFlight, Shedding};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -89,7 +89,10 @@ async fn large_bodies_beyond_the_budget_are_shed_and_healthz_still_answers(mut a
     // Room for one body of 600 KiB at a time; a second waits a moment, then is refused.
     app.router = kodlek_web::router_with(
         app.state.clone(),
-        BodyBudget::new(1 << 20, Duration::from_millis(300)),
+        Shedding {
+            bodies: BodyBudget::new(1 << 20, Duration::from_millis(300)),
+            ..Shedding::default()
+        },
     );
     let app = std::sync::Arc::new(app);
     let len = 600 << 10;
@@ -150,7 +153,51 @@ async fn large_bodies_beyond_the_budget_are_shed_and_healthz_still_answers(mut a
     assert_eq!(a.json()["saved"], true, "{}", a.text);
 }
 
+async fn requests_beyond_those_in_flight_are_shed_and_healthz_passes_ahead(mut app: TestApp) {
+    let (cookie, _) = app.student("Sam", "sam@example.org", 15).await;
+    app.router = kodlek_web::router_with(
+        app.state.clone(),
+        Shedding {
+            in_flight: InFlight::new(2, Duration::from_millis(300)),
+            ..Shedding::default()
+        },
+    );
+    let app = std::sync::Arc::new(app);
+    // Two requests in flight, held open by bodies that have not arrived yet.
+    let mut held = Vec::new();
+    let mut holders = Vec::new();
+    for _ in 0..2 {
+        let (mut tx, req) = slow_attempt(&cookie, 1000);
+        tx.send_data(Bytes::from_static(b"{")).await.unwrap();
+        let app = app.clone();
+        holders.push(tokio::spawn(async move { app.send(req).await }));
+        held.push(tx);
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let t = Instant::now();
+    let a = app.get("/api/v1/courses", None).await;
+    assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{}", a.text);
+    assert_eq!(a.code(), "overloaded");
+    assert!(a.headers.contains_key("retry-after"));
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    let t = Instant::now();
+    let health = app.get("/healthz", None).await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert!(
+        t.elapsed() < Duration::from_millis(200),
+        "{:?}",
+        t.elapsed()
+    );
+    drop(held);
+    for h in holders {
+        assert!(h.await.unwrap().status.is_client_error());
+    }
+    let a = app.get("/api/v1/courses", None).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+}
+
 on_both_backends!(
+    requests_beyond_those_in_flight_are_shed_and_healthz_passes_ahead,
     a_flood_of_wrong_sign_ins_is_shed_and_a_correct_one_follows,
     large_bodies_beyond_the_budget_are_shed_and_healthz_still_answers,
 );
