@@ -506,8 +506,18 @@ async fn run_flood(
     // The peak of this flood alone: VmHWM is reset to the current size first.
     let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
     let until = Instant::now() + Duration::from_secs(secs);
-    let rss = tokio::spawn(sample_rss(pid, until));
-    let probe = tokio::spawn(probe_healthz(port, until));
+    // The probes and samples run on a thread of their own, so that they are not delayed by
+    // the flood's thousands of tasks on this process's runtime.
+    let watcher = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        rt.block_on(async {
+            let rss = tokio::spawn(sample_rss(pid, until));
+            let probe = probe_healthz(port, until).await;
+            anyhow::Ok((probe, rss.await?))
+        })
+    });
     let tasks: Vec<_> = (0..connections)
         .map(|c| tokio::spawn(flood_conn(port, c, make(c), until)))
         .collect();
@@ -523,8 +533,9 @@ async fn run_flood(
             None
         }
     };
-    let (latencies, healthz_failed) = probe.await?;
-    let sampled = rss.await?;
+    let ((latencies, healthz_failed), sampled) = watcher
+        .join()
+        .map_err(|_| anyhow::anyhow!("the probing thread panicked"))??;
     let peak_rss = server.peak_rss_bytes().unwrap_or(0).max(sampled);
     *acknowledged += answers.saved;
     let lost = lost_attempts(port, cookies, *acknowledged).await?;

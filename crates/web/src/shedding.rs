@@ -30,8 +30,10 @@ pub struct BodyBudget {
 }
 
 impl BodyBudget {
-    /// 64 MiB: 64 of the largest bodies at once, a few hundred ordinary attempts.
-    pub const DEFAULT_BYTES: usize = 64 << 20;
+    /// 4 MiB: four of the largest bodies at once, a thousand ordinary attempts (a few KiB
+    /// each). A body parsed into a program takes several times its size while it is judged,
+    /// so the bound on memory is a multiple of this.
+    pub const DEFAULT_BYTES: usize = 4 << 20;
     /// How long a body waits for room before it is refused.
     pub const DEFAULT_WAIT: Duration = Duration::from_secs(1);
 
@@ -86,11 +88,55 @@ pub async fn body_budget(State(budget): State<BodyBudget>, req: Request, next: N
         return next.run(req).await;
     }
     let take = budget.kib.clone().acquire_many_owned(kib);
-    match tokio::time::timeout(budget.wait, take).await {
-        Ok(Ok(_held)) => next.run(req).await,
-        _ => ApiError::overloaded(1).into_response(),
+    let Ok(Ok(_held)) = tokio::time::timeout(budget.wait, take).await else {
+        return ApiError::overloaded(1).into_response();
+    };
+    if kib < LARGE_KIB {
+        return next.run(req).await;
+    }
+    // A large body takes milliseconds of parsing and judging that do not yield. On a runtime
+    // of its own, it shares the cores with everything else by the operating system's turns
+    // instead of holding up the tasks queued behind it on the request threads, /healthz among
+    // them. Its body still arrives through the connection's task here.
+    match large_lane() {
+        Some(lane) => {
+            let mut task = AbortOnDrop(lane.spawn(next.run(req)));
+            match (&mut task.0).await {
+                Ok(r) => r,
+                Err(_) => ApiError::internal().into_response(),
+            }
+        }
+        None => next.run(req).await,
     }
 }
+
+/// The runtime that handles requests with large bodies: one thread.
+fn large_lane() -> Option<&'static tokio::runtime::Runtime> {
+    static LANE: std::sync::OnceLock<Option<tokio::runtime::Runtime>> = std::sync::OnceLock::new();
+    LANE.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("kodlek-large")
+            .enable_all()
+            .build()
+            .map_err(|e| tracing::warn!(error = %e, "no runtime for large bodies"))
+            .ok()
+    })
+    .as_ref()
+}
+
+/// A request given up by its client (its future dropped) stops its task on the other runtime.
+struct AbortOnDrop(tokio::task::JoinHandle<Response>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Bodies from this size on are handled on a thread of their own: far above any ordinary
+/// request, which is a few KiB.
+const LARGE_KIB: u32 = 256;
 
 /// The requests handled at once (apart from `/healthz`): each takes a turn on the runtime's
 /// few threads, so a few hundred of them are enough to keep the cores busy.
