@@ -233,6 +233,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// glibc gives each thread that allocates at once an arena of its own (up to eight per core)
+/// and keeps what is freed in each: after a flood of large bodies the server stayed at the size
+/// of its peak. Two arenas keep the peak and what is kept afterwards lower (see the floods
+/// benchmark in docs/BENCHMARKS.md).
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes the allocator's settings; called first thing.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 /// Each connection is a file descriptor: the soft limit (often 1,024) is raised towards the
 /// hard one so that the connection bound, not the descriptor limit, is what stops accepting.
 fn raise_open_files_limit(max_connections: usize) {
@@ -279,6 +291,7 @@ async fn housekeeping(store: Arc<dyn Store>) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    limit_malloc_arenas();
     // At most 20 warning and error lines at once and 5 a second after: a flood of failures
     // (every shed request is one) must not fill the disk or drown the first useful line.
     let logs = logs::Limited::new(std::io::stdout, 20, 5.0);
