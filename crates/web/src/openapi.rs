@@ -276,7 +276,10 @@ fn kit_errors(
     let has_query = op["parameters"]
         .as_array()
         .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
-    if path.contains('{') || has_query {
+    if path.contains('{') {
+        out.push(("400", &["malformed_path"]));
+    }
+    if has_query {
         out.push(("400", &["bad_request"]));
     }
     if path.contains('{') {
