@@ -12,7 +12,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BIN=$(realpath "${1:-${KODLEK_BIN:-target/debug/kodlek}}")
 ST=${SCHEMATHESIS:-st}
 MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-25}
-MAX_TIME=${SCHEMATHESIS_MAX_TIME:-240}
+MAX_TIME=${SCHEMATHESIS_MAX_TIME:-120}
 
 DATA=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
