@@ -17,34 +17,13 @@ fn s(v: &Value) -> &str {
     v.as_str().unwrap()
 }
 
-async fn add(app: &TestApp, cookie: &str, section_id: &str, name: &str) -> Value {
-    let r = app
-        .post(
-            &format!("/api/v1/sections/{section_id}/students"),
-            json!({"display_name": name, "school_permission": true}),
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    r.json()
-}
-
-async fn secret_sign_in(app: &TestApp, code: &str, student: &str, secret: &str) -> common::Answer {
-    app.post(
-        &format!("/api/v1/sign-in/{code}"),
-        json!({"student_id": student, "secret": secret}),
-        None,
-    )
-    .await
-}
-
 /// A teacher, a section of the given login type and one student in it: (teacher's cookie,
 /// section id, code, student id, secret).
 async fn classroom(app: &TestApp, login_type: &str) -> (String, String, String, String, String) {
     let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let sec = app.section(&t, login_type).await;
     let (id, code) = (s(&sec["id"]).to_owned(), s(&sec["code"]).to_owned());
-    let kid = add(app, &t, &id, "Alva").await;
+    let kid = app.add_student(&t, &id, "Alva").await;
     let kid_id = s(&kid["student"]["id"]).to_owned();
     let secret = s(&kid["secret"]["value"]).to_owned();
     (t, id, code, kid_id, secret)
@@ -105,7 +84,7 @@ async fn guesses_sent_together_cannot_pass_the_lock(app: TestApp) {
     if signed.is_empty() {
         // Ten wrong guesses were judged: the right picture now waits for the teacher.
         assert_eq!(wrong, 10);
-        let r = secret_sign_in(&app, &code, &kid_id, &picture).await;
+        let r = app.secret_sign_in(&code, &kid_id, &picture).await;
         assert_eq!(
             (r.status, r.code().as_str()),
             (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
@@ -120,31 +99,28 @@ async fn guesses_sent_together_cannot_pass_the_lock(app: TestApp) {
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
     }
-    let r = secret_sign_in(&app, &code, &kid_id, &picture).await;
+    let r = app.secret_sign_in(&code, &kid_id, &picture).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 }
 
 // promise CLASS-2: one locked student's guesses do not lock the classmates.
 async fn a_lock_holds_one_student_only(app: TestApp) {
     let (t, id, code, kid_id, _) = classroom(&app, "word").await;
-    let bo = add(&app, &t, &id, "Bo").await;
+    let bo = app.add_student(&t, &id, "Bo").await;
     for _ in 0..12 {
-        secret_sign_in(&app, &code, &kid_id, "wrong words").await;
+        app.secret_sign_in(&code, &kid_id, "wrong words").await;
     }
-    let r = secret_sign_in(
-        &app,
-        &code,
-        s(&bo["student"]["id"]),
-        s(&bo["secret"]["value"]),
-    )
-    .await;
+    let r = app
+        .secret_sign_in(&code, s(&bo["student"]["id"]), s(&bo["secret"]["value"]))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 }
 
 // promise CLASS-3: a new secret ends the sessions opened with the old one.
 async fn resetting_a_secret_ends_its_sessions(app: TestApp) {
     let (t, id, code, kid_id, secret) = classroom(&app, "picture").await;
-    let old = secret_sign_in(&app, &code, &kid_id, &secret)
+    let old = app
+        .secret_sign_in(&code, &kid_id, &secret)
         .await
         .session_cookie()
         .unwrap();
@@ -158,7 +134,8 @@ async fn resetting_a_secret_ends_its_sessions(app: TestApp) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(!signed_in(&app, &old).await);
     let fresh = s(&r.json()["secret"]["value"]).to_owned();
-    let now = secret_sign_in(&app, &code, &kid_id, &fresh)
+    let now = app
+        .secret_sign_in(&code, &kid_id, &fresh)
         .await
         .session_cookie()
         .unwrap();
@@ -184,7 +161,8 @@ async fn resetting_a_secret_ends_its_sessions(app: TestApp) {
 // the sessions opened with the old ones.
 async fn a_new_login_type_ends_the_old_sessions(app: TestApp) {
     let (t, id, code, kid_id, secret) = classroom(&app, "picture").await;
-    let old = secret_sign_in(&app, &code, &kid_id, &secret)
+    let old = app
+        .secret_sign_in(&code, &kid_id, &secret)
         .await
         .session_cookie()
         .unwrap();
@@ -203,7 +181,8 @@ async fn a_new_login_type_ends_the_old_sessions(app: TestApp) {
         .await
         .json();
     let words = s(&cards["cards"][0]["secret"]["value"]).to_owned();
-    let now = secret_sign_in(&app, &code, &kid_id, &words)
+    let now = app
+        .secret_sign_in(&code, &kid_id, &words)
         .await
         .session_cookie()
         .unwrap();
@@ -222,11 +201,13 @@ async fn a_new_login_type_ends_the_old_sessions(app: TestApp) {
 // other one, such as one opened with the secret on a classroom computer.
 async fn taking_control_ends_the_other_sessions(app: TestApp) {
     let (_, _, code, kid_id, secret) = classroom(&app, "picture").await;
-    let classroom_pc = secret_sign_in(&app, &code, &kid_id, &secret)
+    let classroom_pc = app
+        .secret_sign_in(&code, &kid_id, &secret)
         .await
         .session_cookie()
         .unwrap();
-    let home = secret_sign_in(&app, &code, &kid_id, &secret)
+    let home = app
+        .secret_sign_in(&code, &kid_id, &secret)
         .await
         .session_cookie()
         .unwrap();
@@ -247,14 +228,15 @@ async fn taking_control_ends_the_other_sessions(app: TestApp) {
 async fn removing_a_student_ends_their_sessions(app: TestApp) {
     let (t, id, code, kid_id, secret) = classroom(&app, "picture").await;
     let other = app.section(&t, "word").await;
-    let bo = add(&app, &t, &id, "Bo").await;
+    let bo = app.add_student(&t, &id, "Bo").await;
     let bo_id = s(&bo["student"]["id"]).to_owned();
     let mut cookies = Vec::new();
     for (student, secret) in [
         (&kid_id, secret.as_str()),
         (&bo_id, s(&bo["secret"]["value"])),
     ] {
-        let cookie = secret_sign_in(&app, &code, student, secret)
+        let cookie = app
+            .secret_sign_in(&code, student, secret)
             .await
             .session_cookie()
             .unwrap();

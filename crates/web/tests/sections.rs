@@ -7,27 +7,6 @@ use axum::http::StatusCode;
 use common::TestApp;
 use serde_json::{Value, json};
 
-async fn add(app: &TestApp, cookie: &str, section_id: &str, name: &str) -> Value {
-    let r = app
-        .post(
-            &format!("/api/v1/sections/{section_id}/students"),
-            json!({"display_name": name, "school_permission": true}),
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    r.json()
-}
-
-async fn secret_sign_in(app: &TestApp, code: &str, student: &str, secret: &str) -> common::Answer {
-    app.post(
-        &format!("/api/v1/sign-in/{code}"),
-        json!({"student_id": student, "secret": secret}),
-        None,
-    )
-    .await
-}
-
 fn s(v: &Value) -> &str {
     v.as_str().unwrap()
 }
@@ -173,7 +152,7 @@ async fn other_teachers_see_nothing(app: TestApp) {
     let other = app.verified_teacher("Mr Ek", "ek@example.org").await;
     let sec = app.section(&t, "word").await;
     let id = s(&sec["id"]).to_owned();
-    let kid = add(&app, &t, &id, "Alva").await;
+    let kid = app.add_student(&t, &id, "Alva").await;
     let kid_id = s(&kid["student"]["id"]).to_owned();
     let paths = [
         format!("/api/v1/sections/{id}"),
@@ -445,7 +424,7 @@ async fn students_sign_in_with_a_picture(app: TestApp) {
     let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let sec = app.section(&t, "picture").await;
     let code = s(&sec["code"]).to_owned();
-    let kid = add(&app, &t, s(&sec["id"]), "Alva").await;
+    let kid = app.add_student(&t, s(&sec["id"]), "Alva").await;
     let kid_id = s(&kid["student"]["id"]).to_owned();
     assert_eq!(kid["secret"]["kind"], "picture");
     let picture = s(&kid["secret"]["value"]).to_owned();
@@ -490,13 +469,13 @@ async fn students_sign_in_with_a_picture(app: TestApp) {
         .map(|p| s(&p["id"]))
         .find(|p| *p != picture)
         .unwrap();
-    let r = secret_sign_in(&app, &code, &kid_id, wrong).await;
+    let r = app.secret_sign_in(&code, &kid_id, wrong).await;
     assert_eq!(
         (r.status, r.code().as_str()),
         (StatusCode::UNAUTHORIZED, "invalid_credentials")
     );
     assert!(r.session_cookie().is_none());
-    let r = secret_sign_in(&app, &code, "someone-else", &picture).await;
+    let r = app.secret_sign_in(&code, "someone-else", &picture).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let r = app
         .post(
@@ -507,7 +486,7 @@ async fn students_sign_in_with_a_picture(app: TestApp) {
         .await;
     assert_eq!(r.code(), "unknown_field");
 
-    let r = secret_sign_in(&app, &code, &kid_id, &picture).await;
+    let r = app.secret_sign_in(&code, &kid_id, &picture).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["user"]["display_name"], "Alva");
     assert_eq!(r.json()["user"]["managed_by_teacher"], true);
@@ -521,7 +500,9 @@ async fn students_sign_in_with_a_picture(app: TestApp) {
 
     // The same student in another section, by that section's code, is not found there.
     let other = app.section(&t, "picture").await;
-    let r = secret_sign_in(&app, s(&other["code"]), &kid_id, &picture).await;
+    let r = app
+        .secret_sign_in(s(&other["code"]), &kid_id, &picture)
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -531,14 +512,14 @@ async fn guessing_locks_until_a_teacher_unlocks(app: TestApp) {
     let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let sec = app.section(&t, "word").await;
     let (id, code) = (s(&sec["id"]).to_owned(), s(&sec["code"]).to_owned());
-    let kid = add(&app, &t, &id, "Alva").await;
+    let kid = app.add_student(&t, &id, "Alva").await;
     let kid_id = s(&kid["student"]["id"]).to_owned();
     let secret = s(&kid["secret"]["value"]).to_owned();
     for _ in 0..10 {
-        let r = secret_sign_in(&app, &code, &kid_id, "wrong words").await;
+        let r = app.secret_sign_in(&code, &kid_id, "wrong words").await;
         assert_eq!(r.code(), "invalid_credentials");
     }
-    let r = secret_sign_in(&app, &code, &kid_id, &secret).await;
+    let r = app.secret_sign_in(&code, &kid_id, &secret).await;
     assert_eq!(
         (r.status, r.code().as_str()),
         (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
@@ -561,7 +542,7 @@ async fn guessing_locks_until_a_teacher_unlocks(app: TestApp) {
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     // Typed with capitals and extra spaces: still the same words.
     let typed = format!("  {}  ", secret.to_uppercase().replace(' ', "   "));
-    let r = secret_sign_in(&app, &code, &kid_id, &typed).await;
+    let r = app.secret_sign_in(&code, &kid_id, &typed).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let detail = app
         .get(&format!("/api/v1/sections/{id}"), Some(&t))
@@ -576,7 +557,7 @@ async fn secrets_reset_until_the_student_takes_control(app: TestApp) {
     let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let sec = app.section(&t, "picture").await;
     let (id, code) = (s(&sec["id"]).to_owned(), s(&sec["code"]).to_owned());
-    let kid = add(&app, &t, &id, "Alva").await;
+    let kid = app.add_student(&t, &id, "Alva").await;
     let kid_id = s(&kid["student"]["id"]).to_owned();
     let old = s(&kid["secret"]["value"]).to_owned();
     let mut fresh = old.clone();
@@ -597,10 +578,10 @@ async fn secrets_reset_until_the_student_takes_control(app: TestApp) {
     }
     assert_ne!(fresh, old);
     assert_eq!(
-        secret_sign_in(&app, &code, &kid_id, &old).await.status,
+        app.secret_sign_in(&code, &kid_id, &old).await.status,
         StatusCode::UNAUTHORIZED
     );
-    let r = secret_sign_in(&app, &code, &kid_id, &fresh).await;
+    let r = app.secret_sign_in(&code, &kid_id, &fresh).await;
     let cookie = r.session_cookie().unwrap();
 
     // Changing the section to words gives every managed student words.
@@ -623,7 +604,8 @@ async fn secrets_reset_until_the_student_takes_control(app: TestApp) {
         app.get("/api/v1/me", Some(&cookie)).await.status,
         StatusCode::UNAUTHORIZED
     );
-    let cookie = secret_sign_in(&app, &code, &kid_id, &words)
+    let cookie = app
+        .secret_sign_in(&code, &kid_id, &words)
         .await
         .session_cookie()
         .unwrap();
@@ -658,7 +640,7 @@ async fn secrets_reset_until_the_student_takes_control(app: TestApp) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["user"]["managed_by_teacher"], false);
     assert_eq!(
-        secret_sign_in(&app, &code, &kid_id, &words).await.status,
+        app.secret_sign_in(&code, &kid_id, &words).await.status,
         StatusCode::UNAUTHORIZED
     );
     let r = app
@@ -704,14 +686,14 @@ async fn secrets_reset_until_the_student_takes_control(app: TestApp) {
         .json();
     assert!(cards["cards"].as_array().unwrap().is_empty());
     // A second student with the same username is refused.
-    let kid2 = add(&app, &t, &id, "Bo").await;
-    let r = secret_sign_in(
-        &app,
-        &code,
-        s(&kid2["student"]["id"]),
-        s(&kid2["secret"]["value"]),
-    )
-    .await;
+    let kid2 = app.add_student(&t, &id, "Bo").await;
+    let r = app
+        .secret_sign_in(
+            &code,
+            s(&kid2["student"]["id"]),
+            s(&kid2["secret"]["value"]),
+        )
+        .await;
     let c2 = r.session_cookie().unwrap();
     let r = app
         .patch(
@@ -850,14 +832,14 @@ async fn students_join_and_leave(app: TestApp) {
     );
 
     // A managed student cannot leave the last section they sign in through.
-    let managed = add(&app, &t2, s(&b["id"]), "Alva").await;
-    let r = secret_sign_in(
-        &app,
-        s(&b["code"]),
-        s(&managed["student"]["id"]),
-        s(&managed["secret"]["value"]),
-    )
-    .await;
+    let managed = app.add_student(&t2, s(&b["id"]), "Alva").await;
+    let r = app
+        .secret_sign_in(
+            s(&b["code"]),
+            s(&managed["student"]["id"]),
+            s(&managed["secret"]["value"]),
+        )
+        .await;
     let mc = r.session_cookie().unwrap();
     let r = app
         .delete(
@@ -878,8 +860,8 @@ async fn removal_erases_managed_students_in_no_section(app: TestApp) {
     let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let sec = app.section(&t, "picture").await;
     let id = s(&sec["id"]).to_owned();
-    let a = add(&app, &t, &id, "Alva").await;
-    let b = add(&app, &t, &id, "Bo").await;
+    let a = app.add_student(&t, &id, "Alva").await;
+    let b = app.add_student(&t, &id, "Bo").await;
     let (own, me) = app.student("Cleo", "cleo@example.org", 14).await;
     app.post(
         "/api/v1/sections/join",
@@ -941,9 +923,10 @@ async fn the_dashboard_shows_progress_and_code(app: TestApp) {
     let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
     let sec = app.section(&t, "word").await;
     let (id, code) = (s(&sec["id"]).to_owned(), s(&sec["code"]).to_owned());
-    let kid = add(&app, &t, &id, "Alva").await;
+    let kid = app.add_student(&t, &id, "Alva").await;
     let kid_id = s(&kid["student"]["id"]).to_owned();
-    let cookie = secret_sign_in(&app, &code, &kid_id, s(&kid["secret"]["value"]))
+    let cookie = app
+        .secret_sign_in(&code, &kid_id, s(&kid["secret"]["value"]))
         .await
         .session_cookie()
         .unwrap();
@@ -1101,7 +1084,7 @@ async fn co_teachers_share_a_section(app: TestApp) {
         StatusCode::NOT_FOUND
     );
 
-    let kid = add(&app, &co, &id, "Alva").await;
+    let kid = app.add_student(&co, &id, "Alva").await;
     assert_eq!(kid["secret"]["kind"], "picture");
     let detail = app
         .get(&format!("/api/v1/sections/{id}"), Some(&co))
@@ -1164,7 +1147,7 @@ async fn a_teacher_leaving_hands_over_or_deletes(app: TestApp) {
         Some(&co),
     )
     .await;
-    let kid = add(&app, &owner, s(&alone["id"]), "Alva").await;
+    let kid = app.add_student(&owner, s(&alone["id"]), "Alva").await;
     let r = app
         .delete(
             "/api/v1/me",
@@ -1216,9 +1199,10 @@ async fn the_grid_follows_play_after_it_was_read(app: TestApp) {
     let (id, code) = (s(&sec["id"]).to_owned(), s(&sec["code"]).to_owned());
     let mut kids = Vec::new();
     for name in ["Alva", "Bo"] {
-        let kid = add(&app, &t, &id, name).await;
+        let kid = app.add_student(&t, &id, name).await;
         let kid_id = s(&kid["student"]["id"]).to_owned();
-        let cookie = secret_sign_in(&app, &code, &kid_id, s(&kid["secret"]["value"]))
+        let cookie = app
+            .secret_sign_in(&code, &kid_id, s(&kid["secret"]["value"]))
             .await
             .session_cookie()
             .unwrap();

@@ -209,6 +209,30 @@ impl TestApp {
         r.json()["section"].clone()
     }
 
+    /// A student the teacher makes in a picture or word section, with the school's
+    /// permission: `{"student", "secret"}`.
+    pub async fn add_student(&self, cookie: &str, section_id: &str, name: &str) -> Value {
+        let r = self
+            .post(
+                &format!("/api/v1/sections/{section_id}/students"),
+                serde_json::json!({"display_name": name, "school_permission": true}),
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.json()
+    }
+
+    /// A sign-in with a secret picture or words at the section's code.
+    pub async fn secret_sign_in(&self, code: &str, student: &str, secret: &str) -> Answer {
+        self.post(
+            &format!("/api/v1/sign-in/{code}"),
+            serde_json::json!({"student_id": student, "secret": secret}),
+            None,
+        )
+        .await
+    }
+
     pub async fn teacher(&self, name: &str, email: &str) -> (String, Value) {
         self.sign_up(serde_json::json!({"role": "teacher", "display_name": name, "email": email, "password": "correct horse battery"})).await
     }
