@@ -11,6 +11,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub mod data;
+mod jobs;
 mod sections;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub mod data;
+mod jobs;
 mod sections;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

@@ -1,6 +1,7 @@
 //! The conformance suite: the behaviour every backend must show, run by each backend's tests
 //! through `conformance_suite!`.
 
+pub use crate::jobs::conformance::*;
 use crate::*;
 
 /// Generates one test per conformance case. `$make` is an async expression giving
@@ -19,7 +20,10 @@ macro_rules! conformance_suite {
             progress_versions_follow_every_change, a_batch_reads_as_one_attempt_after_another,
             concurrent_writers_lose_nothing, client_attempt_ids_belong_to_one_level,
             the_storage_budget_is_counted_and_kept,
-            wrong_secrets_lock_sign_in, concurrent_guesses_never_pass_the_limit, taking_control_drops_the_secret, invitations_are_single_use);
+            wrong_secrets_lock_sign_in, concurrent_guesses_never_pass_the_limit, taking_control_drops_the_secret, invitations_are_single_use,
+            jobs_are_queued_once_per_key, jobs_are_claimed_when_due_and_once,
+            concurrent_claimers_take_each_job_once, failed_jobs_are_retried_later_then_kept_as_dead,
+            a_lapsed_lease_makes_a_job_claimable_again, claiming_with_nothing_due_writes_nothing);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

@@ -3,8 +3,10 @@
 
 pub mod batch;
 pub mod conformance;
+mod jobs;
 mod sections;
 
+pub use jobs::*;
 pub use sections::*;
 
 use async_trait::async_trait;
@@ -302,6 +304,7 @@ pub trait Store:
     + ProgressStore
     + SectionStore
     + MaintenanceStore
+    + JobStore
     + Send
     + Sync
 {
@@ -316,6 +319,7 @@ impl<T> Store for T where
         + ProgressStore
         + SectionStore
         + MaintenanceStore
+        + JobStore
         + Send
         + Sync
 {

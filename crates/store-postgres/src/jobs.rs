@@ -1,0 +1,138 @@
+//! The job queue on PostgreSQL: many servers share it, and each job runs on one of them.
+
+use crate::{PgStore, db_err};
+use async_trait::async_trait;
+use kodlek_domain::Millis;
+use kodlek_store::*;
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+
+const COLUMNS: &str =
+    "id, kind, key, payload, run_at, attempts, lease_until, last_error, created_at, dead_at";
+
+fn job_from(r: &PgRow) -> JobRecord {
+    JobRecord {
+        id: r.get("id"),
+        kind: r.get("kind"),
+        key: r.get("key"),
+        payload: r.get("payload"),
+        run_at: r.get("run_at"),
+        attempts: r.get("attempts"),
+        lease_until: r.get("lease_until"),
+        last_error: r.get("last_error"),
+        created_at: r.get("created_at"),
+        dead_at: r.get("dead_at"),
+    }
+}
+
+#[async_trait]
+impl JobStore for PgStore {
+    async fn enqueue_job(&self, job: &NewJob, now: Millis) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "INSERT INTO jobs (id, kind, key, payload, run_at, attempts, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 0, $6) \
+             ON CONFLICT (kind, key) WHERE dead_at IS NULL DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(&job.kind)
+        .bind(&job.key)
+        .bind(&job.payload)
+        .bind(job.run_at)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn claim_jobs(
+        &self,
+        limit: u32,
+        lease: Millis,
+        now: Millis,
+    ) -> StoreResult<Vec<JobRecord>> {
+        // One statement: SKIP LOCKED lets servers claiming at the same moment take different
+        // jobs instead of waiting for each other, and the lease is set in the same step. With
+        // nothing due it locks and updates no row, so an idle server writes nothing.
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE jobs SET attempts = attempts + 1, lease_until = $2 \
+             WHERE id IN (SELECT id FROM jobs \
+                 WHERE dead_at IS NULL AND run_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) \
+                 ORDER BY run_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+             RETURNING {COLUMNS}"
+        )))
+        .bind(now)
+        .bind(now + lease)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let mut jobs: Vec<JobRecord> = rows.iter().map(job_from).collect();
+        jobs.sort_by(|a, b| (a.run_at, &a.id).cmp(&(b.run_at, &b.id)));
+        Ok(jobs)
+    }
+
+    async fn finish_job(&self, job: &JobRecord, next_run: Option<Millis>) -> StoreResult<bool> {
+        let r = match next_run {
+            None => sqlx::query("DELETE FROM jobs WHERE id = $1 AND attempts = $2")
+                .bind(&job.id)
+                .bind(job.attempts)
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?,
+            Some(at) => sqlx::query(
+                "UPDATE jobs SET run_at = $1, attempts = 0, lease_until = NULL, last_error = NULL \
+                 WHERE id = $2 AND attempts = $3",
+            )
+            .bind(at)
+            .bind(&job.id)
+            .bind(job.attempts)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?,
+        };
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn fail_job(
+        &self,
+        job: &JobRecord,
+        error: &str,
+        retry_at: Option<Millis>,
+        now: Millis,
+    ) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "UPDATE jobs SET lease_until = NULL, last_error = $1, \
+             run_at = COALESCE($2, run_at), dead_at = CASE WHEN $2::BIGINT IS NULL THEN $3::BIGINT END \
+             WHERE id = $4 AND attempts = $5 AND dead_at IS NULL",
+        )
+        .bind(short_job_error(error))
+        .bind(retry_at)
+        .bind(now)
+        .bind(&job.id)
+        .bind(job.attempts)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn jobs(&self) -> StoreResult<Vec<JobRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM jobs ORDER BY id"
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(rows.iter().map(job_from).collect())
+    }
+
+    async fn purge_dead_jobs(&self, older_than: Millis) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM jobs WHERE dead_at < $1")
+            .bind(older_than)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected())
+    }
+}
