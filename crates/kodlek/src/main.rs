@@ -212,7 +212,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         args.trusted_proxies.clone(),
         args.hash_threads,
     );
-    tokio::spawn(housekeeping(store));
+    // Purges and other background work, shared with any other servers on the same database.
+    kodlek_web::jobs::with_chores(store).start(kodlek_web::jobs::TICK);
     tokio::spawn(forget_idle_progress(state.progress.clone()));
     let app = kodlek_web::router(state);
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -265,27 +266,12 @@ fn raise_open_files_limit(max_connections: usize) {
     }
 }
 
-/// Removes what has run out: ended sessions and old rate-limit counters.
 /// Drops the dashboards' copies of progress that nobody has looked at for a while.
 async fn forget_idle_progress(cache: Arc<kodlek_web::progress_cache::ProgressCache>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
         cache.sweep(std::time::Instant::now());
-    }
-}
-
-async fn housekeeping(store: Arc<dyn Store>) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-    loop {
-        tick.tick().await;
-        let now = kodlek_domain::now_millis();
-        if let Err(e) = store.purge_expired_sessions(now).await {
-            tracing::warn!(error = %e, "purging sessions failed");
-        }
-        if let Err(e) = store.purge_limits(now - 2 * 3600 * 1000).await {
-            tracing::warn!(error = %e, "purging rate limits failed");
-        }
     }
 }
 

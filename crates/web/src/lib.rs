@@ -7,6 +7,7 @@ pub mod courses;
 pub mod error;
 pub mod extract;
 pub mod i18n;
+pub mod jobs;
 pub mod limits;
 pub mod mail;
 pub mod openapi;
