@@ -3,6 +3,7 @@
 
 pub use crate::jobs::conformance::*;
 use crate::*;
+use kodlek_domain::{Millis, Role};
 
 /// Generates one test per conformance case. `$make` is an async expression giving
 /// `Option<Arc<dyn Store>>`: a fresh, migrated database, or None when the backend is not

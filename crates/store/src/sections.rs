@@ -1,7 +1,9 @@
 //! Sections (classrooms): their teachers and students, the secrets of teacher-managed students,
 //! the school-permission attestations and the co-teacher invitations.
 
-use crate::{AccountRecord, ProgressRecord, StoreResult};
+use crate::StoreResult;
+use crate::accounts::AccountRecord;
+use crate::progress::ProgressRecord;
 use async_trait::async_trait;
 use kodlek_domain::Millis;
 

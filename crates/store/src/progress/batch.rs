@@ -2,10 +2,9 @@
 //! each backend writes a whole batch in a handful of statements instead of several per
 //! attempt (the attempt writer's batches are up to a few hundred attempts).
 
-use crate::{
-    AttemptOutcome, NewAttempt, ProgressRecord, StoreError, StoreResult, StoredProgram,
-    progress_after,
-};
+use super::{AttemptOutcome, NewAttempt, ProgressRecord, StoredProgram, progress_after};
+use crate::{StoreError, StoreResult};
+use kodlek_domain::Millis;
 use std::collections::HashMap;
 
 /// An attempt recorded before under a client attempt id: its level and what it stored.
@@ -58,7 +57,7 @@ pub struct Plan<'a> {
     pub inserts: Vec<&'a NewAttempt>,
     /// Programs to store unless stored already, each hash once, with the time of its first
     /// attempt.
-    pub programs: Vec<(&'a StoredProgram, crate::Millis)>,
+    pub programs: Vec<(&'a StoredProgram, Millis)>,
     /// The progress rows after the batch, with their account, each (account, level) once.
     pub progress: Vec<(&'a str, ProgressRecord)>,
     /// The same rows as the batch's attempts alone would make them (as if nothing was
