@@ -1,6 +1,7 @@
 //! Sections on PostgreSQL: classrooms, their teachers and students, secrets and invitations.
 
-use super::{PgStore, db_err};
+use crate::accounts::{erase_in, insert_account_in, update_account_in};
+use crate::{PgStore, db_err};
 use async_trait::async_trait;
 use kodlek_domain::Millis;
 use kodlek_store::*;
@@ -43,26 +44,6 @@ fn secret_from(r: &PgRow) -> SecretRecord {
 
 const MEMBER_COLUMNS: &str = "a.id, a.display_name, a.age_years, a.age_stated_at, a.gender, \
      a.managed_by_teacher, m.joined_at";
-
-/// Deletes an account and what belongs to it, inside the caller's transaction.
-pub(crate) async fn erase_in(conn: &mut PgConnection, id: &str) -> StoreResult<u64> {
-    // Programs that nobody else wrote go with their author.
-    sqlx::query(
-        "DELETE FROM programs WHERE hash IN (SELECT program_hash FROM attempts WHERE account_id = $1) \
-         AND NOT EXISTS (SELECT 1 FROM attempts o WHERE o.program_hash = programs.hash AND o.account_id <> $1)",
-    )
-    .bind(id)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
-    // Sessions, tokens, attempts, progress, memberships and secrets cascade.
-    Ok(sqlx::query("DELETE FROM accounts WHERE id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?
-        .rows_affected())
-}
 
 /// Erases those of these managed students who are in no section any more.
 async fn erase_orphans(conn: &mut PgConnection, candidates: &[String]) -> StoreResult<u64> {
@@ -269,7 +250,7 @@ impl SectionStore for PgStore {
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         for s in students {
-            super::insert_account_in(&mut tx, &s.account).await?;
+            insert_account_in(&mut tx, &s.account).await?;
             write_secret(&mut tx, &s.secret).await?;
             if let Some(p) = &s.permission {
                 sqlx::query(
@@ -521,7 +502,7 @@ impl SectionStore for PgStore {
 
     async fn take_control(&self, a: &AccountRecord) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        super::update_account_in(&mut tx, a).await?;
+        update_account_in(&mut tx, a).await?;
         sqlx::query("DELETE FROM student_secrets WHERE account_id = $1")
             .bind(&a.id)
             .execute(&mut *tx)
