@@ -1,0 +1,49 @@
+//! The conformance suite: the behaviour every backend must show, run by each backend's tests
+//! through `conformance_suite!`. Its cases live one file per feature; all are re-exported here,
+//! where the macro finds them by name.
+
+mod accounts;
+mod limits;
+mod progress;
+mod samples;
+mod sections;
+
+pub use crate::jobs::conformance::*;
+pub use accounts::*;
+pub use limits::*;
+pub use progress::*;
+pub use samples::*;
+pub use sections::*;
+
+/// Generates one test per conformance case. `$make` is an async expression giving
+/// `Option<Arc<dyn Store>>`: a fresh, migrated database, or None when the backend is not
+/// available (the case then passes and says so).
+#[macro_export]
+macro_rules! conformance_suite {
+    ($make:expr) => {
+        $crate::conformance_suite!(@cases $make;
+            accounts_round_trip, email_and_username_are_unique, updates_write_every_field,
+            erasure_removes_owned_rows, sessions_expire_and_end, mail_tokens_are_single_use,
+            rate_limits_count_in_windows, unsubscribes_are_remembered, export_rows_by_owner,
+            attempts_build_progress, client_attempt_ids_count_once, programs_are_stored_once_and_erased,
+            a_batch_is_all_or_nothing, sections_round_trip, managed_students_are_written_together,
+            leaving_erases_only_managed_students_left_alone, the_progress_grid_holds_current_members_only,
+            progress_versions_follow_every_change, a_batch_reads_as_one_attempt_after_another,
+            concurrent_writers_lose_nothing, client_attempt_ids_belong_to_one_level,
+            the_storage_budget_is_counted_and_kept,
+            wrong_secrets_lock_sign_in, concurrent_guesses_never_pass_the_limit, taking_control_drops_the_secret, invitations_are_single_use,
+            jobs_are_queued_once_per_key, jobs_are_claimed_when_due_and_once,
+            concurrent_claimers_take_each_job_once, failed_jobs_are_retried_later_then_kept_as_dead,
+            a_lapsed_lease_makes_a_job_claimable_again, claiming_with_nothing_due_writes_nothing);
+    };
+    (@cases $make:expr; $($case:ident),*) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                if let Some(store) = $make.await {
+                    $crate::conformance::$case(&*store).await;
+                }
+            }
+        )*
+    };
+}
