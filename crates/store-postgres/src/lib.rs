@@ -117,7 +117,7 @@ impl PgStore {
 #[async_trait]
 impl MaintenanceStore for PgStore {
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
+        sqlx::query(sql::PING)
             .execute(&self.pool)
             .await
             .map_err(db_err)?;

@@ -163,7 +163,7 @@ impl SqliteStore {
 #[async_trait]
 impl MaintenanceStore for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
+        sqlx::query(sql::PING)
             .execute(&self.readers)
             .await
             .map_err(db_err)?;

@@ -4,6 +4,7 @@ use crate::accounts::{erase_in, insert_account_in, update_account_in};
 use crate::{SqliteStore, db_err};
 use async_trait::async_trait;
 use kodlek_domain::Millis;
+use kodlek_store::sql::SECTION_MEMBERS;
 use kodlek_store::*;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
@@ -41,9 +42,6 @@ fn secret_from(r: &SqliteRow) -> SecretRecord {
         updated_at: r.get("updated_at"),
     }
 }
-
-const MEMBER_COLUMNS: &str = "a.id, a.display_name, a.age_years, a.age_stated_at, a.gender, \
-     a.managed_by_teacher, m.joined_at";
 
 /// Erases those of these managed students who are in no section any more.
 async fn erase_orphans(conn: &mut SqliteConnection, candidates: &[String]) -> StoreResult<u64> {
@@ -334,8 +332,7 @@ impl SectionStore for SqliteStore {
 
     async fn section_members(&self, section_id: &str) -> StoreResult<Vec<SectionMember>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {MEMBER_COLUMNS} FROM section_students m JOIN accounts a ON a.id = m.student_id \
-             WHERE m.section_id = ? ORDER BY m.joined_at, a.id"
+            "{SECTION_MEMBERS} WHERE m.section_id = ? ORDER BY m.joined_at, a.id"
         )))
         .bind(section_id)
         .fetch_all(&self.readers)
@@ -350,8 +347,7 @@ impl SectionStore for SqliteStore {
         student_id: &str,
     ) -> StoreResult<Option<SectionMember>> {
         let r = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {MEMBER_COLUMNS} FROM section_students m JOIN accounts a ON a.id = m.student_id \
-             WHERE m.section_id = ? AND m.student_id = ?"
+            "{SECTION_MEMBERS} WHERE m.section_id = ? AND m.student_id = ?"
         )))
         .bind(section_id)
         .bind(student_id)

@@ -8,6 +8,7 @@ mod jobs;
 mod limits;
 mod progress;
 mod sections;
+pub mod sql;
 
 pub use accounts::*;
 pub use jobs::*;
