@@ -1,4 +1,4 @@
-//! Accounts on PostgreSQL: the accounts themselves, sessions, mail tokens, unsubscribes and erasure.
+//! Accounts on PostgreSQL: accounts, sessions, mail tokens, unsubscribes and erasure.
 
 use crate::{PgStore, db_err};
 use async_trait::async_trait;

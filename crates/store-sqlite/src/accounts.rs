@@ -1,4 +1,4 @@
-//! Accounts on SQLite: the accounts themselves, sessions, mail tokens, unsubscribes and erasure.
+//! Accounts on SQLite: accounts, sessions, mail tokens, unsubscribes and erasure.
 
 use crate::{SqliteStore, db_err};
 use async_trait::async_trait;

@@ -1,6 +1,7 @@
-//! The storage traits, one file per feature, that both backends implement, and the conformance
-//! suite that both must pass. This file is the table of contents: the `Store` every backend
-//! is, the error every call may give, and the helpers every feature shares.
+//! The storage every backend implements, one file per feature, and the conformance suite.
+
+// This file is the table of contents: the `Store` a backend is, the error any call may give,
+// and the helpers every feature shares.
 
 mod accounts;
 pub mod conformance;

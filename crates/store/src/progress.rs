@@ -1,5 +1,4 @@
-//! Attempts and what they build: stored programs, each learner's progress per level, and the
-//! storage each learner uses.
+//! Attempts and what they build: stored programs, progress per level and storage use.
 
 pub mod batch;
 

@@ -1,6 +1,7 @@
-//! SQL text that SQLite and PostgreSQL accept word for word, written once for both backends.
-//! Most statements bind parameters, written `?` on SQLite and `$1` on PostgreSQL, so they stay
-//! in each backend's file of the same feature.
+//! SQL text that SQLite and PostgreSQL accept word for word, written once for both.
+
+// Most statements bind parameters, written `?` on SQLite and `$1` on PostgreSQL, so they stay
+// in each backend's file of the same feature.
 
 /// Answers when the database can be reached.
 pub const PING: &str = "SELECT 1";

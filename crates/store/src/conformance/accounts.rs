@@ -1,5 +1,4 @@
-//! Conformance cases for accounts: their fields and unique values, erasure, sessions, mail
-//! tokens, unsubscribes and the export.
+//! Conformance cases for accounts, erasure, sessions, mail tokens, unsubscribes and export.
 
 use super::samples::*;
 use crate::*;

@@ -1,6 +1,8 @@
-//! The conformance suite: the behaviour every backend must show, run by each backend's tests
-//! through `conformance_suite!`. Its cases live one file per feature; all are re-exported here,
-//! where the macro finds them by name.
+//! The conformance suite every backend's tests run through `conformance_suite!`.
+
+// The cases live one file per feature; all are re-exported here, where the macro finds them
+// by name. The sample rows are in a file of their own, so that no case file and this one
+// import each other.
 
 mod accounts;
 mod limits;

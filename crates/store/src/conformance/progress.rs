@@ -1,5 +1,4 @@
-//! Conformance cases for attempts: progress, client attempt ids, the storage budget, programs
-//! and batches.
+//! Conformance cases for attempts, progress, the storage budget, programs and batches.
 
 use super::samples::*;
 use crate::*;

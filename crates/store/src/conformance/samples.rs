@@ -1,5 +1,4 @@
-//! Sample rows the cases (and other crates' tests) build on: an account, an attempt, a section
-//! and a teacher-managed student.
+//! Sample rows for the cases and other crates' tests: account, attempt, section, student.
 
 use crate::*;
 use kodlek_domain::{Millis, Role};

@@ -1,5 +1,4 @@
-//! Conformance cases for sections: members, managed students, secrets, the progress grid and
-//! invitations.
+//! Conformance cases for sections: members, managed students, secrets, grid, invitations.
 
 use super::samples::*;
 use crate::*;
