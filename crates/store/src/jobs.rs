@@ -92,6 +92,7 @@ pub trait JobStore {
 /// The behaviour every backend's queue must show; run through `conformance_suite!`.
 pub mod conformance {
     use crate::*;
+    use kodlek_domain::Millis;
     use std::collections::BTreeMap;
 
     fn job(kind: &str, key: &str, run_at: Millis) -> NewJob {
