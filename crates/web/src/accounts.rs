@@ -1,10 +1,11 @@
 //! Accounts: sign-up, sign-in, the user's own view, changes, erasure, export, resets and
 //! verification. The API and the pages both call these functions.
 
-use crate::error::ApiError;
-use crate::extract::{Lang, SignedIn};
-use crate::mail::{MailKind, send_mail};
-use crate::{AppState, limits};
+use crate::AppState;
+use crate::kit::error::ApiError;
+use crate::kit::extract::{Lang, SignedIn};
+use crate::kit::limits;
+use crate::kit::mail::{MailKind, send_mail};
 use axum::http::StatusCode;
 use kodlek_domain::*;
 use kodlek_privacy::keys::{new_token, token_digest};
@@ -234,7 +235,7 @@ async fn send_verification(
         })
         .await?;
     let link = format!("{}/verify-email/{token}", state.config.public_url);
-    let tr = crate::i18n::Tr::new(lang);
+    let tr = crate::kit::i18n::Tr::new(lang);
     // Never a child's: no verification mail goes to a child's address.
     send_mail(
         state,
@@ -545,7 +546,7 @@ async fn notify_password_changed(state: &AppState, a: &AccountRecord, lang: Lang
     let Ok(email) = EmailAddress::new(&email) else {
         return;
     };
-    let tr = crate::i18n::Tr::new(lang);
+    let tr = crate::kit::i18n::Tr::new(lang);
     let sent = send_mail(
         state,
         MailKind::Notice,
@@ -666,7 +667,7 @@ pub async fn request_reset(
         })
         .await?;
     let link = format!("{}/reset-password/{token}", state.config.public_url);
-    let tr = crate::i18n::Tr::new(lang);
+    let tr = crate::kit::i18n::Tr::new(lang);
     // The link goes to the address as typed; for a child it is then forgotten (promise U13-3).
     send_mail(
         state,

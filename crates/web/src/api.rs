@@ -1,9 +1,10 @@
 //! The JSON API under `/api/v1`: thin handlers that parse, call one function, answer.
 
+use crate::AppState;
 use crate::accounts::{self, Me, MePatch, SignInBody, SignUp};
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ClientIp, Lang, MaybeSignedIn, SignedIn, StrictJson};
-use crate::{AppState, sessions};
+use crate::kit::error::{ApiError, ErrorBody};
+use crate::kit::extract::{ClientIp, Lang, MaybeSignedIn, SignedIn, StrictJson};
+use crate::kit::sessions;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};

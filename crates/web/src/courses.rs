@@ -2,8 +2,8 @@
 //! signed-in learner's attempts are kept, an anonymous learner's leave no row behind.
 
 use crate::AppState;
-use crate::error::ApiError;
-use crate::extract::SignedIn;
+use crate::kit::error::ApiError;
+use crate::kit::extract::SignedIn;
 use axum::http::StatusCode;
 use kodlek_domain::{now_millis, rfc3339};
 use kodlek_puzzles::{Doc, Level, ProgramJson, Submission, TraceStep, Verdict, catalog};

@@ -1,14 +1,10 @@
 //! The web edge: the axum router with the JSON API, the pages, sessions, CSRF, rate limits and i18n.
 
+pub mod kit;
+
 pub mod accounts;
 pub mod api;
-pub mod assets;
 pub mod courses;
-pub mod error;
-pub mod extract;
-pub mod i18n;
-pub mod limits;
-pub mod mail;
 pub mod openapi;
 pub mod pages;
 pub mod pages_classroom;
@@ -17,10 +13,10 @@ pub mod progress_cache;
 pub mod secrets;
 pub mod sections;
 pub mod sections_api;
-pub mod security;
-pub mod sessions;
-pub mod shedding;
-pub mod writer;
+
+// The kit's modules keep the paths they had before the kit had a folder of its own.
+use kit::site;
+pub use kit::{assets, error, extract, i18n, limits, mail, security, sessions, shedding, writer};
 
 use axum::Router;
 use kodlek_privacy::{Inventory, Keys, PasswordHasher};
@@ -81,6 +77,7 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(pages_classroom::routes())
         .merge(pages_sections::routes())
         .merge(pages::routes())
+        .merge(site::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn(extract::refuse_nul))
         .layer(axum::middleware::from_fn_with_state(

@@ -56,8 +56,8 @@ use utoipa::OpenApi;
         crate::sections_api::section_sign_in,
     ),
     components(schemas(
-        crate::error::ErrorBody,
-        crate::error::ErrorDetail,
+        crate::kit::error::ErrorBody,
+        crate::kit::error::ErrorDetail,
         crate::accounts::Me
     ))
 )]

@@ -6,17 +6,19 @@
 //! `sections` and `accounts`; these handlers only choose what to show.
 
 use crate::accounts::{self, MePatch};
-use crate::error::ApiError;
-use crate::extract::{ClientIp, MaybeSignedIn, SignedIn};
-use crate::i18n::Tr;
-use crate::pages::{CsrfForm, Page, account_page, fail, render, see_other, with_cookie};
+use crate::kit::error::ApiError;
+use crate::kit::extract::{ClientIp, MaybeSignedIn, SignedIn};
+use crate::kit::i18n::Tr;
+use crate::kit::page::{CsrfForm, Page, fail, render, see_other, with_cookie};
+use crate::kit::sessions;
+use crate::pages::account_page;
 use crate::sections::{self, JoinedSectionView, SecretSignIn, SignInPage};
-use crate::{AppState, secrets, sessions};
+use crate::{AppState, secrets};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use kodlek_domain::{JoinCode, Role};
 use std::collections::HashMap;
@@ -26,6 +28,7 @@ const TYPED_CODE_MAX: usize = 40;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/static/pictures/{file}", get(picture))
         .route("/sign-in/code", get(code_form))
         .route("/sign-in/{code}", get(names))
         .route(
@@ -515,5 +518,21 @@ async fn take_control(
             let status = e.status;
             account_page(&state, p.with_alert(&e), &me, status)
         }
+    }
+}
+
+/// A sign-in picture, `{id}.svg`.
+async fn picture(Path(name): Path<String>) -> Response {
+    let svg = name.strip_suffix(".svg").and_then(secrets::picture_svg);
+    match svg {
+        Some(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        None => ApiError::not_found().into_response(),
     }
 }

@@ -3,10 +3,10 @@
 //! Every page calls the domain functions in `sections`, never the store.
 
 use crate::AppState;
-use crate::error::ApiError;
-use crate::extract::{MaybeSignedIn, SignedIn};
-use crate::i18n::Tr;
-use crate::pages::{CsrfForm, Page, alert_text, fail, genders, not_found, render, see_other};
+use crate::kit::error::ApiError;
+use crate::kit::extract::{MaybeSignedIn, SignedIn};
+use crate::kit::i18n::Tr;
+use crate::kit::page::{CsrfForm, Page, alert_text, fail, genders, not_found, render, see_other};
 use crate::sections::{
     self, Grid, GridRow, Invitation, NewSection, NewStudent, NewStudents, Secret, SectionPatch,
     SectionStudent, SectionTeacherView, StudentPatch,
@@ -1874,7 +1874,7 @@ mod tests {
 
     #[test]
     fn programs_read_as_an_outline() {
-        let tr = Tr::new(crate::extract::Lang::En);
+        let tr = Tr::new(crate::kit::extract::Lang::En);
         let program = serde_json::json!({"blocks": {"languageVersion": 0, "blocks": [
             {"type": "artist_pen_down", "x": 300},
             {"type": "when_run", "next": {"block": {"type": "maze_ifElse", "fields": {"DIR": "isPathLeft"},

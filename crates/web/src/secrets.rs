@@ -10,7 +10,7 @@
 //! reader so that the web crate needs no TOML parser; anything else in them is an error that
 //! the tests below report.
 
-use crate::extract::Lang;
+use crate::kit::extract::Lang;
 use rand::rngs::OsRng;
 use rand::seq::SliceRandom;
 use std::sync::LazyLock;

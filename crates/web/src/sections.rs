@@ -5,10 +5,11 @@
 //! [`ProgressGrid`], ...) are built from `SectionMember`, which carries no contact field.
 
 use crate::courses::AttemptView;
-use crate::error::ApiError;
-use crate::extract::{Lang, SignedIn};
+use crate::kit::error::ApiError;
+use crate::kit::extract::{Lang, SignedIn};
+use crate::kit::limits;
 use crate::progress_cache::{Cell, CourseCells};
-use crate::{AppState, limits, secrets};
+use crate::{AppState, secrets};
 use axum::http::StatusCode;
 use kodlek_domain::*;
 use kodlek_privacy::keys::{new_token, token_digest};

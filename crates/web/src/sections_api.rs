@@ -1,10 +1,11 @@
 //! The sections part of the JSON API: thin handlers over `sections`.
 
 use crate::api::{AttemptsBody, UserBody};
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ClientIp, Lang, SignedIn, StrictJson};
+use crate::kit::error::{ApiError, ErrorBody};
+use crate::kit::extract::{ClientIp, Lang, SignedIn, StrictJson};
+use crate::kit::sessions;
 use crate::sections::{self, *};
-use crate::{AppState, accounts::Me, sessions};
+use crate::{AppState, accounts::Me};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};

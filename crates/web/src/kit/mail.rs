@@ -1,7 +1,7 @@
 //! Sending mail: every message gets its unsubscribe link, and unasked-for mail respects it.
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::kit::error::ApiError;
 use kodlek_domain::EmailAddress;
 use kodlek_services::Mail;
 

@@ -11,8 +11,8 @@
 //! budget; when the budget stays spent for a short while, the request is refused with 503
 //! `overloaded` and Retry-After instead of waiting without end.
 
-use crate::error::ApiError;
-use crate::extract::BODY_LIMIT;
+use crate::kit::error::ApiError;
+use crate::kit::extract::BODY_LIMIT;
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;

@@ -1,17 +1,17 @@
 //! Request extractors: strict JSON bodies, the client's address, the language, the signed-in user.
 
 use crate::AppState;
-use crate::error::ApiError;
+// The session is the sessions module's; the extractors that find it are here.
+use crate::kit::error::ApiError;
+pub use crate::kit::sessions::{SESSION_COOKIE, SignedIn};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use kodlek_store::{AccountRecord, SessionRecord};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use std::net::{IpAddr, SocketAddr};
 
 pub const BODY_LIMIT: usize = 1 << 20;
-pub const SESSION_COOKIE: &str = "kodlek_session";
 pub const LANG_COOKIE: &str = "kodlek_lang";
 pub const CSRF_COOKIE: &str = "kodlek_csrf";
 
@@ -286,13 +286,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
-/// The signed-in user and their session, or 401 `not_signed_in`.
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    pub account: AccountRecord,
-    pub session: SessionRecord,
-}
-
 /// The signed-in user, if any.
 pub struct MaybeSignedIn(pub Option<SignedIn>);
 
@@ -305,7 +298,7 @@ impl FromRequestParts<AppState> for MaybeSignedIn {
         let Some(token) = cookie(parts, SESSION_COOKIE) else {
             return Ok(MaybeSignedIn(None));
         };
-        let found = crate::sessions::resolve(state, token).await?;
+        let found = crate::kit::sessions::resolve(state, token).await?;
         if let Some(s) = &found {
             parts.extensions.insert(s.clone());
         }

@@ -1,8 +1,8 @@
 //! The front end's files (`frontend/dist`, built by `build.rs`), embedded in the binary and
-//! served under `/static/dist/` and `/static/blockly-media/`; and the sign-in pictures.
+//! served under `/static/dist/` and `/static/blockly-media/`.
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::kit::error::ApiError;
 use axum::Router;
 use axum::extract::Path;
 use axum::http::header;
@@ -20,7 +20,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/dist/{file}", get(dist))
         .route("/static/blockly-media/{*path}", get(media))
-        .route("/static/pictures/{file}", get(picture))
 }
 
 async fn dist(Path(name): Path<String>) -> Response {
@@ -29,24 +28,6 @@ async fn dist(Path(name): Path<String>) -> Response {
 
 async fn media(Path(path): Path<String>) -> Response {
     serve(MEDIA, &path)
-}
-
-/// A sign-in picture, `{id}.svg`.
-async fn picture(Path(name): Path<String>) -> Response {
-    let svg = name
-        .strip_suffix(".svg")
-        .and_then(crate::secrets::picture_svg);
-    match svg {
-        Some(bytes) => (
-            [
-                (header::CONTENT_TYPE, "image/svg+xml"),
-                (header::CACHE_CONTROL, "public, max-age=86400"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        None => ApiError::not_found().into_response(),
-    }
 }
 
 /// The embedded file called `name`, or a 404.

@@ -9,7 +9,7 @@
 //! runtime, every such answer waited in the runtime's queue behind the requests being
 //! served, which made the batches slower the busier the server was.
 
-use crate::error::ApiError;
+use crate::kit::error::ApiError;
 use axum::http::StatusCode;
 use kodlek_store::{AttemptOutcome, NewAttempt, STORAGE_BUDGET, Store};
 use std::sync::Arc;

@@ -1,12 +1,21 @@
 //! Server-side sessions: the cookie holds a random token, the database only its hash.
 
 use crate::AppState;
-use crate::error::ApiError;
-use crate::extract::{SESSION_COOKIE, SignedIn};
+use crate::kit::error::ApiError;
 use axum::http::HeaderValue;
 use kodlek_domain::{Millis, now_millis};
 use kodlek_privacy::keys::{new_token, token_digest};
-use kodlek_store::SessionRecord;
+use kodlek_store::{AccountRecord, SessionRecord};
+
+/// The cookie that carries the session token.
+pub const SESSION_COOKIE: &str = "kodlek_session";
+
+/// The signed-in user and their session, or 401 `not_signed_in`.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub account: AccountRecord,
+    pub session: SessionRecord,
+}
 
 /// A session without "remember me" ends after this long unused.
 pub const IDLE_LIMIT: Millis = 12 * 3600 * 1000;

@@ -1,6 +1,6 @@
 //! Texts in English and Swedish, from the Fluent files in `locales/`.
 
-use crate::extract::Lang;
+use crate::kit::extract::Lang;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, static_loader};
 use std::borrow::Cow;
@@ -60,8 +60,8 @@ mod tests {
                 .map(|l| l.split(" =").next().unwrap().trim().to_owned())
                 .collect()
         };
-        let en = keys(include_str!("../locales/en/main.ftl"));
-        let sv = keys(include_str!("../locales/sv/main.ftl"));
+        let en = keys(include_str!("../../locales/en/main.ftl"));
+        let sv = keys(include_str!("../../locales/sv/main.ftl"));
         assert_eq!(en, sv, "en and sv must have the same keys");
         assert!(en.len() > 50);
     }

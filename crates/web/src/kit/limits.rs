@@ -2,7 +2,7 @@
 //! Subjects (addresses, logins) are keyed-hashed before they become bucket names.
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::kit::error::ApiError;
 use kodlek_domain::Millis;
 
 #[derive(Clone, Copy)]

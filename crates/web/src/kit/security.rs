@@ -2,7 +2,7 @@
 //! and the one format of error answers.
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::kit::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -40,7 +40,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n > crate::extract::BODY_LIMIT);
+        .is_some_and(|n| n > crate::kit::extract::BODY_LIMIT);
     let mut resp = if too_large {
         ApiError::too_large().into_response()
     } else if unsafe_method
@@ -194,13 +194,18 @@ pub async fn error_format(State(state): State<AppState>, req: Request, next: Nex
                     .into_response();
             };
             let (mut page_parts, ()) = page_req.into_parts();
-            match crate::pages::Page::from_request_parts(&mut page_parts, &state).await {
+            match crate::kit::page::Page::from_request_parts(&mut page_parts, &state).await {
                 Ok(p) => {
                     let p = match status.as_u16() {
                         400 | 404 | 405 => p.with_alert_key("page-not-found"),
                         _ => p.with_alert_key("something-went-wrong"),
                     };
-                    crate::pages::render(&state, &p, status, &crate::pages::ErrorT { p: p.clone() })
+                    crate::kit::page::render(
+                        &state,
+                        &p,
+                        status,
+                        &crate::kit::page::ErrorT { p: p.clone() },
+                    )
                 }
                 Err(e) => e.into_response(),
             }
