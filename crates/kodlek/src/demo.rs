@@ -130,7 +130,7 @@ fn attempts_for(
             level_id: level.id.clone(),
             at,
             status: verdict.status.as_str().to_owned(),
-            program: program.as_ref().map(kodlek_web::courses::stored_program),
+            program: program.as_ref().map(kodlek_web::puzzles::stored_program),
             answer: answer.map(str::to_owned),
             client_attempt_id: None,
         });

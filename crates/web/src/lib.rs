@@ -3,10 +3,9 @@
 pub mod kit;
 
 pub mod accounts;
-pub mod api;
-pub mod courses;
+pub mod puzzles;
+
 pub mod openapi;
-pub mod pages;
 pub mod pages_classroom;
 pub mod pages_sections;
 pub mod progress_cache;
@@ -59,7 +58,7 @@ pub struct AppState {
     /// Attempts of signed-in learners go through the group-commit writer.
     pub writer: writer::AttemptWriter,
     /// Anonymous puzzle play is limited in memory: it writes nothing (ANON-3).
-    pub anonymous: Arc<courses::AnonymousLimiter>,
+    pub anonymous: Arc<puzzles::AnonymousLimiter>,
     /// The dashboards' copy of their students' progress.
     pub progress: Arc<progress_cache::ProgressCache>,
 }
@@ -72,11 +71,12 @@ pub fn router(state: AppState) -> Router {
 /// [`router`] with the given bounds on requests and request bodies held at once.
 pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
     Router::new()
-        .merge(api::routes())
+        .merge(openapi::routes())
+        .merge(accounts::routes())
+        .merge(puzzles::routes())
         .merge(sections_api::routes())
         .merge(pages_classroom::routes())
         .merge(pages_sections::routes())
-        .merge(pages::routes())
         .merge(site::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn(extract::refuse_nul))

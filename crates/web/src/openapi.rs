@@ -1,5 +1,8 @@
 //! The OpenAPI document at `/api/openapi.json`, generated from the handlers and types.
 
+use crate::AppState;
+use axum::routing::get;
+use axum::{Json, Router};
 use kodlek_domain::Age;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
@@ -12,24 +15,7 @@ use utoipa::OpenApi;
         description = "The JSON API of Kodlek, a computer-science learning platform for schools."
     ),
     paths(
-        crate::api::healthz,
-        crate::api::sign_up,
-        crate::api::verify_email,
-        crate::api::sign_in,
-        crate::api::sign_out,
-        crate::api::me,
-        crate::api::update_me,
-        crate::api::delete_me,
-        crate::api::export,
-        crate::api::request_reset,
-        crate::api::complete_reset,
-        crate::api::courses,
-        crate::api::course,
-        crate::api::level,
-        crate::api::attempt,
-        crate::api::my_progress,
-        crate::api::my_attempts,
-        crate::api::import_progress,
+        crate::kit::site::healthz,
         crate::sections_api::create_section,
         crate::sections_api::list_sections,
         crate::sections_api::get_section,
@@ -63,8 +49,18 @@ use utoipa::OpenApi;
 )]
 pub struct ApiDoc;
 
+/// `/api/openapi.json`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/openapi.json", get(|| async { Json(document()) }))
+}
+
+/// The document: the site's own operations and each feature's, then the statuses and error
+/// codes every operation lists.
 pub fn document() -> Value {
-    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document serialises");
+    let mut api = ApiDoc::openapi();
+    api.merge(crate::accounts::Api::openapi());
+    api.merge(crate::puzzles::Api::openapi());
+    let mut doc = serde_json::to_value(api).expect("the document serialises");
     complete_responses(&mut doc);
     optional_empty_bodies(&mut doc);
     strict_request_bodies(&mut doc);

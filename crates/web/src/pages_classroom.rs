@@ -5,13 +5,13 @@
 //! blame, and no "remember me" (the session ends with the browser). Every rule lives in
 //! `sections` and `accounts`; these handlers only choose what to show.
 
+use crate::accounts::account_page;
 use crate::accounts::{self, MePatch};
 use crate::kit::error::ApiError;
 use crate::kit::extract::{ClientIp, MaybeSignedIn, SignedIn};
 use crate::kit::i18n::Tr;
 use crate::kit::page::{CsrfForm, Page, fail, render, see_other, with_cookie};
 use crate::kit::sessions;
-use crate::pages::account_page;
 use crate::sections::{self, JoinedSectionView, SecretSignIn, SignInPage};
 use crate::{AppState, secrets};
 use askama::Template;

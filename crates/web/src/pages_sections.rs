@@ -823,7 +823,7 @@ async fn student_page(
         });
     }
     let storage_full = match state.store.storage_used(&sid).await {
-        Ok(used) => crate::courses::storage_is_full(used, state.writer.budget()),
+        Ok(used) => crate::puzzles::storage_is_full(used, state.writer.budget()),
         Err(e) => return fail(&state, p, &ApiError::from(e)),
     };
     let view = StudentT {

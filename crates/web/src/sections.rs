@@ -4,11 +4,11 @@
 //! Privacy by construction: the views a teacher gets ([`Section`], [`SectionStudent`],
 //! [`ProgressGrid`], ...) are built from `SectionMember`, which carries no contact field.
 
-use crate::courses::AttemptView;
 use crate::kit::error::ApiError;
 use crate::kit::extract::{Lang, SignedIn};
 use crate::kit::limits;
 use crate::progress_cache::{Cell, CourseCells};
+use crate::puzzles::AttemptView;
 use crate::{AppState, secrets};
 use axum::http::StatusCode;
 use kodlek_domain::*;
@@ -1111,7 +1111,7 @@ pub async fn student_attempts(
 ) -> Result<Vec<AttemptView>, ApiError> {
     taught(state, me, section_id).await?;
     member(state, section_id, student_id).await?;
-    crate::courses::level(level_id)?;
+    crate::puzzles::level(level_id)?;
     let rows = state.store.attempts_of(student_id, level_id).await?;
     Ok(rows.into_iter().map(AttemptView::from).collect())
 }

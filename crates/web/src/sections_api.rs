@@ -1,9 +1,10 @@
 //! The sections part of the JSON API: thin handlers over `sections`.
 
-use crate::api::{AttemptsBody, UserBody};
+use crate::accounts::UserBody;
 use crate::kit::error::{ApiError, ErrorBody};
 use crate::kit::extract::{ClientIp, Lang, SignedIn, StrictJson};
 use crate::kit::sessions;
+use crate::puzzles::AttemptsBody;
 use crate::sections::{self, *};
 use crate::{AppState, accounts::Me};
 use axum::extract::{Path, State};

@@ -2,6 +2,7 @@
 //! sheet, and the page for an address that leads nowhere.
 
 use crate::AppState;
+use crate::kit::error::{ApiError, ErrorBody};
 use crate::kit::page::{Page, not_found, render};
 use askama::Template;
 use axum::Router;
@@ -19,6 +20,11 @@ pub fn routes() -> Router<AppState> {
         .route("/privacy", get(privacy))
         .route("/cookies", get(cookies))
         .route("/static/style.css", get(style))
+        .route("/healthz", get(healthz))
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(|| async { ApiError::not_found() }),
+        )
         .fallback(not_found)
 }
 
@@ -138,4 +144,20 @@ async fn style() -> Response {
         include_str!("../../static/style.css"),
     )
         .into_response()
+}
+
+#[utoipa::path(get, tag = "crate::api", path = "/healthz", responses((status = 200, description = "The database can be reached"), (status = 503, body = ErrorBody, description = "The database cannot be reached: `overloaded`")))]
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => "ok".into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                "The database cannot be reached.",
+            )
+            .into_response()
+        }
+    }
 }

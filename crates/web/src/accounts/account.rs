@@ -614,7 +614,7 @@ pub async fn export(state: &AppState, a: &AccountRecord) -> Result<Export, ApiEr
         for h in attempts.iter().filter_map(|r| r["program_hash"].as_str()) {
             if !programs.contains_key(h)
                 && let Some(body) = state.store.program(h).await?
-                && let Some(program) = crate::courses::stored_program_json(body)
+                && let Some(program) = crate::puzzles::stored_program_json(body)
             {
                 programs.insert(h.to_owned(), program);
             }
@@ -719,4 +719,10 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), ApiError>
     a.updated_at = now;
     state.store.update_account(&a).await?;
     Ok(())
+}
+
+/// `{"user": Me}`
+#[derive(Serialize, ToSchema)]
+pub struct UserBody {
+    pub user: Me,
 }

@@ -411,3 +411,9 @@ pub async fn import(
         levels,
     })
 }
+
+// `{"attempts": [AttemptView]}` (a plain comment: a doc comment would enter the OpenAPI document).
+#[derive(Serialize, ToSchema)]
+pub struct AttemptsBody {
+    pub attempts: Vec<AttemptView>,
+}

@@ -1,0 +1,29 @@
+//! Puzzles: the course catalog, levels, attempts and each learner's progress.
+
+mod api;
+mod attempts;
+mod pages;
+
+use crate::AppState;
+use axum::Router;
+use utoipa::OpenApi;
+
+pub use attempts::*;
+
+/// The puzzles' JSON operations, for the OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(paths(
+    api::courses,
+    api::course,
+    api::level,
+    api::attempt,
+    api::my_progress,
+    api::my_attempts,
+    api::import_progress,
+))]
+pub struct Api;
+
+/// The puzzles' JSON API and pages.
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(api::routes()).merge(pages::routes())
+}
