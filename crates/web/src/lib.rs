@@ -3,15 +3,10 @@
 pub mod kit;
 
 pub mod accounts;
+pub mod classrooms;
 pub mod puzzles;
 
 pub mod openapi;
-pub mod pages_classroom;
-pub mod pages_sections;
-pub mod progress_cache;
-pub mod secrets;
-pub mod sections;
-pub mod sections_api;
 
 // The kit's modules keep the paths they had before the kit had a folder of its own.
 use kit::site;
@@ -60,7 +55,7 @@ pub struct AppState {
     /// Anonymous puzzle play is limited in memory: it writes nothing (ANON-3).
     pub anonymous: Arc<puzzles::AnonymousLimiter>,
     /// The dashboards' copy of their students' progress.
-    pub progress: Arc<progress_cache::ProgressCache>,
+    pub progress: Arc<classrooms::progress_cache::ProgressCache>,
 }
 
 /// The whole application: API, pages, static files, with the security layers around them.
@@ -74,9 +69,7 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(openapi::routes())
         .merge(accounts::routes())
         .merge(puzzles::routes())
-        .merge(sections_api::routes())
-        .merge(pages_classroom::routes())
-        .merge(pages_sections::routes())
+        .merge(classrooms::routes())
         .merge(site::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn(extract::refuse_nul))

@@ -580,7 +580,7 @@ pub async fn delete_me(state: &AppState, me: &SignedIn, password: &str) -> Resul
         return Err(ApiError::reauthenticate());
     }
     if a.role == Role::Teacher {
-        crate::sections::hand_over_sections(state, &a.id).await?;
+        crate::classrooms::hand_over_sections(state, &a.id).await?;
     }
     state.store.erase_account(&a.id).await?;
     state.progress.forget(&a.id);

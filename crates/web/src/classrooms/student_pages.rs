@@ -5,15 +5,17 @@
 //! blame, and no "remember me" (the session ends with the browser). Every rule lives in
 //! `sections` and `accounts`; these handlers only choose what to show.
 
+use super::secrets;
+use crate::AppState;
 use crate::accounts::account_page;
 use crate::accounts::{self, MePatch};
+use crate::classrooms::joining;
+use crate::classrooms::sections::{JoinedSectionView, SecretSignIn, SignInPage};
 use crate::kit::error::ApiError;
 use crate::kit::extract::{ClientIp, MaybeSignedIn, SignedIn};
 use crate::kit::i18n::Tr;
 use crate::kit::page::{CsrfForm, Page, fail, render, see_other, with_cookie};
 use crate::kit::sessions;
-use crate::sections::{self, JoinedSectionView, SecretSignIn, SignInPage};
-use crate::{AppState, secrets};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -117,7 +119,7 @@ async fn code_form(
         return see_other(&format!("/sign-in/{}", c.as_str()));
     }
     // Not a code at all: the sections rules answer it, as they would on its own page.
-    match sections::sign_in_page(&state, &code, ip).await {
+    match joining::sign_in_page(&state, &code, ip).await {
         Ok(_) => see_other("/sign-in"),
         Err(e) => cannot_show(&state, p, &code, "/sign-in", &e),
     }
@@ -163,7 +165,7 @@ async fn names(
     Path(code): Path<String>,
 ) -> Response {
     let again = format!("/sign-in/{}", canonical(&code));
-    match sections::sign_in_page(&state, &code, ip).await {
+    match joining::sign_in_page(&state, &code, ip).await {
         Ok(page) => names_page(&state, p, &canonical(&code), page),
         Err(e) => cannot_show(&state, p, &code, &again, &e),
     }
@@ -227,7 +229,7 @@ async fn secret_form(
     Path((code, student_id)): Path<(String, String)>,
 ) -> Response {
     let again = format!("/sign-in/{}/{student_id}", canonical(&code));
-    match sections::sign_in_page(&state, &code, ip).await {
+    match joining::sign_in_page(&state, &code, ip).await {
         Ok(page) => secret_page(
             &state,
             p,
@@ -261,7 +263,7 @@ async fn secret_sign_in(
         // Nothing typed yet: that is no wrong guess, so it is not counted as one.
         (p, StatusCode::UNPROCESSABLE_ENTITY, false)
     } else {
-        match sections::secret_sign_in(&state, &code, &body, ip).await {
+        match joining::secret_sign_in(&state, &code, &body, ip).await {
             Ok((a, course_id)) => {
                 let to = format!("/courses/{course_id}");
                 return match sessions::start(&state, &a.id, false).await {
@@ -277,7 +279,7 @@ async fn secret_sign_in(
             Err(e) => return cannot_show(&state, p, &code, &again, &e),
         }
     };
-    let page = match sections::sign_in_page(&state, &code, ip).await {
+    let page = match joining::sign_in_page(&state, &code, ip).await {
         Ok(page) => page,
         Err(e) => return cannot_show(&state, p, &code, &again, &e),
     };
@@ -340,7 +342,7 @@ async fn my_sections_page(
     status: StatusCode,
     joined: Option<&str>,
 ) -> Response {
-    let list = match sections::my_sections(state, me).await {
+    let list = match joining::my_sections(state, me).await {
         Ok(l) => l,
         Err(e) => return fail(state, p, &e),
     };
@@ -405,7 +407,7 @@ async fn join(
         Err(to) => return see_other(to),
     };
     let code = typed(form.get("code"));
-    match sections::join(&state, &me, &code).await {
+    match joining::join(&state, &me, &code).await {
         Ok(s) => see_other(&format!("/my-sections?joined={}", s.id)),
         Err(e) => {
             // A wait is no mistake: said calmly, in the words of this page.
@@ -440,7 +442,7 @@ async fn leave_form(
         Ok(m) => m,
         Err(to) => return see_other(to),
     };
-    let list = match sections::my_sections(&state, &me).await {
+    let list = match joining::my_sections(&state, &me).await {
         Ok(l) => l,
         Err(e) => return fail(&state, p, &e),
     };
@@ -471,7 +473,7 @@ async fn leave(
         Ok(m) => m,
         Err(to) => return see_other(to),
     };
-    match sections::leave(&state, &me, &id).await {
+    match joining::leave(&state, &me, &id).await {
         Ok(()) => see_other("/my-sections?left=1"),
         // Left already (a second click, or another tab): nothing to do.
         Err(e) if e.code == "not_found" => see_other("/my-sections"),
