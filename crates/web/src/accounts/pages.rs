@@ -41,7 +41,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "sign_up_choose.html")]
+#[template(path = "accounts/sign_up_choose.html")]
 struct ChooseT {
     p: Page,
 }
@@ -61,7 +61,7 @@ struct SignUpValues {
 }
 
 #[derive(Template)]
-#[template(path = "sign_up.html")]
+#[template(path = "accounts/sign_up.html")]
 struct SignUpT {
     p: Page,
     role: &'static str,
@@ -165,7 +165,7 @@ async fn sign_up(
 }
 
 #[derive(Template)]
-#[template(path = "sign_in.html")]
+#[template(path = "accounts/sign_in.html")]
 struct SignInT {
     p: Page,
     login: String,
@@ -241,7 +241,7 @@ async fn sign_out(
 }
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "accounts/account.html")]
 struct AccountT {
     p: Page,
     me: Me,
@@ -425,7 +425,7 @@ struct DataTable {
 }
 
 #[derive(Template)]
-#[template(path = "data.html")]
+#[template(path = "accounts/data.html")]
 struct DataT {
     p: Page,
     tables: Vec<DataTable>,
@@ -512,7 +512,7 @@ async fn data_page(
 }
 
 #[derive(Template)]
-#[template(path = "forgot.html")]
+#[template(path = "accounts/forgot.html")]
 struct ForgotT {
     p: Page,
 }
@@ -538,7 +538,7 @@ async fn forgot(
 }
 
 #[derive(Template)]
-#[template(path = "reset.html")]
+#[template(path = "accounts/reset.html")]
 struct ResetT {
     p: Page,
     token: String,
@@ -599,7 +599,7 @@ async fn reset(
 }
 
 #[derive(Template)]
-#[template(path = "confirm.html")]
+#[template(path = "accounts/confirm.html")]
 struct ConfirmT {
     p: Page,
     title: &'static str,

@@ -63,14 +63,14 @@ fn with_retry_after(mut r: Response, e: &ApiError) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "classroom/unknown.html")]
+#[template(path = "classrooms/student/unknown.html")]
 struct UnknownT {
     p: Page,
     code: String,
 }
 
 #[derive(Template)]
-#[template(path = "classroom/message.html")]
+#[template(path = "classrooms/student/message.html")]
 struct MessageT {
     p: Page,
     title: &'static str,
@@ -131,7 +131,7 @@ struct Name {
 }
 
 #[derive(Template)]
-#[template(path = "classroom/names.html")]
+#[template(path = "classrooms/student/names.html")]
 struct NamesT {
     p: Page,
     section_name: String,
@@ -172,7 +172,7 @@ async fn names(
 }
 
 #[derive(Template)]
-#[template(path = "classroom/secret.html")]
+#[template(path = "classrooms/student/secret.html")]
 struct SecretT {
     p: Page,
     hello: String,
@@ -325,7 +325,7 @@ struct ClassRow {
 }
 
 #[derive(Template)]
-#[template(path = "classroom/my_sections.html")]
+#[template(path = "classrooms/student/my_sections.html")]
 struct MySectionsT {
     p: Page,
     classes: Vec<ClassRow>,
@@ -423,7 +423,7 @@ async fn join(
 }
 
 #[derive(Template)]
-#[template(path = "classroom/leave.html")]
+#[template(path = "classrooms/student/leave.html")]
 struct LeaveT {
     p: Page,
     title: String,

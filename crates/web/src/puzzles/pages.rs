@@ -27,7 +27,7 @@ struct CourseCard {
 }
 
 #[derive(Template)]
-#[template(path = "courses.html")]
+#[template(path = "puzzles/courses.html")]
 struct CoursesT {
     p: Page,
     courses: Vec<CourseCard>,
@@ -91,7 +91,7 @@ struct LessonView {
 }
 
 #[derive(Template)]
-#[template(path = "course.html")]
+#[template(path = "puzzles/course.html")]
 struct CourseT {
     p: Page,
     title: String,
@@ -161,7 +161,7 @@ async fn course_page(
 }
 
 #[derive(Template)]
-#[template(path = "level.html")]
+#[template(path = "puzzles/level.html")]
 struct LevelT {
     p: Page,
     title: String,

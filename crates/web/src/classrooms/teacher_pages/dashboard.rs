@@ -35,7 +35,7 @@ pub(crate) struct NewSectionForm {
 }
 
 #[derive(Template)]
-#[template(path = "sections/list.html")]
+#[template(path = "classrooms/teacher/list.html")]
 pub(crate) struct ListT {
     pub(crate) p: Page,
     pub(crate) verified: bool,
@@ -137,7 +137,7 @@ pub(crate) struct HelpRow {
 }
 
 #[derive(Template)]
-#[template(path = "sections/dashboard.html")]
+#[template(path = "classrooms/teacher/dashboard.html")]
 pub(crate) struct DashboardT {
     pub(crate) p: Page,
     pub(crate) h: Head,
@@ -288,7 +288,7 @@ pub(crate) async fn dashboard(
 }
 
 #[derive(Template)]
-#[template(path = "sections/help.html")]
+#[template(path = "classrooms/teacher/help.html")]
 pub(crate) struct HelpT {
     pub(crate) p: Page,
     pub(crate) h: Head,

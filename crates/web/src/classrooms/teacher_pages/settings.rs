@@ -17,7 +17,7 @@ use kodlek_puzzles::catalog;
 // 7. Settings, co-teachers, deleting
 
 #[derive(Template)]
-#[template(path = "sections/settings.html")]
+#[template(path = "classrooms/teacher/settings.html")]
 pub(crate) struct SettingsT {
     pub(crate) p: Page,
     pub(crate) h: Head,
@@ -161,7 +161,7 @@ pub(crate) async fn remove_teacher(
 }
 
 #[derive(Template)]
-#[template(path = "sections/delete.html")]
+#[template(path = "classrooms/teacher/delete.html")]
 pub(crate) struct DeleteT {
     pub(crate) p: Page,
     pub(crate) h: Head,
@@ -223,7 +223,7 @@ pub(crate) struct LetterTable {
 }
 
 #[derive(Template)]
-#[template(path = "sections/letter.html")]
+#[template(path = "classrooms/teacher/letter.html")]
 pub(crate) struct LetterT {
     pub(crate) p: Page,
     pub(crate) h: Head,
@@ -304,7 +304,7 @@ pub(crate) async fn letter(State(state): State<AppState>, p: Page, t: Taught) ->
 // 9. Invitations for co-teachers
 
 #[derive(Template)]
-#[template(path = "sections/invitation.html")]
+#[template(path = "classrooms/teacher/invitation.html")]
 pub(crate) struct InvitationT {
     pub(crate) p: Page,
     /// The form's address; None when there is nothing to accept.

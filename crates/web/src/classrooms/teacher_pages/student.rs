@@ -38,7 +38,7 @@ pub(crate) struct LevelRow {
 }
 
 #[derive(Template)]
-#[template(path = "sections/student.html")]
+#[template(path = "classrooms/teacher/student.html")]
 pub(crate) struct StudentT {
     pub(crate) p: Page,
     pub(crate) h: Head,

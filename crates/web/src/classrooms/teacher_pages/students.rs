@@ -33,7 +33,7 @@ pub(crate) struct CreatedRow {
 }
 
 #[derive(Template)]
-#[template(path = "sections/students.html")]
+#[template(path = "classrooms/teacher/students.html")]
 pub(crate) struct StudentsT {
     pub(crate) p: Page,
     pub(crate) h: Head,
@@ -267,7 +267,7 @@ pub(crate) async fn unlock(
 }
 
 #[derive(Template)]
-#[template(path = "sections/edit_student.html")]
+#[template(path = "classrooms/teacher/edit_student.html")]
 pub(crate) struct EditT {
     pub(crate) p: Page,
     pub(crate) h: Head,
@@ -361,7 +361,7 @@ pub(crate) async fn edit(
 }
 
 #[derive(Template)]
-#[template(path = "sections/remove_student.html")]
+#[template(path = "classrooms/teacher/remove_student.html")]
 pub(crate) struct RemoveT {
     pub(crate) p: Page,
     pub(crate) h: Head,
@@ -413,7 +413,7 @@ pub(crate) struct CardView {
 }
 
 #[derive(Template)]
-#[template(path = "sections/cards.html")]
+#[template(path = "classrooms/teacher/cards.html")]
 pub(crate) struct CardsT {
     pub(crate) p: Page,
     pub(crate) h: Head,
