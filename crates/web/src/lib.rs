@@ -1,14 +1,17 @@
 //! The web edge: the axum router with the JSON API, the pages, sessions, CSRF, rate limits and i18n.
 
+// The kit every feature uses, and that uses no feature.
 pub mod kit;
 
+// The features, each with its use cases, JSON handlers, pages and routes.
 pub mod accounts;
 pub mod classrooms;
 pub mod puzzles;
 
+// The OpenAPI document, assembled from each feature's operations.
 pub mod openapi;
 
-// The kit's modules keep the paths they had before the kit had a folder of its own.
+// The kit's modules keep the paths callers outside the crate have always used.
 use kit::site;
 pub use kit::{assets, error, extract, i18n, limits, mail, security, sessions, shedding, writer};
 
@@ -66,10 +69,10 @@ pub fn router(state: AppState) -> Router {
 /// [`router`] with the given bounds on requests and request bodies held at once.
 pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
     Router::new()
-        .merge(openapi::routes())
         .merge(accounts::routes())
         .merge(puzzles::routes())
         .merge(classrooms::routes())
+        .merge(openapi::routes())
         .merge(site::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn(extract::refuse_nul))

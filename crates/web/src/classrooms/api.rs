@@ -1,4 +1,4 @@
-//! The sections part of the JSON API: thin handlers over `sections`.
+//! The classrooms' JSON handlers: thin handlers over `sections`, `students` and `joining`.
 
 use crate::accounts::UserBody;
 use crate::classrooms::joining;

@@ -1,6 +1,6 @@
 //! The teachers' pages of sections: the list, the progress dashboard and its CSV, a student's
 //! attempts, managing students, sign-in cards, settings, the letter home and invitations.
-//! Every page calls the domain functions in `sections`, never the store.
+//! Every page calls the use cases in `sections`, `students` and `joining`, never the store.
 
 mod common;
 mod dashboard;
