@@ -44,7 +44,7 @@ pub async fn join(
     joined_view(state, j).await
 }
 
-pub(crate) async fn joined_view(
+pub(super) async fn joined_view(
     state: &AppState,
     j: kodlek_store::JoinedSection,
 ) -> Result<JoinedSectionView, ApiError> {
@@ -90,7 +90,7 @@ pub async fn leave(state: &AppState, me: &SignedIn, section_id: &str) -> Result<
 }
 
 /// The section of a sign-in page, by its code; 404 `section_not_found` otherwise.
-pub(crate) async fn by_code(state: &AppState, code: &str) -> Result<SectionRecord, ApiError> {
+pub(super) async fn by_code(state: &AppState, code: &str) -> Result<SectionRecord, ApiError> {
     let code = JoinCode::parse(code).map_err(|_| section_not_found())?;
     state
         .store
@@ -123,7 +123,7 @@ pub async fn sign_in_page(
     })
 }
 
-pub(crate) fn same_secret(kind: &str, typed: &str, stored: &str) -> bool {
+pub(super) fn same_secret(kind: &str, typed: &str, stored: &str) -> bool {
     let (a, b) = if kind == "word" {
         (
             secrets::normalise_words(typed),
@@ -136,7 +136,7 @@ pub(crate) fn same_secret(kind: &str, typed: &str, stored: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
-pub(crate) fn wrong_secret() -> ApiError {
+pub(super) fn wrong_secret() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
         "invalid_credentials",
@@ -144,7 +144,7 @@ pub(crate) fn wrong_secret() -> ApiError {
     )
 }
 
-pub(crate) fn locked(until: Millis, now: Millis) -> ApiError {
+pub(super) fn locked(until: Millis, now: Millis) -> ApiError {
     ApiError {
         retry_after: Some(((until - now) / 1000).max(1) as u64),
         ..ApiError::new(

@@ -23,13 +23,13 @@ pub const SECRET_FAILURE_LIMIT: i64 = 10;
 /// How long it pauses, unless a teacher unlocks it.
 pub const SECRET_LOCK_FOR: Millis = 15 * 60 * 1000;
 /// An invitation for a co-teacher works this long.
-pub(crate) const INVITATION_FOR: Millis = 7 * 24 * 3600 * 1000;
+pub(super) const INVITATION_FOR: Millis = 7 * 24 * 3600 * 1000;
 /// Names in one pasted list; a class, with room to spare.
 pub const BULK_LIMIT: usize = 100;
 /// A student stuck on a level: this many attempts without solving it...
-pub(crate) const STUCK_ATTEMPTS: i64 = 6;
+pub(super) const STUCK_ATTEMPTS: i64 = 6;
 /// ...or this long between the first and the last attempt without solving it.
-pub(crate) const STUCK_FOR: Millis = 15 * 60 * 1000;
+pub(super) const STUCK_FOR: Millis = 15 * 60 * 1000;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Section {
@@ -69,7 +69,7 @@ pub struct SectionStudent {
     pub sign_in_locked: bool,
 }
 
-pub(crate) fn student_view(m: &SectionMember, locked: bool, now: Millis) -> SectionStudent {
+pub(super) fn student_view(m: &SectionMember, locked: bool, now: Millis) -> SectionStudent {
     // A student with their own account decides what teachers see: the name and progress only.
     let managed = m.managed_by_teacher;
     SectionStudent {
@@ -319,15 +319,15 @@ pub struct Invitation {
     pub expires_at: String,
 }
 
-pub(crate) fn field<T>(name: &str, r: Result<T, Invalid>) -> Result<T, ApiError> {
+pub(super) fn field<T>(name: &str, r: Result<T, Invalid>) -> Result<T, ApiError> {
     r.map_err(|e| ApiError::invalid(name, e))
 }
 
-pub(crate) fn unprocessable(code: &'static str, message: &str) -> ApiError {
+pub(super) fn unprocessable(code: &'static str, message: &str) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
 }
 
-pub(crate) fn conflict(code: &'static str, message: &str) -> ApiError {
+pub(super) fn conflict(code: &'static str, message: &str) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, code, message)
 }
 
@@ -339,14 +339,14 @@ pub fn section_not_found() -> ApiError {
     )
 }
 
-pub(crate) fn course_id(raw: &str) -> Result<String, ApiError> {
+pub(super) fn course_id(raw: &str) -> Result<String, ApiError> {
     catalog()
         .course(raw)
         .map(|c| c.id.clone())
         .ok_or_else(|| unprocessable("unknown_course", "There is no course with this id."))
 }
 
-pub(crate) fn must_be_teacher(me: &SignedIn) -> Result<(), ApiError> {
+pub(super) fn must_be_teacher(me: &SignedIn) -> Result<(), ApiError> {
     if me.account.role != Role::Teacher {
         return Err(ApiError::forbidden("Only teachers have sections."));
     }
@@ -376,7 +376,7 @@ pub async fn taught(
 }
 
 /// A student of the section; 404 for anyone else, also one who has left.
-pub(crate) async fn member(
+pub(super) async fn member(
     state: &AppState,
     section_id: &str,
     student_id: &str,
@@ -389,7 +389,7 @@ pub(crate) async fn member(
 }
 
 /// Inserts with a fresh code, trying again in the rare case that it is taken.
-pub(crate) async fn with_fresh_code<F, Fut>(mut write: F) -> Result<String, ApiError>
+pub(super) async fn with_fresh_code<F, Fut>(mut write: F) -> Result<String, ApiError>
 where
     F: FnMut(String) -> Fut,
     Fut: std::future::Future<Output = Result<(), StoreError>>,
@@ -451,7 +451,7 @@ pub async fn list(state: &AppState, me: &SignedIn) -> Result<Vec<Section>, ApiEr
 }
 
 /// The members sorted as a class list is: by name, ignoring case.
-pub(crate) async fn class_list(
+pub(super) async fn class_list(
     state: &AppState,
     section_id: &str,
 ) -> Result<Vec<SectionMember>, ApiError> {
@@ -499,7 +499,7 @@ pub async fn detail(
     })
 }
 
-pub(crate) fn random_secret(kind: LoginType, lang: Lang) -> Secret {
+pub(super) fn random_secret(kind: LoginType, lang: Lang) -> Secret {
     match kind {
         LoginType::Word => Secret {
             kind: "word".into(),
@@ -512,7 +512,7 @@ pub(crate) fn random_secret(kind: LoginType, lang: Lang) -> Secret {
     }
 }
 
-pub(crate) fn sealed(state: &AppState, account_id: &str, s: &Secret, now: Millis) -> SecretRecord {
+pub(super) fn sealed(state: &AppState, account_id: &str, s: &Secret, now: Millis) -> SecretRecord {
     SecretRecord {
         account_id: account_id.to_owned(),
         kind: s.kind.clone(),
@@ -523,7 +523,7 @@ pub(crate) fn sealed(state: &AppState, account_id: &str, s: &Secret, now: Millis
     }
 }
 
-pub(crate) fn opened(state: &AppState, s: &SecretRecord) -> Option<Secret> {
+pub(super) fn opened(state: &AppState, s: &SecretRecord) -> Option<Secret> {
     Some(Secret {
         kind: s.kind.clone(),
         value: state.keys.decrypt(&s.ciphertext)?,
@@ -593,7 +593,7 @@ pub async fn delete(state: &AppState, me: &SignedIn, section_id: &str) -> Result
 }
 
 /// Deletes a section, and the dashboards' copies of its students' progress.
-pub(crate) async fn delete_section(state: &AppState, section_id: &str) -> Result<u64, ApiError> {
+pub(super) async fn delete_section(state: &AppState, section_id: &str) -> Result<u64, ApiError> {
     let members = state.store.section_members(section_id).await?;
     let erased = state.store.delete_section(section_id).await?;
     for m in members {

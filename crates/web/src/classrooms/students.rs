@@ -15,7 +15,7 @@ use kodlek_store::{
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-pub(crate) fn secret_kind(section: &SectionRecord) -> Result<LoginType, ApiError> {
+pub(super) fn secret_kind(section: &SectionRecord) -> Result<LoginType, ApiError> {
     let t = LoginType::parse(&section.login_type).unwrap_or(LoginType::Email);
     if !t.has_secrets() {
         return Err(unprocessable(
@@ -26,7 +26,7 @@ pub(crate) fn secret_kind(section: &SectionRecord) -> Result<LoginType, ApiError
     Ok(t)
 }
 
-pub(crate) fn permission_required() -> ApiError {
+pub(super) fn permission_required() -> ApiError {
     unprocessable(
         "school_permission_required",
         "Confirm that your school has permission to create accounts for these children.",
@@ -34,7 +34,7 @@ pub(crate) fn permission_required() -> ApiError {
 }
 
 /// Names must tell the children apart on the sign-in page.
-pub(crate) fn name_taken(name: &str) -> ApiError {
+pub(super) fn name_taken(name: &str) -> ApiError {
     conflict(
         "display_name_taken",
         &format!(
@@ -43,21 +43,21 @@ pub(crate) fn name_taken(name: &str) -> ApiError {
     )
 }
 
-pub(crate) struct Prepared {
-    pub(crate) new: NewManagedStudent,
-    pub(crate) secret: Secret,
-    pub(crate) member: SectionMember,
+pub(super) struct Prepared {
+    pub(super) new: NewManagedStudent,
+    pub(super) secret: Secret,
+    pub(super) member: SectionMember,
 }
 
 /// A student the teacher typed in, validated.
-pub(crate) struct Draft {
-    pub(crate) name: DisplayName,
-    pub(crate) age: Option<Age>,
-    pub(crate) gender: Option<Gender>,
-    pub(crate) permission: bool,
+pub(super) struct Draft {
+    pub(super) name: DisplayName,
+    pub(super) age: Option<Age>,
+    pub(super) gender: Option<Gender>,
+    pub(super) permission: bool,
 }
 
-pub(crate) fn prepare(
+pub(super) fn prepare(
     state: &AppState,
     me: &SignedIn,
     section: &SectionRecord,
@@ -117,7 +117,7 @@ pub(crate) fn prepare(
     }
 }
 
-pub(crate) async fn existing_names(
+pub(super) async fn existing_names(
     state: &AppState,
     section_id: &str,
 ) -> Result<Vec<String>, ApiError> {
@@ -130,7 +130,7 @@ pub(crate) async fn existing_names(
         .collect())
 }
 
-pub(crate) async fn write_students(
+pub(super) async fn write_students(
     state: &AppState,
     section: &SectionRecord,
     prepared: Vec<Prepared>,
@@ -243,7 +243,7 @@ pub async fn add_students(
     write_students(state, &section, prepared, now).await
 }
 
-pub(crate) fn in_control() -> ApiError {
+pub(super) fn in_control() -> ApiError {
     conflict(
         "student_in_control",
         "This student has taken control of their account; only they can change it now.",
@@ -251,7 +251,7 @@ pub(crate) fn in_control() -> ApiError {
 }
 
 /// A managed student of the section, with their account; 409 when they are in control.
-pub(crate) async fn managed_member(
+pub(super) async fn managed_member(
     state: &AppState,
     section_id: &str,
     student_id: &str,

@@ -16,13 +16,13 @@ use kodlek_puzzles::catalog;
 use kodlek_store::SectionRecord;
 use std::collections::HashMap;
 
-pub(crate) const LOGIN_TYPES: [&str; 3] = ["picture", "word", "email"];
+pub(super) const LOGIN_TYPES: [&str; 3] = ["picture", "word", "email"];
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 
 /// The signed-in teacher; anyone else gets the sign-in page (nobody) or a 404 (not a teacher).
-pub(crate) async fn teacher(
+pub(super) async fn teacher(
     state: &AppState,
     p: &Page,
     me: Option<SignedIn>,
@@ -35,10 +35,10 @@ pub(crate) async fn teacher(
 }
 
 /// A section the signed-in teacher teaches, and whether they own it; a 404 page otherwise.
-pub(crate) struct Taught {
-    pub(crate) me: SignedIn,
-    pub(crate) section: SectionRecord,
-    pub(crate) owner: bool,
+pub(super) struct Taught {
+    pub(super) me: SignedIn,
+    pub(super) section: SectionRecord,
+    pub(super) owner: bool,
 }
 
 /// The section of the path's `{id}`, for one of its teachers; anyone else gets the page a
@@ -65,7 +65,7 @@ impl FromRequestParts<AppState> for Taught {
 }
 
 /// The page for an error of the domain: its own 404 page, or the error page with its text.
-pub(crate) async fn failed(state: &AppState, p: &Page, e: &ApiError) -> Response {
+pub(super) async fn failed(state: &AppState, p: &Page, e: &ApiError) -> Response {
     if e.status == StatusCode::NOT_FOUND {
         not_found(State(state.clone()), p.clone()).await
     } else {
@@ -74,7 +74,7 @@ pub(crate) async fn failed(state: &AppState, p: &Page, e: &ApiError) -> Response
 }
 
 /// The text of an error, with the details the generic texts leave out.
-pub(crate) fn alert(p: &Page, e: &ApiError) -> String {
+pub(super) fn alert(p: &Page, e: &ApiError) -> String {
     if e.code == "invalid_field" {
         if let Some(rest) = e.message.strip_prefix("names: line ") {
             let line = rest.split(':').next().unwrap_or("");
@@ -90,11 +90,11 @@ pub(crate) fn alert(p: &Page, e: &ApiError) -> String {
     alert_text(&tr(p), e)
 }
 
-pub(crate) fn tr(p: &Page) -> Tr {
+pub(super) fn tr(p: &Page) -> Tr {
     Tr::new(p.lang())
 }
 
-pub(crate) trait PageExt {
+pub(super) trait PageExt {
     fn alerted(self, e: &ApiError) -> Page;
     fn done_from(self, uri: &Uri) -> Page;
     fn count(&self, key: &str, n: impl std::fmt::Display) -> String;
@@ -143,14 +143,14 @@ pub fn spaced_code(code: &str) -> String {
     }
 }
 
-pub(crate) fn course_title(p: &Page, course_id: &str) -> String {
+pub(super) fn course_title(p: &Page, course_id: &str) -> String {
     catalog()
         .course(course_id)
         .map(|c| c.title.get(p.code()).to_owned())
         .unwrap_or_else(|| course_id.to_owned())
 }
 
-pub(crate) fn courses(p: &Page) -> Vec<(String, String)> {
+pub(super) fn courses(p: &Page) -> Vec<(String, String)> {
     catalog()
         .courses()
         .iter()
@@ -159,7 +159,7 @@ pub(crate) fn courses(p: &Page) -> Vec<(String, String)> {
 }
 
 /// The login types with their name and one line of explanation.
-pub(crate) fn login_types(p: &Page) -> Vec<(&'static str, String, String)> {
+pub(super) fn login_types(p: &Page) -> Vec<(&'static str, String, String)> {
     LOGIN_TYPES
         .iter()
         .map(|t| {
@@ -173,21 +173,21 @@ pub(crate) fn login_types(p: &Page) -> Vec<(&'static str, String, String)> {
 }
 
 /// What the header and the tabs of a section's pages show.
-pub(crate) struct Head {
-    pub(crate) id: String,
-    pub(crate) name: String,
-    pub(crate) course: String,
-    pub(crate) login_type: String,
-    pub(crate) login_label: String,
-    pub(crate) code: String,
-    pub(crate) sign_in_url: String,
-    pub(crate) owner: bool,
+pub(super) struct Head {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) course: String,
+    pub(super) login_type: String,
+    pub(super) login_label: String,
+    pub(super) code: String,
+    pub(super) sign_in_url: String,
+    pub(super) owner: bool,
     /// Which tab is this page: "progress", "students", "cards", "letter", "settings".
-    pub(crate) tab: &'static str,
+    pub(super) tab: &'static str,
 }
 
 impl Head {
-    pub(crate) fn new(state: &AppState, p: &Page, t: &Taught, tab: &'static str) -> Head {
+    pub(super) fn new(state: &AppState, p: &Page, t: &Taught, tab: &'static str) -> Head {
         let s = &t.section;
         Head {
             id: s.id.clone(),
@@ -201,7 +201,7 @@ impl Head {
             tab,
         }
     }
-    pub(crate) fn tabs(&self, p: &Page) -> Vec<(String, String, bool)> {
+    pub(super) fn tabs(&self, p: &Page) -> Vec<(String, String, bool)> {
         [
             ("progress", ""),
             ("students", "/students"),
@@ -223,12 +223,12 @@ impl Head {
 }
 
 /// A secret as a page shows it: the picture with its name, or the two words.
-pub(crate) struct SecretView {
-    pub(crate) picture: Option<String>,
-    pub(crate) text: String,
+pub(super) struct SecretView {
+    pub(super) picture: Option<String>,
+    pub(super) text: String,
 }
 
-pub(crate) fn secret_view(p: &Page, s: &Secret) -> SecretView {
+pub(super) fn secret_view(p: &Page, s: &Secret) -> SecretView {
     match (
         s.kind.as_str(),
         crate::classrooms::secrets::picture(&s.value),
@@ -244,18 +244,18 @@ pub(crate) fn secret_view(p: &Page, s: &Secret) -> SecretView {
     }
 }
 
-pub(crate) fn status_label(p: &Page, status: &str) -> String {
+pub(super) fn status_label(p: &Page, status: &str) -> String {
     p.t(format!("level-status-{status}"))
 }
 
 /// "2026-12-01 10:05" of an RFC 3339 time (which is in UTC).
-pub(crate) fn short_time(rfc3339: &str) -> String {
+pub(super) fn short_time(rfc3339: &str) -> String {
     rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
 }
 
 /// "2026-12-01 10:05" (UTC) of a stored time, written without formatting machinery: the
 /// grid writes thousands of them.
-pub(crate) fn push_short_time(at: kodlek_domain::Millis, out: &mut String) {
+pub(super) fn push_short_time(at: kodlek_domain::Millis, out: &mut String) {
     let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000_000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let two = |n: u8, out: &mut String| {
@@ -276,7 +276,7 @@ pub(crate) fn push_short_time(at: kodlek_domain::Millis, out: &mut String) {
 }
 
 /// Escapes text for HTML, for the grid that is written by hand to keep it small.
-pub(crate) fn esc(s: &str, out: &mut String) {
+pub(super) fn esc(s: &str, out: &mut String) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -289,7 +289,7 @@ pub(crate) fn esc(s: &str, out: &mut String) {
     }
 }
 
-pub(crate) fn query_value(uri: &Uri, key: &str) -> Option<String> {
+pub(super) fn query_value(uri: &Uri, key: &str) -> Option<String> {
     uri.query().and_then(|q| {
         form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == key)

@@ -18,34 +18,34 @@ use std::fmt::Write as _;
 // ---------------------------------------------------------------------------------------------
 // 1. The list of sections, and a new one
 
-pub(crate) struct SectionRow {
-    pub(crate) id: String,
-    pub(crate) name: String,
-    pub(crate) course: String,
-    pub(crate) login_label: String,
-    pub(crate) students: usize,
-    pub(crate) code: String,
+pub(super) struct SectionRow {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) course: String,
+    pub(super) login_label: String,
+    pub(super) students: usize,
+    pub(super) code: String,
 }
 
 #[derive(Default)]
-pub(crate) struct NewSectionForm {
-    pub(crate) name: String,
-    pub(crate) course_id: String,
-    pub(crate) login_type: String,
+pub(super) struct NewSectionForm {
+    pub(super) name: String,
+    pub(super) course_id: String,
+    pub(super) login_type: String,
 }
 
 #[derive(Template)]
 #[template(path = "classrooms/teacher/list.html")]
-pub(crate) struct ListT {
-    pub(crate) p: Page,
-    pub(crate) verified: bool,
-    pub(crate) rows: Vec<SectionRow>,
-    pub(crate) courses: Vec<(String, String)>,
-    pub(crate) login_types: Vec<(&'static str, String, String)>,
-    pub(crate) form: NewSectionForm,
+pub(super) struct ListT {
+    pub(super) p: Page,
+    pub(super) verified: bool,
+    pub(super) rows: Vec<SectionRow>,
+    pub(super) courses: Vec<(String, String)>,
+    pub(super) login_types: Vec<(&'static str, String, String)>,
+    pub(super) form: NewSectionForm,
 }
 
-pub(crate) async fn list_view(
+pub(super) async fn list_view(
     state: &AppState,
     p: Page,
     me: &SignedIn,
@@ -82,7 +82,7 @@ pub(crate) async fn list_view(
     render(state, &p, status, &t)
 }
 
-pub(crate) async fn list_page(
+pub(super) async fn list_page(
     State(state): State<AppState>,
     p: Page,
     uri: Uri,
@@ -99,7 +99,7 @@ pub(crate) async fn list_page(
     list_view(&state, p.done_from(&uri), &me, StatusCode::OK, form).await
 }
 
-pub(crate) async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     p: Page,
     MaybeSignedIn(me): MaybeSignedIn,
@@ -130,26 +130,26 @@ pub(crate) async fn create(
 // ---------------------------------------------------------------------------------------------
 // 2. The dashboard: the progress grid
 
-pub(crate) struct HelpRow {
-    pub(crate) id: String,
-    pub(crate) name: String,
-    pub(crate) levels: String,
+pub(super) struct HelpRow {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) levels: String,
 }
 
 #[derive(Template)]
 #[template(path = "classrooms/teacher/dashboard.html")]
-pub(crate) struct DashboardT {
-    pub(crate) p: Page,
-    pub(crate) h: Head,
-    pub(crate) students: usize,
-    pub(crate) levels: usize,
-    pub(crate) help: Vec<HelpRow>,
-    pub(crate) grid: String,
-    pub(crate) legend: Vec<(&'static str, &'static str, String)>,
+pub(super) struct DashboardT {
+    pub(super) p: Page,
+    pub(super) h: Head,
+    pub(super) students: usize,
+    pub(super) levels: usize,
+    pub(super) help: Vec<HelpRow>,
+    pub(super) grid: String,
+    pub(super) legend: Vec<(&'static str, &'static str, String)>,
 }
 
 /// A cell's class and symbol: perfect ★, passed or completed ✓, tried •, stuck !.
-pub(crate) fn cell_look(status: &str, stuck: bool) -> (&'static str, &'static str) {
+pub(super) fn cell_look(status: &str, stuck: bool) -> (&'static str, &'static str) {
     match status {
         "perfect" => ("p", "★"),
         "passed" | "completed" => ("c", "✓"),
@@ -235,7 +235,7 @@ pub fn grid_html(p: &Tr, section_id: &str, grid: &Grid) -> String {
 }
 
 /// The numbers (1-based positions) of the levels a student seems stuck on: "3, 17".
-pub(crate) fn help_levels(s: &GridRow) -> String {
+pub(super) fn help_levels(s: &GridRow) -> String {
     s.needs_help()
         .map(|i| (i + 1).to_string())
         .collect::<Vec<_>>()
@@ -243,7 +243,7 @@ pub(crate) fn help_levels(s: &GridRow) -> String {
 }
 
 /// The students who seem stuck, for the list above the grid.
-pub(crate) fn help_rows(grid: &Grid) -> Vec<HelpRow> {
+pub(super) fn help_rows(grid: &Grid) -> Vec<HelpRow> {
     grid.rows
         .iter()
         .filter(|s| s.needs_help().next().is_some())
@@ -255,7 +255,7 @@ pub(crate) fn help_rows(grid: &Grid) -> Vec<HelpRow> {
         .collect()
 }
 
-pub(crate) async fn dashboard(
+pub(super) async fn dashboard(
     State(state): State<AppState>,
     p: Page,
     uri: Uri,
@@ -289,15 +289,15 @@ pub(crate) async fn dashboard(
 
 #[derive(Template)]
 #[template(path = "classrooms/teacher/help.html")]
-pub(crate) struct HelpT {
-    pub(crate) p: Page,
-    pub(crate) h: Head,
-    pub(crate) help: Vec<HelpRow>,
+pub(super) struct HelpT {
+    pub(super) p: Page,
+    pub(super) h: Head,
+    pub(super) help: Vec<HelpRow>,
 }
 
 /// The grid and the help list as they are now, for the open dashboard to refresh itself
 /// while the class plays (`grid.js`): `{"grid": html, "help": html}`.
-pub(crate) async fn dashboard_live(
+pub(super) async fn dashboard_live(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -375,7 +375,7 @@ pub fn grid_csv(p: &Tr, grid: &Grid) -> String {
 }
 
 /// A file name of ASCII letters, digits and dashes, from the section's name.
-pub(crate) fn file_name(name: &str) -> String {
+pub(super) fn file_name(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         let c = match c {
@@ -402,7 +402,7 @@ pub(crate) fn file_name(name: &str) -> String {
     }
 }
 
-pub(crate) async fn progress_csv(State(state): State<AppState>, p: Page, t: Taught) -> Response {
+pub(super) async fn progress_csv(State(state): State<AppState>, p: Page, t: Taught) -> Response {
     let grid = match students::grid_of(&state, &t.section, p.lang()).await {
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),

@@ -18,19 +18,19 @@ use kodlek_puzzles::catalog;
 
 #[derive(Template)]
 #[template(path = "classrooms/teacher/settings.html")]
-pub(crate) struct SettingsT {
-    pub(crate) p: Page,
-    pub(crate) h: Head,
-    pub(crate) me_id: String,
-    pub(crate) name: String,
-    pub(crate) course_id: String,
-    pub(crate) courses: Vec<(String, String)>,
-    pub(crate) login_types: Vec<(&'static str, String, String)>,
-    pub(crate) teachers: Vec<SectionTeacherView>,
-    pub(crate) invitation: Option<Invitation>,
+pub(super) struct SettingsT {
+    pub(super) p: Page,
+    pub(super) h: Head,
+    pub(super) me_id: String,
+    pub(super) name: String,
+    pub(super) course_id: String,
+    pub(super) courses: Vec<(String, String)>,
+    pub(super) login_types: Vec<(&'static str, String, String)>,
+    pub(super) teachers: Vec<SectionTeacherView>,
+    pub(super) invitation: Option<Invitation>,
 }
 
-pub(crate) async fn settings_view(
+pub(super) async fn settings_view(
     state: &AppState,
     p: Page,
     t: &Taught,
@@ -56,7 +56,7 @@ pub(crate) async fn settings_view(
     render(state, &p, status, &view)
 }
 
-pub(crate) async fn settings(
+pub(super) async fn settings(
     State(state): State<AppState>,
     p: Page,
     uri: Uri,
@@ -66,7 +66,7 @@ pub(crate) async fn settings(
 }
 
 /// Saves a change of the section and goes back to the settings, or says what was wrong.
-pub(crate) async fn change(
+pub(super) async fn change(
     state: &AppState,
     p: Page,
     t: &Taught,
@@ -83,7 +83,7 @@ pub(crate) async fn change(
     }
 }
 
-pub(crate) async fn save_settings(
+pub(super) async fn save_settings(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -97,7 +97,7 @@ pub(crate) async fn save_settings(
     change(&state, p, &t, patch, "saved").await
 }
 
-pub(crate) async fn save_login_type(
+pub(super) async fn save_login_type(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -116,7 +116,7 @@ pub(crate) async fn save_login_type(
     change(&state, p, &t, patch, done).await
 }
 
-pub(crate) async fn new_code(
+pub(super) async fn new_code(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -129,7 +129,7 @@ pub(crate) async fn new_code(
     }
 }
 
-pub(crate) async fn invite(
+pub(super) async fn invite(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -142,7 +142,7 @@ pub(crate) async fn invite(
     }
 }
 
-pub(crate) async fn remove_teacher(
+pub(super) async fn remove_teacher(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -162,14 +162,14 @@ pub(crate) async fn remove_teacher(
 
 #[derive(Template)]
 #[template(path = "classrooms/teacher/delete.html")]
-pub(crate) struct DeleteT {
-    pub(crate) p: Page,
-    pub(crate) h: Head,
-    pub(crate) students: usize,
-    pub(crate) managed: usize,
+pub(super) struct DeleteT {
+    pub(super) p: Page,
+    pub(super) h: Head,
+    pub(super) students: usize,
+    pub(super) managed: usize,
 }
 
-pub(crate) async fn delete_form(
+pub(super) async fn delete_form(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -192,7 +192,7 @@ pub(crate) async fn delete_form(
     render(&state, &p, StatusCode::OK, &view)
 }
 
-pub(crate) async fn delete(
+pub(super) async fn delete(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -212,26 +212,26 @@ pub(crate) async fn delete(
 // ---------------------------------------------------------------------------------------------
 // 8. The letter to students and parents
 
-pub(crate) struct LetterRow {
-    pub(crate) what: String,
-    pub(crate) who: String,
+pub(super) struct LetterRow {
+    pub(super) what: String,
+    pub(super) who: String,
 }
 
-pub(crate) struct LetterTable {
-    pub(crate) title: String,
-    pub(crate) rows: Vec<LetterRow>,
+pub(super) struct LetterTable {
+    pub(super) title: String,
+    pub(super) rows: Vec<LetterRow>,
 }
 
 #[derive(Template)]
 #[template(path = "classrooms/teacher/letter.html")]
-pub(crate) struct LetterT {
-    pub(crate) p: Page,
-    pub(crate) h: Head,
-    pub(crate) course_description: String,
-    pub(crate) level_count: usize,
-    pub(crate) teacher: String,
-    pub(crate) tables: Vec<LetterTable>,
-    pub(crate) privacy_url: String,
+pub(super) struct LetterT {
+    pub(super) p: Page,
+    pub(super) h: Head,
+    pub(super) course_description: String,
+    pub(super) level_count: usize,
+    pub(super) teacher: String,
+    pub(super) tables: Vec<LetterTable>,
+    pub(super) privacy_url: String,
 }
 
 /// The tables a student's data lives in, in the order the letter lists them.
@@ -247,7 +247,7 @@ pub const STUDENT_TABLES: [&str; 8] = [
 ];
 
 /// Who can see a column, in the letter's words: the student, their teachers, anyone.
-pub(crate) fn audience_text(p: &Page, audiences: &[String]) -> String {
+pub(super) fn audience_text(p: &Page, audiences: &[String]) -> String {
     let mut who: Vec<String> = audiences
         .iter()
         .map(|a| p.t(format!("sections-letter-audience-{a}")))
@@ -258,7 +258,7 @@ pub(crate) fn audience_text(p: &Page, audiences: &[String]) -> String {
     who.join(", ")
 }
 
-pub(crate) fn letter_tables(state: &AppState, p: &Page) -> Vec<LetterTable> {
+pub(super) fn letter_tables(state: &AppState, p: &Page) -> Vec<LetterTable> {
     let inv = &state.inventory;
     STUDENT_TABLES
         .iter()
@@ -284,7 +284,7 @@ pub(crate) fn letter_tables(state: &AppState, p: &Page) -> Vec<LetterTable> {
         .collect()
 }
 
-pub(crate) async fn letter(State(state): State<AppState>, p: Page, t: Taught) -> Response {
+pub(super) async fn letter(State(state): State<AppState>, p: Page, t: Taught) -> Response {
     let course = catalog().course(&t.section.course_id);
     let view = LetterT {
         h: Head::new(&state, &p, &t, "letter"),
@@ -305,22 +305,22 @@ pub(crate) async fn letter(State(state): State<AppState>, p: Page, t: Taught) ->
 
 #[derive(Template)]
 #[template(path = "classrooms/teacher/invitation.html")]
-pub(crate) struct InvitationT {
-    pub(crate) p: Page,
+pub(super) struct InvitationT {
+    pub(super) p: Page,
     /// The form's address; None when there is nothing to accept.
-    pub(crate) action: Option<String>,
+    pub(super) action: Option<String>,
     /// Why the button is not there: "sign-in", "not-teacher", "invalid".
-    pub(crate) reason: &'static str,
+    pub(super) reason: &'static str,
 }
 
-pub(crate) fn plain_token(t: &str) -> bool {
+pub(super) fn plain_token(t: &str) -> bool {
     !t.is_empty()
         && t.len() <= 64
         && t.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-pub(crate) async fn invitation(
+pub(super) async fn invitation(
     State(state): State<AppState>,
     p: Page,
     MaybeSignedIn(me): MaybeSignedIn,
@@ -347,7 +347,7 @@ pub(crate) async fn invitation(
     render(&state, &p, status, &view)
 }
 
-pub(crate) async fn accept(
+pub(super) async fn accept(
     State(state): State<AppState>,
     p: Page,
     MaybeSignedIn(me): MaybeSignedIn,

@@ -17,38 +17,38 @@ use kodlek_puzzles::json::Node;
 // ---------------------------------------------------------------------------------------------
 // 4. One student's levels and attempts
 
-pub(crate) struct AttemptRow {
-    pub(crate) at: String,
-    pub(crate) status: String,
-    pub(crate) status_label: String,
-    pub(crate) code: Option<String>,
-    pub(crate) answer: Option<String>,
+pub(super) struct AttemptRow {
+    pub(super) at: String,
+    pub(super) status: String,
+    pub(super) status_label: String,
+    pub(super) code: Option<String>,
+    pub(super) answer: Option<String>,
 }
 
-pub(crate) struct LevelRow {
-    pub(crate) number: usize,
-    pub(crate) id: String,
-    pub(crate) title: String,
-    pub(crate) status: String,
-    pub(crate) status_label: String,
-    pub(crate) attempts: i64,
-    pub(crate) last: String,
-    pub(crate) stuck: bool,
-    pub(crate) rows: Vec<AttemptRow>,
+pub(super) struct LevelRow {
+    pub(super) number: usize,
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) status: String,
+    pub(super) status_label: String,
+    pub(super) attempts: i64,
+    pub(super) last: String,
+    pub(super) stuck: bool,
+    pub(super) rows: Vec<AttemptRow>,
 }
 
 #[derive(Template)]
 #[template(path = "classrooms/teacher/student.html")]
-pub(crate) struct StudentT {
-    pub(crate) p: Page,
-    pub(crate) h: Head,
-    pub(crate) name: String,
-    pub(crate) levels: Vec<LevelRow>,
+pub(super) struct StudentT {
+    pub(super) p: Page,
+    pub(super) h: Head,
+    pub(super) name: String,
+    pub(super) levels: Vec<LevelRow>,
     /// The student's attempts are refused for want of storage: the teacher sees why.
-    pub(crate) storage_full: bool,
+    pub(super) storage_full: bool,
 }
 
-pub(crate) async fn student_page(
+pub(super) async fn student_page(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -115,8 +115,8 @@ pub(crate) async fn student_page(
 }
 
 /// Blocks shown at most, and how deep: a hostile program must not make a huge page.
-pub(crate) const OUTLINE_BLOCKS: usize = 600;
-pub(crate) const OUTLINE_DEPTH: usize = 32;
+pub(super) const OUTLINE_BLOCKS: usize = 600;
+pub(super) const OUTLINE_DEPTH: usize = 32;
 
 /// A Blockly program as an indented outline a person reads: "when run", then the blocks
 /// under it, one per line, with the insides of loops and conditions indented further.
@@ -161,24 +161,24 @@ pub fn outline(p: &Tr, program: &str) -> String {
     out
 }
 
-pub(crate) fn is_type(b: Node<'_>, ty: &str) -> bool {
+pub(super) fn is_type(b: Node<'_>, ty: &str) -> bool {
     b.get("type").and_then(|t| t.as_str()) == Some(ty)
 }
 
 /// The block in a connection: the real one, else its shadow.
-pub(crate) fn connected(c: Option<Node<'_>>) -> Option<Node<'_>> {
+pub(super) fn connected(c: Option<Node<'_>>) -> Option<Node<'_>> {
     let c = c?;
     c.get("block").or_else(|| c.get("shadow"))
 }
 
-pub(crate) fn field_str<'a>(b: Node<'a>, name: &str) -> &'a str {
+pub(super) fn field_str<'a>(b: Node<'a>, name: &str) -> &'a str {
     b.get("fields")
         .and_then(|f| f.get(name))
         .and_then(|v| v.as_str())
         .unwrap_or("")
 }
 
-pub(crate) fn field_num(b: Node<'_>, name: &str) -> String {
+pub(super) fn field_num(b: Node<'_>, name: &str) -> String {
     let Some(v) = b.get("fields").and_then(|f| f.get(name)) else {
         return "?".into();
     };
@@ -190,7 +190,7 @@ pub(crate) fn field_num(b: Node<'_>, name: &str) -> String {
     }
 }
 
-pub(crate) fn block_text(p: &Tr, b: Node<'_>) -> String {
+pub(super) fn block_text(p: &Tr, b: Node<'_>) -> String {
     let ty = b.get("type").and_then(|t| t.as_str()).unwrap_or("?");
     let path = |b: Node<'_>| match field_str(b, "DIR") {
         "isPathLeft" => p.t("block-path-left"),
@@ -247,14 +247,14 @@ pub(crate) fn block_text(p: &Tr, b: Node<'_>) -> String {
     }
 }
 
-pub(crate) fn is_off(b: Node<'_>) -> bool {
+pub(super) fn is_off(b: Node<'_>) -> bool {
     b.get("enabled").and_then(|e| e.as_bool()) == Some(false)
         || b.get("disabledReasons")
             .and_then(|r| r.elements())
             .is_some_and(|mut r| r.next().is_some())
 }
 
-pub(crate) fn line(out: &mut String, depth: usize, text: &str) {
+pub(super) fn line(out: &mut String, depth: usize, text: &str) {
     for _ in 0..depth {
         out.push_str("    ");
     }
@@ -262,7 +262,7 @@ pub(crate) fn line(out: &mut String, depth: usize, text: &str) {
     out.push('\n');
 }
 
-pub(crate) fn stack(p: &Tr, first: Node<'_>, depth: usize, out: &mut String, budget: &mut usize) {
+pub(super) fn stack(p: &Tr, first: Node<'_>, depth: usize, out: &mut String, budget: &mut usize) {
     let mut cur = Some(first);
     while let Some(b) = cur {
         if *budget == 0 || depth > OUTLINE_DEPTH {

@@ -15,56 +15,56 @@ use axum::response::Response;
 // 5. Managing students
 
 #[derive(Default)]
-pub(crate) struct AddForm {
-    pub(crate) name: String,
-    pub(crate) age: String,
-    pub(crate) gender: String,
-    pub(crate) permission: bool,
+pub(super) struct AddForm {
+    pub(super) name: String,
+    pub(super) age: String,
+    pub(super) gender: String,
+    pub(super) permission: bool,
 }
 
-pub(crate) struct StudentRow {
-    pub(crate) s: SectionStudent,
-    pub(crate) gender: String,
+pub(super) struct StudentRow {
+    pub(super) s: SectionStudent,
+    pub(super) gender: String,
 }
 
-pub(crate) struct CreatedRow {
-    pub(crate) name: String,
-    pub(crate) secret: SecretView,
+pub(super) struct CreatedRow {
+    pub(super) name: String,
+    pub(super) secret: SecretView,
 }
 
 #[derive(Template)]
 #[template(path = "classrooms/teacher/students.html")]
-pub(crate) struct StudentsT {
-    pub(crate) p: Page,
-    pub(crate) h: Head,
-    pub(crate) rows: Vec<StudentRow>,
-    pub(crate) genders: Vec<(&'static str, String)>,
-    pub(crate) form: AddForm,
-    pub(crate) paste: String,
-    pub(crate) paste_permission: bool,
-    pub(crate) created: Vec<CreatedRow>,
+pub(super) struct StudentsT {
+    pub(super) p: Page,
+    pub(super) h: Head,
+    pub(super) rows: Vec<StudentRow>,
+    pub(super) genders: Vec<(&'static str, String)>,
+    pub(super) form: AddForm,
+    pub(super) paste: String,
+    pub(super) paste_permission: bool,
+    pub(super) created: Vec<CreatedRow>,
     /// A secret just made anew: the student's name and id, and the secret.
-    pub(crate) renewed: Option<(String, String, SecretView)>,
+    pub(super) renewed: Option<(String, String, SecretView)>,
 }
 
 /// What the students page shows besides the list.
 #[derive(Default)]
-pub(crate) struct StudentsExtra {
-    pub(crate) form: AddForm,
-    pub(crate) paste: String,
-    pub(crate) paste_permission: bool,
-    pub(crate) created: Vec<CreatedRow>,
-    pub(crate) renewed: Option<(String, String, SecretView)>,
+pub(super) struct StudentsExtra {
+    pub(super) form: AddForm,
+    pub(super) paste: String,
+    pub(super) paste_permission: bool,
+    pub(super) created: Vec<CreatedRow>,
+    pub(super) renewed: Option<(String, String, SecretView)>,
 }
 
-pub(crate) fn gender_label(p: &Page, g: Option<&str>) -> String {
+pub(super) fn gender_label(p: &Page, g: Option<&str>) -> String {
     match g {
         Some(g) => p.t(format!("gender-{g}")),
         None => String::new(),
     }
 }
 
-pub(crate) async fn students_view(
+pub(super) async fn students_view(
     state: &AppState,
     p: Page,
     t: &Taught,
@@ -96,7 +96,7 @@ pub(crate) async fn students_view(
     render(state, &p, status, &view)
 }
 
-pub(crate) async fn students_page(
+pub(super) async fn students_page(
     State(state): State<AppState>,
     p: Page,
     uri: Uri,
@@ -112,7 +112,7 @@ pub(crate) async fn students_page(
     .await
 }
 
-pub(crate) fn parse_age(raw: Option<String>) -> Result<Option<i64>, ApiError> {
+pub(super) fn parse_age(raw: Option<String>) -> Result<Option<i64>, ApiError> {
     match raw.map(|a| a.parse::<i64>()) {
         None => Ok(None),
         Some(Ok(a)) => Ok(Some(a)),
@@ -120,7 +120,7 @@ pub(crate) fn parse_age(raw: Option<String>) -> Result<Option<i64>, ApiError> {
     }
 }
 
-pub(crate) async fn add_one(
+pub(super) async fn add_one(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -176,7 +176,7 @@ pub fn pasted_names(text: &str) -> Vec<String> {
         .collect()
 }
 
-pub(crate) async fn add_list(
+pub(super) async fn add_list(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -215,7 +215,7 @@ pub(crate) async fn add_list(
 }
 
 /// A student of the section by id, as the list shows them; None when not in it.
-pub(crate) async fn find_student(
+pub(super) async fn find_student(
     state: &AppState,
     section_id: &str,
     sid: &str,
@@ -226,7 +226,7 @@ pub(crate) async fn find_student(
         .find(|s| s.id == sid))
 }
 
-pub(crate) async fn new_secret(
+pub(super) async fn new_secret(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -253,7 +253,7 @@ pub(crate) async fn new_secret(
     }
 }
 
-pub(crate) async fn unlock(
+pub(super) async fn unlock(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -268,16 +268,16 @@ pub(crate) async fn unlock(
 
 #[derive(Template)]
 #[template(path = "classrooms/teacher/edit_student.html")]
-pub(crate) struct EditT {
-    pub(crate) p: Page,
-    pub(crate) h: Head,
-    pub(crate) student_id: String,
-    pub(crate) old_name: String,
-    pub(crate) form: AddForm,
-    pub(crate) genders: Vec<(&'static str, String)>,
+pub(super) struct EditT {
+    pub(super) p: Page,
+    pub(super) h: Head,
+    pub(super) student_id: String,
+    pub(super) old_name: String,
+    pub(super) form: AddForm,
+    pub(super) genders: Vec<(&'static str, String)>,
 }
 
-pub(crate) async fn edit_form(
+pub(super) async fn edit_form(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -315,7 +315,7 @@ pub(crate) async fn edit_form(
     render(&state, &p, StatusCode::OK, &view)
 }
 
-pub(crate) async fn edit(
+pub(super) async fn edit(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -362,15 +362,15 @@ pub(crate) async fn edit(
 
 #[derive(Template)]
 #[template(path = "classrooms/teacher/remove_student.html")]
-pub(crate) struct RemoveT {
-    pub(crate) p: Page,
-    pub(crate) h: Head,
-    pub(crate) student_id: String,
-    pub(crate) name: String,
-    pub(crate) managed: bool,
+pub(super) struct RemoveT {
+    pub(super) p: Page,
+    pub(super) h: Head,
+    pub(super) student_id: String,
+    pub(super) name: String,
+    pub(super) managed: bool,
 }
 
-pub(crate) async fn remove_form(
+pub(super) async fn remove_form(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -391,7 +391,7 @@ pub(crate) async fn remove_form(
     render(&state, &p, StatusCode::OK, &view)
 }
 
-pub(crate) async fn remove(
+pub(super) async fn remove(
     State(state): State<AppState>,
     p: Page,
     t: Taught,
@@ -407,20 +407,20 @@ pub(crate) async fn remove(
 // ---------------------------------------------------------------------------------------------
 // 6. Sign-in cards
 
-pub(crate) struct CardView {
-    pub(crate) name: String,
-    pub(crate) secret: SecretView,
+pub(super) struct CardView {
+    pub(super) name: String,
+    pub(super) secret: SecretView,
 }
 
 #[derive(Template)]
 #[template(path = "classrooms/teacher/cards.html")]
-pub(crate) struct CardsT {
-    pub(crate) p: Page,
-    pub(crate) h: Head,
-    pub(crate) cards: Vec<CardView>,
+pub(super) struct CardsT {
+    pub(super) p: Page,
+    pub(super) h: Head,
+    pub(super) cards: Vec<CardView>,
 }
 
-pub(crate) async fn cards(
+pub(super) async fn cards(
     State(state): State<AppState>,
     p: Page,
     uri: Uri,
