@@ -8,7 +8,13 @@ use crate::AppState;
 use axum::Router;
 use utoipa::OpenApi;
 
-pub use account::*;
+pub use account::{
+    Export, Me, MePatch, SignInBody, SignUp, UserBody, complete_reset, delete_me, export,
+    is_child_account, request_reset, resend_verification, sign_in, sign_up, stated_age, update_me,
+    verify_email,
+};
+// Other features' patches tell an absent field (keep it) from `null` (clear it) the same way.
+pub(crate) use account::double;
 // Classrooms show the account page after a student takes control of their account.
 pub(crate) use pages::account_page;
 
