@@ -6,8 +6,8 @@ use kodlek_puzzles::{Submission, catalog, judge};
 use kodlek_store::{NewAttempt, SessionRecord, new_id};
 use kodlek_web::AppState;
 use kodlek_web::accounts::{self, SignUp};
+use kodlek_web::classrooms::{self as sections, NewSection, NewStudents};
 use kodlek_web::extract::{Lang, SignedIn};
-use kodlek_web::sections::{self, NewSection, NewStudents};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use serde_json::{Value, json};
@@ -130,7 +130,7 @@ fn attempts_for(
             level_id: level.id.clone(),
             at,
             status: verdict.status.as_str().to_owned(),
-            program: program.as_ref().map(kodlek_web::courses::stored_program),
+            program: program.as_ref().map(kodlek_web::puzzles::stored_program),
             answer: answer.map(str::to_owned),
             client_attempt_id: None,
         });

@@ -267,7 +267,7 @@ fn raise_open_files_limit(max_connections: usize) {
 }
 
 /// Drops the dashboards' copies of progress that nobody has looked at for a while.
-async fn forget_idle_progress(cache: Arc<kodlek_web::progress_cache::ProgressCache>) {
+async fn forget_idle_progress(cache: Arc<kodlek_web::classrooms::progress_cache::ProgressCache>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;

@@ -11,7 +11,7 @@
 //! ```
 //!
 //! `grade` starts from the request body's bytes, `{"program": ...}`, and does what the server
-//! does with them (`kodlek_web::extract::parse_json` and `kodlek_web::courses::attempt`): checks
+//! does with them (`kodlek_web::extract::parse_json` and `kodlek_web::puzzles::attempt`): checks
 //! UTF-8, reads the typed body (the program kept as text, its syntax checked while skipping
 //! over it), reads the program with [`Doc::parse`], judges it, and drops it all. `store_text` is the
 //! canonical text a signed-in attempt stores, counted apart: it is storing, not grading.
@@ -20,7 +20,7 @@ use kodlek_puzzles::{Doc, Level, ProgramJson, Submission, Verdict, catalog};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The fields of `kodlek_web::courses::AttemptBody`, with its rules.
+/// The fields of `kodlek_web::puzzles::AttemptBody`, with its rules.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]

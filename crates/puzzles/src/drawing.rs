@@ -1,7 +1,7 @@
 //! Whether a drawing matches a level's target: compared by segments, not pixels, after both are
 //! normalised (undirected, zero-length pieces dropped, collinear touching pieces merged).
 
-use crate::artist::Segment;
+use crate::canvas::Segment;
 
 /// How far (in pixels) ink may lie from the other drawing and still count as on it. Generous
 /// enough for rounding (coordinates have two decimals), far too small to pass a wrong shape.
@@ -262,7 +262,7 @@ impl Target {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::artist::Colour;
+    use crate::canvas::Colour;
 
     fn same_drawing(drawn: &[Segment], target: &[Segment], check_colour: bool) -> bool {
         Target::new(target.to_vec(), check_colour).matches(drawn)

@@ -2,6 +2,7 @@
 //! and artist interpreters, and the grader that decides every verdict on the server.
 
 mod artist;
+mod canvas;
 mod content;
 mod drawing;
 pub mod json;
@@ -9,7 +10,7 @@ mod maze;
 mod program;
 mod stored;
 
-pub use artist::{Colour, Segment};
+pub use canvas::{Colour, Segment};
 pub use content::{Catalog, Course, Lesson, Level, LevelKind, Text, add_courses_from, catalog};
 pub use json::{Doc, JsonError, ProgramJson};
 use program::Program;

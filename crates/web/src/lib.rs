@@ -1,27 +1,21 @@
 //! The web edge: the axum router with the JSON API, the pages, sessions, CSRF, rate limits and i18n.
 
+// The kit every feature uses, and that uses no feature.
+pub mod kit;
+
+// The features, each with its use cases, JSON handlers, pages and routes.
 pub mod accounts;
-pub mod api;
-pub mod assets;
-pub mod courses;
-pub mod error;
-pub mod extract;
-pub mod i18n;
-pub mod jobs;
-pub mod limits;
-pub mod mail;
+pub mod classrooms;
+pub mod puzzles;
+
+// The OpenAPI document, assembled from each feature's operations.
 pub mod openapi;
-pub mod pages;
-pub mod pages_classroom;
-pub mod pages_sections;
-pub mod progress_cache;
-pub mod secrets;
-pub mod sections;
-pub mod sections_api;
-pub mod security;
-pub mod sessions;
-pub mod shedding;
-pub mod writer;
+
+// The kit's modules keep the paths callers outside the crate have always used.
+use kit::site;
+pub use kit::{
+    assets, error, extract, i18n, jobs, limits, mail, security, sessions, shedding, writer,
+};
 
 use axum::Router;
 use kodlek_privacy::{Inventory, Keys, PasswordHasher};
@@ -64,9 +58,9 @@ pub struct AppState {
     /// Attempts of signed-in learners go through the group-commit writer.
     pub writer: writer::AttemptWriter,
     /// Anonymous puzzle play is limited in memory: it writes nothing (ANON-3).
-    pub anonymous: Arc<courses::AnonymousLimiter>,
+    pub anonymous: Arc<puzzles::AnonymousLimiter>,
     /// The dashboards' copy of their students' progress.
-    pub progress: Arc<progress_cache::ProgressCache>,
+    pub progress: Arc<classrooms::progress_cache::ProgressCache>,
 }
 
 /// The whole application: API, pages, static files, with the security layers around them.
@@ -77,11 +71,11 @@ pub fn router(state: AppState) -> Router {
 /// [`router`] with the given bounds on requests and request bodies held at once.
 pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
     Router::new()
-        .merge(api::routes())
-        .merge(sections_api::routes())
-        .merge(pages_classroom::routes())
-        .merge(pages_sections::routes())
-        .merge(pages::routes())
+        .merge(accounts::routes())
+        .merge(puzzles::routes())
+        .merge(classrooms::routes())
+        .merge(openapi::routes())
+        .merge(site::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn(extract::refuse_nul))
         .layer(axum::middleware::from_fn_with_state(

@@ -486,7 +486,7 @@ async fn cards_show_each_secret(app: TestApp) {
             r.text
                 .contains(&format!("src=\"/static/pictures/{pic}.svg\""))
         );
-        let label = kodlek_web::secrets::picture(pic)
+        let label = kodlek_web::classrooms::secrets::picture(pic)
             .unwrap()
             .label(kodlek_web::extract::Lang::En);
         assert!(
@@ -880,7 +880,7 @@ async fn the_letter_explains_the_course_and_the_data(app: TestApp) {
     assert!(r.text.contains("http://kodlek.test/privacy"));
     assert!(r.text.contains("Ms Berg"));
     let inv = kodlek_privacy::Inventory::shipped();
-    for table in kodlek_web::pages_sections::STUDENT_TABLES {
+    for table in kodlek_web::classrooms::STUDENT_TABLES {
         assert!(r.text.contains(&html(&inv.tables[table].en)), "{table}");
         for c in inv.columns_of(table) {
             let shown = r.text.contains(&html(&c.en));
@@ -1164,8 +1164,8 @@ on_both_backends!(
 // when compressed as the server sends it.
 #[tokio::test]
 async fn a_grid_of_forty_by_three_hundred_is_under_100_kb() {
-    use kodlek_web::progress_cache::CourseCells;
-    use kodlek_web::sections::{Grid, GridLevel, GridRow};
+    use kodlek_web::classrooms::progress_cache::CourseCells;
+    use kodlek_web::classrooms::{Grid, GridLevel, GridRow};
     let levels: Vec<GridLevel> = (1..=300)
         .map(|i| GridLevel {
             id: format!("level-{i:03}"),
@@ -1216,7 +1216,7 @@ async fn a_grid_of_forty_by_three_hundred_is_under_100_kb() {
         rows,
     };
     let tr = kodlek_web::i18n::Tr::new(kodlek_web::extract::Lang::Sv);
-    let html = kodlek_web::pages_sections::grid_html(&tr, "section-id", &grid);
+    let html = kodlek_web::classrooms::grid_html(&tr, "section-id", &grid);
     assert_eq!(html.matches("<td").count(), 12_000);
     assert_eq!(
         html.matches("class=nh").count() + html.matches("class=\"nh\"").count(),

@@ -395,7 +395,7 @@ async fn the_privacy_notice_is_served_in_both_languages() {
     for page in [&en, &sv] {
         assert!(page.text.contains(&format!(
             "<time datetime=\"{}\">",
-            kodlek_web::pages::NOTICE_REVISED
+            kodlek_web::kit::site::NOTICE_REVISED
         )));
         assert!(page.text.contains("id=\"binding-note\""));
         assert!(!page.text.contains("<!-- data-table -->"));

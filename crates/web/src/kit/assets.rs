@@ -1,0 +1,182 @@
+//! The front end's files (`frontend/dist`, built by `build.rs`), embedded in the binary and
+//! served under `/static/dist/` and `/static/blockly-media/`.
+
+use crate::AppState;
+use crate::kit::error::ApiError;
+use axum::Router;
+use axum::extract::Path;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+mod generated {
+    // `DIST` (dist/*: level.js, common.js, grid.js, blockly.css) and `MEDIA` (dist/blockly-media/*).
+    include!(concat!(env!("OUT_DIR"), "/frontend_assets.rs"));
+}
+use generated::{DIST, MEDIA};
+
+/// `/static/dist/{file}` and `/static/blockly-media/{file}`; anything else there is a 404.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/static/dist/{file}", get(dist))
+        .route("/static/blockly-media/{*path}", get(media))
+}
+
+async fn dist(Path(name): Path<String>) -> Response {
+    serve(DIST, &name)
+}
+
+async fn media(Path(path): Path<String>) -> Response {
+    serve(MEDIA, &path)
+}
+
+/// The embedded file called `name`, or a 404.
+fn serve(files: &'static [(&'static str, &'static [u8])], name: &str) -> Response {
+    let found = files.iter().find(|(n, _)| *n == name);
+    match found.and_then(|(n, bytes)| Some((content_type(n)?, *bytes))) {
+        Some((kind, bytes)) => (
+            [
+                (header::CONTENT_TYPE, kind),
+                // The names carry no version: an hour is how long an old copy may linger after
+                // an upgrade.
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        None => ApiError::not_found().into_response(),
+    }
+}
+
+/// The type of a file by its extension; files of other kinds are not served.
+fn content_type(name: &str) -> Option<&'static str> {
+    Some(match name.rsplit_once('.')?.1 {
+        "js" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "ogg" => "audio/ogg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "cur" => "image/x-icon",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::StatusCode;
+
+    fn file(table: &[(&str, &'static [u8])], name: &str) -> &'static [u8] {
+        table
+            .iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("{name} is not embedded"))
+            .1
+    }
+
+    /// Every `http(s)://host` in `text`.
+    fn hosts(text: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for scheme in ["http://", "https://"] {
+            for (at, _) in text.match_indices(scheme) {
+                let rest = &text[at + scheme.len()..];
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+                    .unwrap_or(rest.len());
+                found.push(rest[..end].to_owned());
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_bundles_are_embedded() {
+        for name in ["level.js", "common.js", "grid.js", "blockly.css"] {
+            assert!(!file(DIST, name).is_empty(), "{name} is empty");
+        }
+        for name in [
+            "sprites.png",
+            "click.mp3",
+            "handopen.cur",
+            "dropdown-arrow.svg",
+        ] {
+            assert!(!file(MEDIA, name).is_empty(), "{name} is empty");
+        }
+        for (name, _) in DIST.iter().chain(MEDIA) {
+            assert!(content_type(name).is_some(), "{name} would not be served");
+        }
+    }
+
+    /// No page may make a request to another site: the bundles name no other host, except XML
+    /// namespaces (identifiers, never fetched) and the links in licence and code comments.
+    #[test]
+    fn the_bundles_name_no_other_site() {
+        const HARMLESS: [&str; 4] = [
+            "www.w3.org",            // SVG, XLink and XHTML namespaces
+            "developers.google.com", // Blockly's XML namespace
+            "bugzilla.mozilla.org",  // a comment inside Blockly's CSS text
+            "github.com",            // the licence banner: where Blockly's source is
+        ];
+        for name in ["level.js", "common.js", "grid.js", "blockly.css"] {
+            let text = String::from_utf8_lossy(file(DIST, name));
+            for banned in [
+                "unpkg",
+                "jsdelivr",
+                "googleapis",
+                "blockly-demo",
+                "wikipedia",
+            ] {
+                assert!(!text.contains(banned), "{name} names {banned}");
+            }
+            for host in hosts(&text) {
+                assert!(
+                    HARMLESS.contains(&host.as_str()),
+                    "{name} names another site: {host}"
+                );
+            }
+        }
+        // Blockly is told where its media is, and its CSS points there.
+        let level = String::from_utf8_lossy(file(DIST, "level.js"));
+        assert!(level.contains("/static/blockly-media/"));
+        let css = String::from_utf8_lossy(file(DIST, "blockly.css"));
+        assert!(css.contains("/static/blockly-media/sprites.png"));
+    }
+
+    #[test]
+    fn files_are_served_with_their_type_and_unknown_ones_are_not() {
+        let r = serve(DIST, "level.js");
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(
+            r.headers()[header::CONTENT_TYPE],
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "public, max-age=3600");
+        assert_eq!(
+            serve(DIST, "blockly.css").headers()[header::CONTENT_TYPE],
+            "text/css; charset=utf-8"
+        );
+        assert_eq!(
+            serve(MEDIA, "click.mp3").headers()[header::CONTENT_TYPE],
+            "audio/mpeg"
+        );
+        assert_eq!(
+            serve(MEDIA, "sprites.svg").headers()[header::CONTENT_TYPE],
+            "image/svg+xml"
+        );
+        assert_eq!(
+            serve(MEDIA, "handopen.cur").headers()[header::CONTENT_TYPE],
+            "image/x-icon"
+        );
+        for (table, name) in [
+            (DIST, "missing.js"),
+            (DIST, "../Cargo.toml"),
+            (MEDIA, "sprites.png/x"),
+            (MEDIA, ""),
+        ] {
+            assert_eq!(serve(table, name).status(), StatusCode::NOT_FOUND, "{name}");
+        }
+    }
+}

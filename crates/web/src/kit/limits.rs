@@ -1,0 +1,136 @@
+//! Rate limits, counted in the database so that every server node sees the same counts.
+//! Subjects (addresses, logins) are keyed-hashed before they become bucket names.
+
+use crate::AppState;
+use crate::kit::error::ApiError;
+use kodlek_domain::Millis;
+
+#[derive(Clone, Copy)]
+pub struct Limit {
+    name: &'static str,
+    max: i64,
+    window: Millis,
+}
+
+const MINUTE: Millis = 60 * 1000;
+
+/// Sign-in attempts from one address. A whole class shares one address: 40 children with a
+/// few mistypes each stay well inside it.
+pub const SIGN_IN_PER_IP: Limit = Limit {
+    name: "sign-in-ip",
+    max: 300,
+    window: 10 * MINUTE,
+};
+/// Wrong passwords in a row for one account (or one typed login without an account).
+pub const SIGN_IN_FAILURES: Limit = Limit {
+    name: "sign-in-failures",
+    max: 10,
+    window: 15 * MINUTE,
+};
+/// New accounts from one address.
+pub const SIGN_UP_PER_IP: Limit = Limit {
+    name: "sign-up-ip",
+    max: 100,
+    window: 60 * MINUTE,
+};
+/// Reset and verification mails asked for from one address.
+pub const MAIL_PER_IP: Limit = Limit {
+    name: "mail-ip",
+    max: 20,
+    window: 60 * MINUTE,
+};
+/// Reset and verification mails to one email address.
+pub const MAIL_PER_ADDRESS: Limit = Limit {
+    name: "mail-address",
+    max: 3,
+    window: 60 * MINUTE,
+};
+
+/// Join codes typed by one student, right or wrong: enough for typos and a few classes, too
+/// few to find other classes by guessing.
+pub const JOIN_TRIES: Limit = Limit {
+    name: "join-failures",
+    max: 20,
+    window: 60 * MINUTE,
+};
+/// Section sign-in pages and secret sign-ins from one address: a whole class shares one
+/// address, and 40 children with a few wrong pictures each stay well inside it.
+pub const SECTION_SIGN_IN_PER_IP: Limit = Limit {
+    name: "section-sign-in-ip",
+    max: 600,
+    window: 10 * MINUTE,
+};
+/// Secret sign-ins to one section, from anywhere.
+pub const SECTION_SIGN_IN_PER_CODE: Limit = Limit {
+    name: "section-sign-in-code",
+    max: 400,
+    window: 10 * MINUTE,
+};
+
+fn bucket(state: &AppState, limit: Limit, subject: &str) -> String {
+    format!("{}:{}", limit.name, state.keys.keyed(limit.name, subject))
+}
+
+fn retry_after(limit: Limit, window_start: Millis, now: Millis) -> u64 {
+    ((window_start + limit.window - now).max(1000) / 1000) as u64
+}
+
+/// Counts one attempt; refuses it (429) when it goes over the limit.
+pub async fn check(
+    state: &AppState,
+    limit: Limit,
+    subject: &str,
+    now: Millis,
+) -> Result<(), ApiError> {
+    let hits = state
+        .store
+        .hit(&bucket(state, limit, subject), limit.window, now)
+        .await?;
+    if hits.count > limit.max {
+        return Err(ApiError::rate_limited(retry_after(
+            limit,
+            hits.window_start,
+            now,
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses (429) when the limit is already reached, without counting.
+pub async fn ensure_below(
+    state: &AppState,
+    limit: Limit,
+    subject: &str,
+    now: Millis,
+) -> Result<(), ApiError> {
+    let hits = state
+        .store
+        .peek(&bucket(state, limit, subject), limit.window, now)
+        .await?;
+    if hits.count >= limit.max {
+        return Err(ApiError::rate_limited(retry_after(
+            limit,
+            hits.window_start,
+            now,
+        )));
+    }
+    Ok(())
+}
+
+pub async fn count(
+    state: &AppState,
+    limit: Limit,
+    subject: &str,
+    now: Millis,
+) -> Result<(), ApiError> {
+    state
+        .store
+        .hit(&bucket(state, limit, subject), limit.window, now)
+        .await?;
+    Ok(())
+}
+
+pub async fn reset(state: &AppState, limit: Limit, subject: &str) -> Result<(), ApiError> {
+    state.store.clear(&bucket(state, limit, subject)).await?;
+    Ok(())
+}

@@ -1,0 +1,58 @@
+//! Sending mail: every message gets its unsubscribe link, and unasked-for mail respects it.
+
+use crate::AppState;
+use crate::kit::error::ApiError;
+use kodlek_domain::EmailAddress;
+use kodlek_services::Mail;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    /// Asked for by the person at that moment (a reset, a verification): goes out regardless.
+    Requested,
+    /// Not asked for at that moment: an unsubscribed address does not get it.
+    Notice,
+}
+
+/// `to_child`: the address is a child's, so that a transport keeping copies keeps this one
+/// for the shortest time (promise U13-2).
+pub async fn send_mail(
+    state: &AppState,
+    kind: MailKind,
+    to: &EmailAddress,
+    to_child: bool,
+    subject: String,
+    body: String,
+) -> Result<(), ApiError> {
+    if kind == MailKind::Notice
+        && state
+            .store
+            .is_unsubscribed(&state.keys.unsubscribe_keys_of(to))
+            .await?
+    {
+        return Ok(());
+    }
+    let unsubscribe_url = format!(
+        "{}/unsubscribe/{}",
+        state.config.public_url,
+        state.keys.unsubscribe_token(to)
+    );
+    state
+        .mailer
+        .send(Mail {
+            to: to.clone(),
+            subject,
+            body,
+            unsubscribe_url,
+            to_child,
+        })
+        .await
+        .map_err(|e| {
+            // The error text of a transport can quote the address; log only the kind of failure.
+            let kind = match e {
+                kodlek_services::MailError::Build(_) => "build",
+                kodlek_services::MailError::Send(_) => "send",
+            };
+            tracing::error!(kind, "a mail could not be sent");
+            ApiError::internal()
+        })
+}

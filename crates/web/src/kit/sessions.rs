@@ -1,0 +1,94 @@
+//! Server-side sessions: the cookie holds a random token, the database only its hash.
+
+use crate::AppState;
+use crate::kit::error::ApiError;
+use axum::http::HeaderValue;
+use kodlek_domain::{Millis, now_millis};
+use kodlek_privacy::keys::{new_token, token_digest};
+use kodlek_store::{AccountRecord, SessionRecord};
+
+/// The cookie that carries the session token.
+pub const SESSION_COOKIE: &str = "kodlek_session";
+
+/// The signed-in user and their session, or 401 `not_signed_in`.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub account: AccountRecord,
+    pub session: SessionRecord,
+}
+
+/// A session without "remember me" ends after this long unused.
+pub const IDLE_LIMIT: Millis = 12 * 3600 * 1000;
+/// "Remember me" lasts this long.
+pub const REMEMBER_FOR: Millis = 30 * 24 * 3600 * 1000;
+/// How stale `last_seen_at` may get before a request writes it again.
+const TOUCH_EVERY: Millis = 60 * 1000;
+
+/// Starts a session and returns the Set-Cookie value.
+pub async fn start(
+    state: &AppState,
+    account_id: &str,
+    remember: bool,
+) -> Result<HeaderValue, ApiError> {
+    let token = new_token();
+    let now = now_millis();
+    state
+        .store
+        .insert_session(&SessionRecord {
+            token_hash: token_digest(&token),
+            account_id: account_id.to_owned(),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + if remember { REMEMBER_FOR } else { IDLE_LIMIT },
+            persistent: remember,
+        })
+        .await?;
+    Ok(cookie_value(
+        state,
+        &token,
+        remember.then_some(REMEMBER_FOR / 1000),
+    ))
+}
+
+fn cookie_value(state: &AppState, token: &str, max_age: Option<i64>) -> HeaderValue {
+    let mut c = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
+    if state.config.secure_cookies() {
+        c.push_str("; Secure");
+    }
+    if let Some(s) = max_age {
+        c.push_str(&format!("; Max-Age={s}"));
+    }
+    HeaderValue::from_str(&c).expect("cookie is ASCII")
+}
+
+/// The Set-Cookie value that removes the session cookie.
+pub fn clear_cookie(state: &AppState) -> HeaderValue {
+    cookie_value(state, "", Some(0))
+}
+
+/// Finds the live session of a cookie token, sliding the idle limit forward.
+pub async fn resolve(state: &AppState, token: &str) -> Result<Option<SignedIn>, ApiError> {
+    if token.is_empty() || token.len() > 64 {
+        return Ok(None);
+    }
+    let hash = token_digest(token);
+    let Some((mut session, account)) = state.store.session_with_account(&hash).await? else {
+        return Ok(None);
+    };
+    let now = now_millis();
+    if session.expires_at <= now {
+        state.store.delete_session(&hash).await?;
+        return Ok(None);
+    }
+    if now - session.last_seen_at >= TOUCH_EVERY {
+        let expires = if session.persistent {
+            session.expires_at
+        } else {
+            now + IDLE_LIMIT
+        };
+        state.store.touch_session(&hash, now, expires).await?;
+        session.last_seen_at = now;
+        session.expires_at = expires;
+    }
+    Ok(Some(SignedIn { account, session }))
+}
