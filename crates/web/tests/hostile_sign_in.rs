@@ -595,3 +595,24 @@ async fn a_reset_for_what_is_not_an_address_is_refused() {
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED);
 }
+
+// The page's form says what to fix and gives the typed text back, instead of an error page.
+#[tokio::test]
+async fn the_reset_form_gives_a_mistyped_address_back_with_its_error() {
+    let app = TestApp::sqlite().await;
+    let r = form(
+        &app,
+        "/forgot-password",
+        "kodlek_lang=sv",
+        &[("email", "ada.@example.org")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains(r#"value="ada.@example.org""#), "{}", r.text);
+    assert!(
+        r.text.contains("e-postadress"),
+        "the Swedish words: {}",
+        r.text
+    );
+    assert!(r.text.contains(r#"name="email""#), "the form again");
+}

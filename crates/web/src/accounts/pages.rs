@@ -515,10 +515,21 @@ async fn data_page(
 #[template(path = "accounts/forgot.html")]
 struct ForgotT {
     p: Page,
+    /// What was typed, given back with its error so that a typo is fixed, not retyped.
+    email: String,
 }
 
 async fn forgot_form(State(state): State<AppState>, p: Page) -> Response {
-    render(&state, &p, StatusCode::OK, &ForgotT { p: p.clone() })
+    let email = String::new();
+    render(
+        &state,
+        &p,
+        StatusCode::OK,
+        &ForgotT {
+            p: p.clone(),
+            email,
+        },
+    )
 }
 
 async fn forgot(
@@ -530,11 +541,29 @@ async fn forgot(
     if let Err(e) = accounts::request_reset(&state, form.get("email"), p.lang(), ip).await {
         // A mistyped address: the form again, with what to fix.
         let p = p.with_alert(&e);
-        return render(&state, &p, e.status, &ForgotT { p: p.clone() });
+        let email = form.get("email").to_owned();
+        return render(
+            &state,
+            &p,
+            e.status,
+            &ForgotT {
+                p: p.clone(),
+                email,
+            },
+        );
     }
     let mut p = p;
     p.done = Some("forgot-sent".into());
-    render(&state, &p, StatusCode::OK, &ForgotT { p: p.clone() })
+    let email = String::new();
+    render(
+        &state,
+        &p,
+        StatusCode::OK,
+        &ForgotT {
+            p: p.clone(),
+            email,
+        },
+    )
 }
 
 #[derive(Template)]
