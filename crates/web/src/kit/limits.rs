@@ -75,7 +75,9 @@ fn retry_after(limit: Limit, window_start: Millis, now: Millis) -> u64 {
     ((window_start + limit.window - now).max(1000) / 1000) as u64
 }
 
-/// Counts one attempt; refuses it (429) when it goes over the limit.
+/// Counts one attempt; refuses it (429) when it goes over the limit. Counting comes before the
+/// attempt is judged, in one statement, so that attempts sent together cannot all pass a check
+/// made before any of them was counted: there is deliberately no "check without counting".
 pub async fn check(
     state: &AppState,
     limit: Limit,
@@ -96,40 +98,7 @@ pub async fn check(
     Ok(())
 }
 
-/// Refuses (429) when the limit is already reached, without counting.
-pub async fn ensure_below(
-    state: &AppState,
-    limit: Limit,
-    subject: &str,
-    now: Millis,
-) -> Result<(), ApiError> {
-    let hits = state
-        .store
-        .peek(&bucket(state, limit, subject), limit.window, now)
-        .await?;
-    if hits.count >= limit.max {
-        return Err(ApiError::rate_limited(retry_after(
-            limit,
-            hits.window_start,
-            now,
-        )));
-    }
-    Ok(())
-}
-
-pub async fn count(
-    state: &AppState,
-    limit: Limit,
-    subject: &str,
-    now: Millis,
-) -> Result<(), ApiError> {
-    state
-        .store
-        .hit(&bucket(state, limit, subject), limit.window, now)
-        .await?;
-    Ok(())
-}
-
+/// Starts the count again, after a right guess.
 pub async fn reset(state: &AppState, limit: Limit, subject: &str) -> Result<(), ApiError> {
     state.store.clear(&bucket(state, limit, subject)).await?;
     Ok(())
