@@ -1,8 +1,8 @@
 //! The OpenAPI document at `/api/openapi.json`, generated from the handlers and types.
 
 use crate::AppState;
+use axum::Router;
 use axum::routing::get;
-use axum::{Json, Router};
 use kodlek_domain::Age;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
@@ -25,7 +25,18 @@ pub struct ApiDoc;
 
 /// `/api/openapi.json`.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/openapi.json", get(|| async { Json(document()) }))
+    Router::new().route("/api/openapi.json", get(served))
+}
+
+/// Built on the first request and kept: the handlers and the catalog (the school's own
+/// courses included, added before the server starts) do not change while it runs.
+async fn served() -> impl axum::response::IntoResponse {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let text = TEXT.get_or_init(|| document().to_string());
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        text.as_str(),
+    )
 }
 
 /// The document: the site's own operations and each feature's, then the statuses and error
