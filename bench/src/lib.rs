@@ -2,6 +2,8 @@
 //! HTTP/1.1 client that only ever connects to the loopback address, facts about the machine,
 //! and the writing of a program's own section of `docs/BENCHMARKS.md`.
 
+pub mod load;
+
 use anyhow::{Context, bail};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};

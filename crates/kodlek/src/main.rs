@@ -98,6 +98,12 @@ struct ServeArgs {
     /// shipped courses; each is checked, and the server does not start if one is wrong.
     #[arg(long, env = "KODLEK_CONTENT_DIR")]
     content_dir: Option<PathBuf>,
+    /// Days after which a request log line's IP address is truncated (IPv4 to /24, IPv6 to /48).
+    #[arg(long, env = "KODLEK_LOG_IP_DAYS", default_value_t = 7)]
+    log_ip_days: u32,
+    /// Days a request log file in <data-dir>/logs/ is kept; 0 keeps no request logs at all.
+    #[arg(long, env = "KODLEK_LOG_DAYS", default_value_t = 30)]
+    log_days: u32,
 }
 
 async fn open_store(args: &StorageArgs) -> anyhow::Result<Arc<dyn Store>> {
@@ -149,6 +155,7 @@ fn app_state(
         writer: kodlek_web::writer::AttemptWriter::start(store),
         anonymous: Arc::new(Default::default()),
         progress: Arc::new(Default::default()),
+        request_log: None,
     }
 }
 
@@ -204,7 +211,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("http://{}", args.listen))
         .trim_end_matches('/')
         .to_owned();
-    let state = app_state(
+    let mut state = app_state(
         store.clone(),
         keys,
         mailer,
@@ -212,6 +219,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         args.trusted_proxies.clone(),
         args.hash_threads,
     );
+    if args.log_days > 0 {
+        let config = kodlek_web::request_log::RequestLogConfig {
+            dir: args.storage.data_dir.join("logs"),
+            // An address is never kept longer than the line it is on.
+            ip_days: args.log_ip_days.min(args.log_days),
+            keep_days: args.log_days,
+        };
+        state.request_log = Some(
+            kodlek_web::request_log::RequestLog::start(config)
+                .context("starting the request logs")?,
+        );
+    }
     // Purges and other background work, shared with any other servers on the same database.
     kodlek_web::jobs::with_chores(store).start(kodlek_web::jobs::TICK);
     tokio::spawn(forget_idle_progress(state.progress.clone()));
@@ -284,7 +303,7 @@ async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KODLEK_LOG")
-                .unwrap_or_else(|_| "info,tower_http=info".into()),
+                .unwrap_or_else(|_| "info".into()),
         )
         .with_writer(logs.clone())
         .init();

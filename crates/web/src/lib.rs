@@ -14,7 +14,8 @@ pub mod openapi;
 // The kit's modules keep the paths callers outside the crate have always used.
 use kit::site;
 pub use kit::{
-    assets, error, extract, i18n, jobs, limits, mail, security, sessions, shedding, writer,
+    assets, error, extract, i18n, jobs, limits, mail, request_log, security, sessions, shedding,
+    writer,
 };
 
 use axum::Router;
@@ -61,6 +62,8 @@ pub struct AppState {
     pub anonymous: Arc<puzzles::AnonymousLimiter>,
     /// The dashboards' copy of their students' progress.
     pub progress: Arc<classrooms::progress_cache::ProgressCache>,
+    /// Where each request's line goes (TECH-1); none when the operator keeps no request logs.
+    pub request_log: Option<request_log::RequestLog>,
 }
 
 /// The whole application: API, pages, static files, with the security layers around them.
@@ -98,7 +101,10 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .layer(axum::middleware::from_fn(security::server_timing))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(security::compress_reads_only))
-        // Request logs (TECH-1): method, path, status and time; never bodies, so never an address.
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        // Request logs (TECH-1), outermost: the final status and the whole time of every answer.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            request_log::record,
+        ))
         .with_state(state)
 }

@@ -252,3 +252,7 @@ block-degrees = degrees
 block-pen-up = pen up
 block-pen-down = pen down
 block-colour = set colour
+
+# The request logs' periods, stated in the privacy notice from the server's configuration.
+privacy-log-periods = Each request log is deleted after { $days } days, and after { $ip_days } days the last part of the IP address in it is removed, so that it no longer points to one connection.
+privacy-log-none = This server keeps no request logs.

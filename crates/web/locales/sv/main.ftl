@@ -252,3 +252,7 @@ block-degrees = grader
 block-pen-up = lyft pennan
 block-pen-down = sänk pennan
 block-colour = välj färg
+
+# The request logs' periods, stated in the privacy notice from the server's configuration.
+privacy-log-periods = Varje förfrågningslogg raderas efter { $days } dagar, och efter { $ip_days } dagar tas den sista delen av IP-adressen i den bort, så att den inte längre pekar ut en enskild anslutning.
+privacy-log-none = Den här servern sparar inga förfrågningsloggar.

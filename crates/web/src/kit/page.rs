@@ -37,6 +37,10 @@ impl Page {
     pub fn args(&self, key: &str, name: &str, value: impl AsRef<str>) -> String {
         self.tr.args(key, &[(name, value.as_ref())])
     }
+    /// A text with several placeables.
+    pub fn args_all(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.tr.args(key, args)
+    }
     pub fn code(&self) -> &'static str {
         self.tr.code()
     }

@@ -47,13 +47,13 @@ struct NoticeRow {
 
 #[derive(Template)]
 #[template(path = "notice.html")]
-struct NoticeT {
+struct NoticeT<'a> {
     p: Page,
     title: &'static str,
     revised: &'static str,
     other_lang: &'static str,
-    before: &'static str,
-    after: &'static str,
+    before: &'a str,
+    after: &'a str,
     rows: Vec<NoticeRow>,
 }
 
@@ -62,6 +62,8 @@ const PRIVACY_SV: &str = include_str!("../../texts/privacy.sv.html");
 const COOKIES_EN: &str = include_str!("../../texts/cookies.en.html");
 const COOKIES_SV: &str = include_str!("../../texts/cookies.sv.html");
 const TABLE_MARK: &str = "<!-- data-table -->";
+/// Where the privacy notice states how long this server keeps its request logs.
+const LOG_PERIODS_MARK: &str = "<!-- request-log-periods -->";
 
 /// The data table of the notice, one row per stored column, from the inventory.
 fn notice_rows(state: &AppState, p: &Page) -> Vec<NoticeRow> {
@@ -95,7 +97,7 @@ fn notice(
     state: &AppState,
     p: Page,
     title: &'static str,
-    text: &'static str,
+    text: &str,
     with_table: bool,
 ) -> Response {
     let (before, after) = text.split_once(TABLE_MARK).unwrap_or((text, ""));
@@ -123,7 +125,19 @@ async fn privacy(State(state): State<AppState>, p: Page) -> Response {
     } else {
         PRIVACY_EN
     };
-    notice(&state, p, "privacy-title", text, true)
+    // The periods come from the configuration, so the notice states what this server does.
+    let periods = match &state.request_log {
+        Some(log) => p.args_all(
+            "privacy-log-periods",
+            &[
+                ("days", &log.config.keep_days.to_string()),
+                ("ip_days", &log.config.ip_days.to_string()),
+            ],
+        ),
+        None => p.t("privacy-log-none"),
+    };
+    let text = text.replace(LOG_PERIODS_MARK, &periods);
+    notice(&state, p, "privacy-title", &text, true)
 }
 
 async fn cookies(State(state): State<AppState>, p: Page) -> Response {

@@ -80,6 +80,16 @@ impl TestApp {
             writer: kodlek_web::writer::AttemptWriter::start(store.clone()),
             anonymous: Arc::new(Default::default()),
             progress: Arc::new(Default::default()),
+            request_log: Some(
+                kodlek_web::request_log::RequestLog::start(
+                    kodlek_web::request_log::RequestLogConfig {
+                        dir: dir.join("logs"),
+                        ip_days: 7,
+                        keep_days: 30,
+                    },
+                )
+                .unwrap(),
+            ),
         };
         let backend = state.store.backend();
         TestApp {
