@@ -158,15 +158,21 @@ fn content_type(r: &Response) -> &str {
 /// axum's plain-text rejections (a `%FF` in a path, a wrong method) and unknown addresses.
 pub async fn error_format(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    // What a page needs to speak the visitor's language, kept only for page requests.
+    // What a page needs to speak the visitor's language, kept only for page requests; the
+    // request for the error page is built from it only when there is an error to show.
     let page_request = (!api).then(|| {
-        let mut b = Request::builder().uri(req.uri().clone());
-        for name in [header::COOKIE, header::ACCEPT_LANGUAGE] {
-            for v in req.headers().get_all(&name) {
-                b = b.header(&name, v.clone());
-            }
-        }
-        b
+        let keep = |name| {
+            req.headers()
+                .get_all(name)
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        (
+            req.uri().clone(),
+            keep(header::COOKIE),
+            keep(header::ACCEPT_LANGUAGE),
+        )
     });
     let resp = next.run(req).await;
     let status = resp.status();
@@ -188,7 +194,14 @@ pub async fn error_format(State(state): State<AppState>, req: Request, next: Nex
     let mut out = match page_request {
         None => ApiError::new(status, code_for(status, &text), message_for(status, &text))
             .into_response(),
-        Some(b) => {
+        Some((uri, cookies, languages)) => {
+            let mut b = Request::builder().uri(uri);
+            for v in cookies {
+                b = b.header(header::COOKIE, v);
+            }
+            for v in languages {
+                b = b.header(header::ACCEPT_LANGUAGE, v);
+            }
             let Ok(page_req) = b.body(()) else {
                 return ApiError::new(status, code_for(status, &text), message_for(status, &text))
                     .into_response();

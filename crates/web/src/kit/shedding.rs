@@ -87,9 +87,16 @@ pub async fn body_budget(State(budget): State<BodyBudget>, req: Request, next: N
     if kib == 0 {
         return next.run(req).await;
     }
-    let take = budget.kib.clone().acquire_many_owned(kib);
-    let Ok(Ok(_held)) = tokio::time::timeout(budget.wait, take).await else {
-        return ApiError::overloaded(1).into_response();
+    // Most of the time the budget has room: no timer is armed for a request that need not wait.
+    let _held = match budget.kib.clone().try_acquire_many_owned(kib) {
+        Ok(held) => held,
+        Err(_) => {
+            let take = budget.kib.clone().acquire_many_owned(kib);
+            let Ok(Ok(held)) = tokio::time::timeout(budget.wait, take).await else {
+                return ApiError::overloaded(1).into_response();
+            };
+            held
+        }
     };
     if kib < LARGE_KIB {
         return next.run(req).await;
@@ -182,6 +189,10 @@ fn is_health_check(req: &Request) -> bool {
 /// none frees up in time.
 pub async fn in_flight(State(limit): State<InFlight>, req: Request, next: Next) -> Response {
     if is_health_check(&req) {
+        return next.run(req).await;
+    }
+    // A permit free now is taken without arming a timer; only a request that must wait does.
+    if let Ok(_held) = limit.permits.clone().try_acquire_owned() {
         return next.run(req).await;
     }
     match tokio::time::timeout(limit.wait, limit.permits.clone().acquire_owned()).await {
