@@ -7,6 +7,7 @@
 // aggregation of text, statements sent together) stays in each backend's file.
 
 pub mod accounts;
+pub mod limits;
 
 /// Answers when the database can be reached.
 pub const PING: &str = "SELECT 1";
