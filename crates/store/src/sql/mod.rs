@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod limits;
+pub mod progress;
 
 /// Answers when the database can be reached.
 pub const PING: &str = "SELECT 1";
