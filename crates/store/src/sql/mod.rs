@@ -9,12 +9,7 @@
 pub mod accounts;
 pub mod limits;
 pub mod progress;
+pub mod sections;
 
 /// Answers when the database can be reached.
 pub const PING: &str = "SELECT 1";
-
-/// A section's members, with what their teachers may see of each student's account, before
-/// each backend's own `WHERE` (`m` is the membership, `a` the student's account).
-pub const SECTION_MEMBERS: &str = "SELECT a.id, a.display_name, a.age_years, a.age_stated_at, \
-     a.gender, a.managed_by_teacher, m.joined_at \
-     FROM section_students m JOIN accounts a ON a.id = m.student_id";
