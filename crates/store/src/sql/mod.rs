@@ -7,6 +7,7 @@
 // aggregation of text, statements sent together) stays in each backend's file.
 
 pub mod accounts;
+pub mod data;
 pub mod jobs;
 pub mod limits;
 pub mod progress;
