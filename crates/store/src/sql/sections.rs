@@ -1,4 +1,4 @@
-//! Sections' SQL for both backends: classrooms, their teachers and students, secrets and invitations.
+//! Sections' SQL for both backends: classrooms, their teachers and students, secrets, invitations.
 
 // Packing the progress of many learners into one row each stays in each backend's file: the
 // dialects aggregate text and take a list of ids differently.
