@@ -3,6 +3,7 @@
 use crate::{PgStore, db_err};
 use async_trait::async_trait;
 use kodlek_domain::{Millis, Role};
+use kodlek_store::sql::accounts as sql;
 use kodlek_store::*;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
@@ -47,7 +48,7 @@ impl AccountStore for PgStore {
     }
 
     async fn account_by_id(&self, id: &str) -> StoreResult<Option<AccountRecord>> {
-        let r = sqlx::query("SELECT * FROM accounts WHERE id = $1")
+        let r = sqlx::query(sql::ACCOUNT_BY_ID)
             .bind(id)
             .fetch_optional(&self.pool)
             .await
@@ -60,7 +61,7 @@ impl AccountStore for PgStore {
         candidates: &[String],
     ) -> StoreResult<Option<AccountRecord>> {
         for c in candidates {
-            let r = sqlx::query("SELECT * FROM accounts WHERE email_lookup = $1")
+            let r = sqlx::query(sql::ACCOUNT_BY_EMAIL_LOOKUP)
                 .bind(c)
                 .fetch_optional(&self.pool)
                 .await
@@ -73,7 +74,7 @@ impl AccountStore for PgStore {
     }
 
     async fn account_by_username(&self, username: &str) -> StoreResult<Option<AccountRecord>> {
-        let r = sqlx::query("SELECT * FROM accounts WHERE username = $1")
+        let r = sqlx::query(sql::ACCOUNT_BY_USERNAME)
             .bind(username)
             .fetch_optional(&self.pool)
             .await
@@ -101,31 +102,26 @@ pub(crate) async fn insert_account_in(
     conn: &mut sqlx::PgConnection,
     a: &AccountRecord,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO accounts (id, role, display_name, username, age_years, age_stated_at, gender, \
-             email_lookup, email_ciphertext, email_verified, password_hash, school_name, \
-             school_address_ciphertext, managed_by_teacher, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(&a.id)
-    .bind(a.role.as_str())
-    .bind(&a.display_name)
-    .bind(&a.username)
-    .bind(a.age_years)
-    .bind(a.age_stated_at)
-    .bind(&a.gender)
-    .bind(&a.email_lookup)
-    .bind(&a.email_ciphertext)
-    .bind(a.email_verified)
-    .bind(&a.password_hash)
-    .bind(&a.school_name)
-    .bind(&a.school_address_ciphertext)
-    .bind(a.managed_by_teacher)
-    .bind(a.created_at)
-    .bind(a.updated_at)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
+    sqlx::query(sql::INSERT_ACCOUNT)
+        .bind(&a.id)
+        .bind(a.role.as_str())
+        .bind(&a.display_name)
+        .bind(&a.username)
+        .bind(a.age_years)
+        .bind(a.age_stated_at)
+        .bind(&a.gender)
+        .bind(&a.email_lookup)
+        .bind(&a.email_ciphertext)
+        .bind(a.email_verified)
+        .bind(&a.password_hash)
+        .bind(&a.school_name)
+        .bind(&a.school_address_ciphertext)
+        .bind(a.managed_by_teacher)
+        .bind(a.created_at)
+        .bind(a.updated_at)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
 
@@ -133,12 +129,7 @@ pub(crate) async fn update_account_in(
     conn: &mut sqlx::PgConnection,
     a: &AccountRecord,
 ) -> StoreResult<()> {
-    sqlx::query(
-            "UPDATE accounts SET role = $1, display_name = $2, username = $3, age_years = $4, \
-             age_stated_at = $5, gender = $6, email_lookup = $7, email_ciphertext = $8, \
-             email_verified = $9, password_hash = $10, school_name = $11, school_address_ciphertext = $12, \
-             managed_by_teacher = $13, updated_at = $14 WHERE id = $15",
-        )
+    sqlx::query(sql::UPDATE_ACCOUNT)
         .bind(a.role.as_str())
         .bind(&a.display_name)
         .bind(&a.username)
@@ -163,24 +154,21 @@ pub(crate) async fn update_account_in(
 #[async_trait]
 impl SessionStore for PgStore {
     async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, persistent) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&s.token_hash)
-        .bind(&s.account_id)
-        .bind(s.created_at)
-        .bind(s.last_seen_at)
-        .bind(s.expires_at)
-        .bind(s.persistent)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+        sqlx::query(sql::INSERT_SESSION)
+            .bind(&s.token_hash)
+            .bind(&s.account_id)
+            .bind(s.created_at)
+            .bind(s.last_seen_at)
+            .bind(s.expires_at)
+            .bind(s.persistent)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
-        let r = sqlx::query("SELECT * FROM sessions WHERE token_hash = $1")
+        let r = sqlx::query(sql::SESSION)
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await
@@ -192,15 +180,11 @@ impl SessionStore for PgStore {
         &self,
         token_hash: &str,
     ) -> StoreResult<Option<(SessionRecord, AccountRecord)>> {
-        let r = sqlx::query(
-            "SELECT a.*, s.token_hash, s.created_at AS session_created_at, s.last_seen_at, \
-             s.expires_at, s.persistent FROM sessions s JOIN accounts a ON a.id = s.account_id \
-             WHERE s.token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::SESSION_WITH_ACCOUNT)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(r.map(|r| {
             let session = SessionRecord {
                 token_hash: r.get("token_hash"),
@@ -220,7 +204,7 @@ impl SessionStore for PgStore {
         last_seen_at: Millis,
         expires_at: Millis,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
+        sqlx::query(sql::TOUCH_SESSION)
             .bind(last_seen_at)
             .bind(expires_at)
             .bind(token_hash)
@@ -231,7 +215,7 @@ impl SessionStore for PgStore {
     }
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        sqlx::query(sql::DELETE_SESSION)
             .bind(token_hash)
             .execute(&self.pool)
             .await
@@ -240,7 +224,7 @@ impl SessionStore for PgStore {
     }
 
     async fn delete_other_sessions(&self, account_id: &str, keep: Option<&str>) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+        sqlx::query(sql::DELETE_OTHER_SESSIONS)
             .bind(account_id)
             .bind(keep.unwrap_or(""))
             .execute(&self.pool)
@@ -250,7 +234,7 @@ impl SessionStore for PgStore {
     }
 
     async fn purge_expired_sessions(&self, now: Millis) -> StoreResult<u64> {
-        let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        let r = sqlx::query(sql::PURGE_EXPIRED_SESSIONS)
             .bind(now)
             .execute(&self.pool)
             .await
@@ -262,17 +246,15 @@ impl SessionStore for PgStore {
 #[async_trait]
 impl MailTokenStore for PgStore {
     async fn insert_mail_token(&self, t: &MailTokenRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO mail_tokens (token_hash, account_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&t.token_hash)
-        .bind(&t.account_id)
-        .bind(t.purpose.as_str())
-        .bind(t.created_at)
-        .bind(t.expires_at)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+        sqlx::query(sql::INSERT_MAIL_TOKEN)
+            .bind(&t.token_hash)
+            .bind(&t.account_id)
+            .bind(t.purpose.as_str())
+            .bind(t.created_at)
+            .bind(t.expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
@@ -282,21 +264,19 @@ impl MailTokenStore for PgStore {
         purpose: TokenPurpose,
         now: Millis,
     ) -> StoreResult<Option<String>> {
-        let r = sqlx::query(
-            "DELETE FROM mail_tokens WHERE token_hash = $1 AND purpose = $2 RETURNING account_id, expires_at",
-        )
-        .bind(token_hash)
-        .bind(purpose.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::TAKE_MAIL_TOKEN)
+            .bind(token_hash)
+            .bind(purpose.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(r.and_then(|r| (r.get::<i64, _>("expires_at") > now).then(|| r.get("account_id"))))
     }
 }
 #[async_trait]
 impl UnsubscribeStore for PgStore {
     async fn add_unsubscribe(&self, address_key: &str, now: Millis) -> StoreResult<()> {
-        sqlx::query("INSERT INTO unsubscribes (address_key, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        sqlx::query(sql::ADD_UNSUBSCRIBE)
             .bind(address_key)
             .bind(now)
             .execute(&self.pool)
@@ -307,7 +287,7 @@ impl UnsubscribeStore for PgStore {
 
     async fn is_unsubscribed(&self, address_keys: &[String]) -> StoreResult<bool> {
         for k in address_keys {
-            let r = sqlx::query("SELECT 1 FROM unsubscribes WHERE address_key = $1")
+            let r = sqlx::query(sql::IS_UNSUBSCRIBED)
                 .bind(k)
                 .fetch_optional(&self.pool)
                 .await
@@ -323,16 +303,13 @@ impl UnsubscribeStore for PgStore {
 /// Deletes an account and what belongs to it, inside the caller's transaction.
 pub(crate) async fn erase_in(conn: &mut PgConnection, id: &str) -> StoreResult<u64> {
     // Programs that nobody else wrote go with their author.
-    sqlx::query(
-        "DELETE FROM programs WHERE hash IN (SELECT program_hash FROM attempts WHERE account_id = $1) \
-         AND NOT EXISTS (SELECT 1 FROM attempts o WHERE o.program_hash = programs.hash AND o.account_id <> $1)",
-    )
-    .bind(id)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
+    sqlx::query(sql::ERASE_OWN_PROGRAMS)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
     // Sessions, tokens, attempts, progress, memberships and secrets cascade.
-    Ok(sqlx::query("DELETE FROM accounts WHERE id = $1")
+    Ok(sqlx::query(sql::DELETE_ACCOUNT)
         .bind(id)
         .execute(&mut *conn)
         .await

@@ -2,6 +2,7 @@
 
 use crate::db_err;
 use kodlek_store::StoreResult;
+use kodlek_store::sql::data as sql;
 use sqlx::{PgPool, Row};
 
 /// Rewrites every stored program to its canonical form (migration 0005).
@@ -11,7 +12,7 @@ const BATCH: i64 = 200;
 
 /// Runs the data migrations not yet done.
 pub async fn run(pool: &PgPool) -> StoreResult<()> {
-    let done = sqlx::query("SELECT 1 FROM data_migrations WHERE name = $1")
+    let done = sqlx::query(sql::DATA_MIGRATION_DONE)
         .bind(CANONICAL_PROGRAMS)
         .fetch_optional(pool)
         .await
@@ -29,14 +30,12 @@ pub async fn run(pool: &PgPool) -> StoreResult<()> {
 async fn canonical_programs(pool: &PgPool) -> StoreResult<()> {
     let mut after = String::new();
     loop {
-        let rows = sqlx::query(
-            "SELECT hash, body, created_at FROM programs WHERE hash > $1 ORDER BY hash LIMIT $2",
-        )
-        .bind(&after)
-        .bind(BATCH)
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::PROGRAMS_AFTER)
+            .bind(&after)
+            .bind(BATCH)
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
         let Some(last) = rows.last() else { break };
         after = last.get("hash");
         let mut tx = pool.begin().await.map_err(db_err)?;
@@ -47,23 +46,20 @@ async fn canonical_programs(pool: &PgPool) -> StoreResult<()> {
             if new_hash == hash {
                 continue;
             }
-            sqlx::query(
-                "INSERT INTO programs (hash, body, created_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (hash) DO NOTHING",
-            )
-            .bind(&new_hash)
-            .bind(&canonical)
-            .bind(r.get::<i64, _>("created_at"))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            sqlx::query("UPDATE attempts SET program_hash = $1 WHERE program_hash = $2")
+            sqlx::query(sql::INSERT_PROGRAM)
+                .bind(&new_hash)
+                .bind(&canonical)
+                .bind(r.get::<i64, _>("created_at"))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query(sql::REPOINT_ATTEMPTS)
                 .bind(&new_hash)
                 .bind(&hash)
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
-            sqlx::query("DELETE FROM programs WHERE hash = $1")
+            sqlx::query(sql::DELETE_PROGRAM)
                 .bind(&hash)
                 .execute(&mut *tx)
                 .await
@@ -73,7 +69,7 @@ async fn canonical_programs(pool: &PgPool) -> StoreResult<()> {
     }
     // The programs are smaller now: the storage each account uses is counted again.
     let mut tx = pool.begin().await.map_err(db_err)?;
-    sqlx::query("DELETE FROM storage_use")
+    sqlx::query(sql::FORGET_STORAGE_USE)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
@@ -86,14 +82,12 @@ async fn canonical_programs(pool: &PgPool) -> StoreResult<()> {
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    sqlx::query(
-        "INSERT INTO data_migrations (name, done_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(CANONICAL_PROGRAMS)
-    .bind(kodlek_domain::now_millis())
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
+    sqlx::query(sql::MARK_DATA_MIGRATION_DONE)
+        .bind(CANONICAL_PROGRAMS)
+        .bind(kodlek_domain::now_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
     Ok(())
 }

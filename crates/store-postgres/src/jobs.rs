@@ -3,12 +3,10 @@
 use crate::{PgStore, db_err};
 use async_trait::async_trait;
 use kodlek_domain::Millis;
+use kodlek_store::sql::jobs::{self as sql, DUE, JOB_COLUMNS};
 use kodlek_store::*;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
-
-const COLUMNS: &str =
-    "id, kind, key, payload, run_at, attempts, lease_until, last_error, created_at, dead_at";
 
 fn job_from(r: &PgRow) -> JobRecord {
     JobRecord {
@@ -28,20 +26,16 @@ fn job_from(r: &PgRow) -> JobRecord {
 #[async_trait]
 impl JobStore for PgStore {
     async fn enqueue_job(&self, job: &NewJob, now: Millis) -> StoreResult<bool> {
-        let r = sqlx::query(
-            "INSERT INTO jobs (id, kind, key, payload, run_at, attempts, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 0, $6) \
-             ON CONFLICT (kind, key) WHERE dead_at IS NULL DO NOTHING",
-        )
-        .bind(new_id())
-        .bind(&job.kind)
-        .bind(&job.key)
-        .bind(&job.payload)
-        .bind(job.run_at)
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::ENQUEUE_JOB)
+            .bind(new_id())
+            .bind(&job.kind)
+            .bind(&job.key)
+            .bind(&job.payload)
+            .bind(job.run_at)
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(r.rows_affected() == 1)
     }
 
@@ -56,10 +50,9 @@ impl JobStore for PgStore {
         // nothing due it locks and updates no row, so an idle server writes nothing.
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE jobs SET attempts = attempts + 1, lease_until = $2 \
-             WHERE id IN (SELECT id FROM jobs \
-                 WHERE dead_at IS NULL AND run_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) \
+             WHERE id IN (SELECT id FROM jobs WHERE {DUE} \
                  ORDER BY run_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
-             RETURNING {COLUMNS}"
+             RETURNING {JOB_COLUMNS}"
         )))
         .bind(now)
         .bind(now + lease)
@@ -74,22 +67,19 @@ impl JobStore for PgStore {
 
     async fn finish_job(&self, job: &JobRecord, next_run: Option<Millis>) -> StoreResult<bool> {
         let r = match next_run {
-            None => sqlx::query("DELETE FROM jobs WHERE id = $1 AND attempts = $2")
+            None => sqlx::query(sql::DELETE_FINISHED_JOB)
                 .bind(&job.id)
                 .bind(job.attempts)
                 .execute(&self.pool)
                 .await
                 .map_err(db_err)?,
-            Some(at) => sqlx::query(
-                "UPDATE jobs SET run_at = $1, attempts = 0, lease_until = NULL, last_error = NULL \
-                 WHERE id = $2 AND attempts = $3",
-            )
-            .bind(at)
-            .bind(&job.id)
-            .bind(job.attempts)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?,
+            Some(at) => sqlx::query(sql::RESCHEDULE_JOB)
+                .bind(at)
+                .bind(&job.id)
+                .bind(job.attempts)
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?,
         };
         Ok(r.rows_affected() == 1)
     }
@@ -101,34 +91,28 @@ impl JobStore for PgStore {
         retry_at: Option<Millis>,
         now: Millis,
     ) -> StoreResult<bool> {
-        let r = sqlx::query(
-            "UPDATE jobs SET lease_until = NULL, last_error = $1, \
-             run_at = COALESCE($2, run_at), dead_at = CASE WHEN $2::BIGINT IS NULL THEN $3::BIGINT END \
-             WHERE id = $4 AND attempts = $5 AND dead_at IS NULL",
-        )
-        .bind(short_job_error(error))
-        .bind(retry_at)
-        .bind(now)
-        .bind(&job.id)
-        .bind(job.attempts)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::FAIL_JOB)
+            .bind(short_job_error(error))
+            .bind(retry_at)
+            .bind(now)
+            .bind(&job.id)
+            .bind(job.attempts)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(r.rows_affected() == 1)
     }
 
     async fn jobs(&self) -> StoreResult<Vec<JobRecord>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM jobs ORDER BY id"
-        )))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::JOBS)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(rows.iter().map(job_from).collect())
     }
 
     async fn purge_dead_jobs(&self, older_than: Millis) -> StoreResult<u64> {
-        let r = sqlx::query("DELETE FROM jobs WHERE dead_at < $1")
+        let r = sqlx::query(sql::PURGE_DEAD_JOBS)
             .bind(older_than)
             .execute(&self.pool)
             .await

@@ -3,25 +3,20 @@
 use crate::{PgStore, db_err};
 use async_trait::async_trait;
 use kodlek_domain::Millis;
+use kodlek_store::sql::limits as sql;
 use kodlek_store::*;
 use sqlx::Row;
 
 #[async_trait]
 impl LimitStore for PgStore {
     async fn hit(&self, bucket: &str, window: Millis, now: Millis) -> StoreResult<Hits> {
-        let r = sqlx::query(
-            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
-             ON CONFLICT(bucket) DO UPDATE SET \
-               hits = CASE WHEN rate_limits.window_start <= $2 - $3 THEN 1 ELSE rate_limits.hits + 1 END, \
-               window_start = CASE WHEN rate_limits.window_start <= $2 - $3 THEN $2 ELSE rate_limits.window_start END \
-             RETURNING hits, window_start",
-        )
-        .bind(bucket)
-        .bind(now)
-        .bind(window)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::HIT)
+            .bind(bucket)
+            .bind(now)
+            .bind(window)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(Hits {
             count: r.get("hits"),
             window_start: r.get("window_start"),
@@ -29,14 +24,12 @@ impl LimitStore for PgStore {
     }
 
     async fn peek(&self, bucket: &str, window: Millis, now: Millis) -> StoreResult<Hits> {
-        let r = sqlx::query(
-            "SELECT hits, window_start FROM rate_limits WHERE bucket = $1 AND window_start > $2",
-        )
-        .bind(bucket)
-        .bind(now - window)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::PEEK)
+            .bind(bucket)
+            .bind(now - window)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(r.map(|r| Hits {
             count: r.get("hits"),
             window_start: r.get("window_start"),
@@ -48,7 +41,7 @@ impl LimitStore for PgStore {
     }
 
     async fn clear(&self, bucket: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM rate_limits WHERE bucket = $1")
+        sqlx::query(sql::CLEAR)
             .bind(bucket)
             .execute(&self.pool)
             .await
@@ -57,7 +50,7 @@ impl LimitStore for PgStore {
     }
 
     async fn purge_limits(&self, older_than: Millis) -> StoreResult<u64> {
-        let r = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+        let r = sqlx::query(sql::PURGE_LIMITS)
             .bind(older_than)
             .execute(&self.pool)
             .await

@@ -2,6 +2,7 @@
 
 use crate::{PgStore, db_err};
 use async_trait::async_trait;
+use kodlek_store::sql::progress as sql;
 use kodlek_store::*;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
@@ -164,13 +165,11 @@ impl ProgressStore for PgStore {
     }
 
     async fn progress_of(&self, account_id: &str) -> StoreResult<Vec<ProgressRecord>> {
-        let rows = sqlx::query(
-            "SELECT * FROM level_progress WHERE account_id = $1 ORDER BY last_attempt_at",
-        )
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::PROGRESS_OF)
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(rows.iter().map(progress_from).collect())
     }
 
@@ -179,7 +178,7 @@ impl ProgressStore for PgStore {
         account_id: &str,
         level_id: &str,
     ) -> StoreResult<Vec<AttemptRecord>> {
-        let rows = sqlx::query("SELECT a.at, a.status, a.answer, p.body FROM attempts a LEFT JOIN programs p ON p.hash = a.program_hash WHERE a.account_id = $1 AND a.level_id = $2 ORDER BY a.at, a.id")
+        let rows = sqlx::query(sql::ATTEMPTS_OF)
             .bind(account_id)
             .bind(level_id)
             .fetch_all(&self.pool)
@@ -197,7 +196,7 @@ impl ProgressStore for PgStore {
     }
 
     async fn storage_used(&self, account_id: &str) -> StoreResult<i64> {
-        let r = sqlx::query("SELECT bytes FROM storage_use WHERE account_id = $1")
+        let r = sqlx::query(sql::STORAGE_USED)
             .bind(account_id)
             .fetch_optional(&self.pool)
             .await
@@ -206,7 +205,7 @@ impl ProgressStore for PgStore {
     }
 
     async fn program(&self, hash: &str) -> StoreResult<Option<String>> {
-        let r = sqlx::query("SELECT body FROM programs WHERE hash = $1")
+        let r = sqlx::query(sql::PROGRAM)
             .bind(hash)
             .fetch_optional(&self.pool)
             .await

@@ -4,7 +4,7 @@ use crate::accounts::{erase_in, insert_account_in, update_account_in};
 use crate::{PgStore, db_err};
 use async_trait::async_trait;
 use kodlek_domain::Millis;
-use kodlek_store::sql::SECTION_MEMBERS;
+use kodlek_store::sql::sections as sql;
 use kodlek_store::*;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
@@ -47,13 +47,11 @@ fn secret_from(r: &PgRow) -> SecretRecord {
 async fn erase_orphans(conn: &mut PgConnection, candidates: &[String]) -> StoreResult<u64> {
     let mut erased = 0;
     for id in candidates {
-        let in_none: bool = sqlx::query_scalar(
-            "SELECT NOT EXISTS (SELECT 1 FROM section_students WHERE student_id = $1)",
-        )
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db_err)?;
+        let in_none: bool = sqlx::query_scalar(sql::IN_NO_SECTION)
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_err)?;
         if in_none {
             erased += erase_in(conn, id).await?;
         }
@@ -62,21 +60,16 @@ async fn erase_orphans(conn: &mut PgConnection, candidates: &[String]) -> StoreR
 }
 
 async fn write_secret(conn: &mut PgConnection, s: &SecretRecord) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO student_secrets (account_id, kind, secret_ciphertext, failed_attempts, locked_until, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO UPDATE SET kind = excluded.kind, \
-         secret_ciphertext = excluded.secret_ciphertext, failed_attempts = excluded.failed_attempts, \
-         locked_until = excluded.locked_until, updated_at = excluded.updated_at",
-    )
-    .bind(&s.account_id)
-    .bind(&s.kind)
-    .bind(&s.ciphertext)
-    .bind(s.failed_attempts)
-    .bind(s.locked_until)
-    .bind(s.updated_at)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
+    sqlx::query(sql::WRITE_SECRET)
+        .bind(&s.account_id)
+        .bind(&s.kind)
+        .bind(&s.ciphertext)
+        .bind(s.failed_attempts)
+        .bind(s.locked_until)
+        .bind(s.updated_at)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
 
@@ -84,19 +77,17 @@ async fn write_secret(conn: &mut PgConnection, s: &SecretRecord) -> StoreResult<
 impl SectionStore for PgStore {
     async fn insert_section(&self, s: &SectionRecord, owner_id: &str) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO sections (id, name, course_id, login_type, code, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&s.id)
-        .bind(&s.name)
-        .bind(&s.course_id)
-        .bind(&s.login_type)
-        .bind(&s.code)
-        .bind(s.created_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        sqlx::query("INSERT INTO section_teachers (section_id, teacher_id, owner, added_at) VALUES ($1, $2, TRUE, $3)")
+        sqlx::query(sql::INSERT_SECTION)
+            .bind(&s.id)
+            .bind(&s.name)
+            .bind(&s.course_id)
+            .bind(&s.login_type)
+            .bind(&s.code)
+            .bind(s.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query(sql::INSERT_OWNER)
             .bind(&s.id)
             .bind(owner_id)
             .bind(s.created_at)
@@ -107,7 +98,7 @@ impl SectionStore for PgStore {
     }
 
     async fn section(&self, id: &str) -> StoreResult<Option<SectionRecord>> {
-        let r = sqlx::query("SELECT * FROM sections WHERE id = $1")
+        let r = sqlx::query(sql::SECTION)
             .bind(id)
             .fetch_optional(&self.pool)
             .await
@@ -116,7 +107,7 @@ impl SectionStore for PgStore {
     }
 
     async fn section_by_code(&self, code: &str) -> StoreResult<Option<SectionRecord>> {
-        let r = sqlx::query("SELECT * FROM sections WHERE code = $1")
+        let r = sqlx::query(sql::SECTION_BY_CODE)
             .bind(code)
             .fetch_optional(&self.pool)
             .await
@@ -125,27 +116,20 @@ impl SectionStore for PgStore {
     }
 
     async fn sections_taught_by(&self, teacher_id: &str) -> StoreResult<Vec<SectionRecord>> {
-        let rows = sqlx::query(
-            "SELECT s.* FROM sections s JOIN section_teachers t ON t.section_id = s.id \
-             WHERE t.teacher_id = $1 ORDER BY s.created_at, s.id",
-        )
-        .bind(teacher_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::SECTIONS_TAUGHT_BY)
+            .bind(teacher_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(rows.iter().map(section_from).collect())
     }
 
     async fn section_teachers(&self, section_id: &str) -> StoreResult<Vec<SectionTeacher>> {
-        let rows = sqlx::query(
-            "SELECT t.teacher_id, a.display_name, t.owner, t.added_at FROM section_teachers t \
-             JOIN accounts a ON a.id = t.teacher_id WHERE t.section_id = $1 \
-             ORDER BY t.owner DESC, t.added_at, t.teacher_id",
-        )
-        .bind(section_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::SECTION_TEACHERS)
+            .bind(section_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(rows
             .iter()
             .map(|r| SectionTeacher {
@@ -159,7 +143,7 @@ impl SectionStore for PgStore {
 
     async fn update_section(&self, s: &SectionRecord, secrets: &[SecretRecord]) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE sections SET name = $1, course_id = $2, login_type = $3, code = $4 WHERE id = $5")
+        sqlx::query(sql::UPDATE_SECTION)
             .bind(&s.name)
             .bind(&s.course_id)
             .bind(&s.login_type)
@@ -176,15 +160,12 @@ impl SectionStore for PgStore {
 
     async fn delete_section(&self, id: &str) -> StoreResult<u64> {
         let mut tx = self.begin().await?;
-        let managed: Vec<String> = sqlx::query_scalar(
-            "SELECT a.id FROM section_students m JOIN accounts a ON a.id = m.student_id \
-             WHERE m.section_id = $1 AND a.managed_by_teacher",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let n = sqlx::query("DELETE FROM sections WHERE id = $1")
+        let managed: Vec<String> = sqlx::query_scalar(sql::MANAGED_STUDENTS)
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let n = sqlx::query(sql::DELETE_SECTION)
             .bind(id)
             .execute(&mut *tx)
             .await
@@ -205,23 +186,20 @@ impl SectionStore for PgStore {
         owner: bool,
         at: Millis,
     ) -> StoreResult<bool> {
-        let n = sqlx::query(
-            "INSERT INTO section_teachers (section_id, teacher_id, owner, added_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(section_id)
-        .bind(teacher_id)
-        .bind(owner)
-        .bind(at)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        let n = sqlx::query(sql::ADD_TEACHER)
+            .bind(section_id)
+            .bind(teacher_id)
+            .bind(owner)
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
         Ok(n > 0)
     }
 
     async fn set_owner(&self, section_id: &str, teacher_id: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE section_teachers SET owner = (teacher_id = $1) WHERE section_id = $2")
+        sqlx::query(sql::SET_OWNER)
             .bind(teacher_id)
             .bind(section_id)
             .execute(&self.pool)
@@ -231,7 +209,7 @@ impl SectionStore for PgStore {
     }
 
     async fn remove_teacher(&self, section_id: &str, teacher_id: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM section_teachers WHERE section_id = $1 AND teacher_id = $2")
+        sqlx::query(sql::REMOVE_TEACHER)
             .bind(section_id)
             .bind(teacher_id)
             .execute(&self.pool)
@@ -251,18 +229,16 @@ impl SectionStore for PgStore {
             insert_account_in(&mut tx, &s.account).await?;
             write_secret(&mut tx, &s.secret).await?;
             if let Some(p) = &s.permission {
-                sqlx::query(
-                    "INSERT INTO school_permissions (account_id, teacher_id, section_id, attested_at) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(&p.account_id)
-                .bind(&p.teacher_id)
-                .bind(&p.section_id)
-                .bind(p.attested_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+                sqlx::query(sql::INSERT_PERMISSION)
+                    .bind(&p.account_id)
+                    .bind(&p.teacher_id)
+                    .bind(&p.section_id)
+                    .bind(p.attested_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
             }
-            sqlx::query("INSERT INTO section_students (section_id, student_id, joined_at) VALUES ($1, $2, $3)")
+            sqlx::query(sql::INSERT_STUDENT)
                 .bind(section_id)
                 .bind(&s.account.id)
                 .bind(at)
@@ -279,16 +255,14 @@ impl SectionStore for PgStore {
         student_id: &str,
         at: Millis,
     ) -> StoreResult<bool> {
-        let n = sqlx::query(
-            "INSERT INTO section_students (section_id, student_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        )
-        .bind(section_id)
-        .bind(student_id)
-        .bind(at)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
+        let n = sqlx::query(sql::ADD_STUDENT)
+            .bind(section_id)
+            .bind(student_id)
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
         Ok(n > 0)
     }
 
@@ -298,23 +272,21 @@ impl SectionStore for PgStore {
         student_id: &str,
     ) -> StoreResult<Option<bool>> {
         let mut tx = self.begin().await?;
-        let n =
-            sqlx::query("DELETE FROM section_students WHERE section_id = $1 AND student_id = $2")
-                .bind(section_id)
-                .bind(student_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?
-                .rows_affected();
+        let n = sqlx::query(sql::REMOVE_STUDENT)
+            .bind(section_id)
+            .bind(student_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
         if n == 0 {
             return Ok(None);
         }
-        let managed: bool =
-            sqlx::query_scalar("SELECT managed_by_teacher FROM accounts WHERE id = $1")
-                .bind(student_id)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_err)?;
+        let managed: bool = sqlx::query_scalar(sql::IS_MANAGED)
+            .bind(student_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
         let erased = if managed {
             erase_orphans(&mut tx, &[student_id.to_owned()]).await? > 0
         } else {
@@ -328,13 +300,11 @@ impl SectionStore for PgStore {
     }
 
     async fn section_members(&self, section_id: &str) -> StoreResult<Vec<SectionMember>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SECTION_MEMBERS} WHERE m.section_id = $1 ORDER BY m.joined_at, a.id"
-        )))
-        .bind(section_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::SECTION_MEMBERS)
+            .bind(section_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(rows.iter().map(member_from).collect())
     }
 
@@ -343,29 +313,21 @@ impl SectionStore for PgStore {
         section_id: &str,
         student_id: &str,
     ) -> StoreResult<Option<SectionMember>> {
-        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SECTION_MEMBERS} WHERE m.section_id = $1 AND m.student_id = $2"
-        )))
-        .bind(section_id)
-        .bind(student_id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::SECTION_MEMBER)
+            .bind(section_id)
+            .bind(student_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(r.as_ref().map(member_from))
     }
 
     async fn sections_joined_by(&self, student_id: &str) -> StoreResult<Vec<JoinedSection>> {
-        let rows = sqlx::query(
-            "SELECT s.*, a.display_name AS teacher_display_name FROM section_students m \
-             JOIN sections s ON s.id = m.section_id \
-             LEFT JOIN section_teachers t ON t.section_id = s.id AND t.owner \
-             LEFT JOIN accounts a ON a.id = t.teacher_id \
-             WHERE m.student_id = $1 ORDER BY m.joined_at, s.id",
-        )
-        .bind(student_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::SECTIONS_JOINED_BY)
+            .bind(student_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(rows
             .iter()
             .map(|r| JoinedSection {
@@ -378,14 +340,11 @@ impl SectionStore for PgStore {
     }
 
     async fn section_progress_versions(&self, section_id: &str) -> StoreResult<Vec<(String, i64)>> {
-        let rows = sqlx::query(
-            "SELECT m.student_id, COALESCE(v.version, 0) AS version FROM section_students m \
-             LEFT JOIN progress_versions v ON v.account_id = m.student_id WHERE m.section_id = $1",
-        )
-        .bind(section_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::SECTION_PROGRESS_VERSIONS)
+            .bind(section_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(rows
             .iter()
             .map(|r| (r.get("student_id"), r.get("version")))
@@ -422,7 +381,7 @@ impl SectionStore for PgStore {
     }
 
     async fn secret(&self, account_id: &str) -> StoreResult<Option<SecretRecord>> {
-        let r = sqlx::query("SELECT * FROM student_secrets WHERE account_id = $1")
+        let r = sqlx::query(sql::SECRET)
             .bind(account_id)
             .fetch_optional(&self.pool)
             .await
@@ -431,14 +390,11 @@ impl SectionStore for PgStore {
     }
 
     async fn section_secrets(&self, section_id: &str) -> StoreResult<Vec<SecretRecord>> {
-        let rows = sqlx::query(
-            "SELECT s.* FROM section_students m JOIN student_secrets s ON s.account_id = m.student_id \
-             WHERE m.section_id = $1",
-        )
-        .bind(section_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::SECTION_SECRETS)
+            .bind(section_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(rows.iter().map(secret_from).collect())
     }
 
@@ -456,26 +412,14 @@ impl SectionStore for PgStore {
     ) -> StoreResult<Option<SecretGuess>> {
         // One statement: the row lock makes concurrent claims take turns, each seeing the
         // count the one before left. A lock that has run out starts the count again.
-        let r = sqlx::query(
-            "UPDATE student_secrets SET \
-             failed_attempts = CASE \
-               WHEN locked_until > $2 THEN $3 + 1 \
-               WHEN locked_until IS NOT NULL THEN 1 \
-               ELSE failed_attempts + 1 END, \
-             locked_until = CASE \
-               WHEN locked_until > $2 THEN locked_until \
-               WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_attempts + 1 END) >= $3 \
-                 THEN $4 \
-               ELSE NULL END \
-             WHERE account_id = $1 RETURNING *",
-        )
-        .bind(account_id)
-        .bind(now)
-        .bind(limit)
-        .bind(now + lock_for)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::CLAIM_SECRET_GUESS)
+            .bind(account_id)
+            .bind(now)
+            .bind(limit)
+            .bind(now + lock_for)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(r.as_ref().map(secret_from).map(|s| {
             if s.failed_attempts > limit {
                 SecretGuess::Locked(s.locked_until.unwrap_or(now))
@@ -486,20 +430,18 @@ impl SectionStore for PgStore {
     }
 
     async fn clear_secret_failures(&self, account_id: &str) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE student_secrets SET failed_attempts = 0, locked_until = NULL WHERE account_id = $1",
-        )
-        .bind(account_id)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+        sqlx::query(sql::CLEAR_SECRET_FAILURES)
+            .bind(account_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
     async fn take_control(&self, a: &AccountRecord) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         update_account_in(&mut tx, a).await?;
-        sqlx::query("DELETE FROM student_secrets WHERE account_id = $1")
+        sqlx::query(sql::DELETE_SECRET)
             .bind(&a.id)
             .execute(&mut *tx)
             .await
@@ -508,7 +450,7 @@ impl SectionStore for PgStore {
     }
 
     async fn permission(&self, account_id: &str) -> StoreResult<Option<PermissionRecord>> {
-        let r = sqlx::query("SELECT * FROM school_permissions WHERE account_id = $1")
+        let r = sqlx::query(sql::PERMISSION)
             .bind(account_id)
             .fetch_optional(&self.pool)
             .await
@@ -522,18 +464,15 @@ impl SectionStore for PgStore {
     }
 
     async fn insert_invitation(&self, i: &InvitationRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO section_invitations (token_hash, section_id, invited_by, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&i.token_hash)
-        .bind(&i.section_id)
-        .bind(&i.invited_by)
-        .bind(i.created_at)
-        .bind(i.expires_at)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+        sqlx::query(sql::INSERT_INVITATION)
+            .bind(&i.token_hash)
+            .bind(&i.section_id)
+            .bind(&i.invited_by)
+            .bind(i.created_at)
+            .bind(i.expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
@@ -542,7 +481,7 @@ impl SectionStore for PgStore {
         token_hash: &str,
         now: Millis,
     ) -> StoreResult<Option<InvitationRecord>> {
-        let r = sqlx::query("DELETE FROM section_invitations WHERE token_hash = $1 RETURNING *")
+        let r = sqlx::query(sql::TAKE_INVITATION)
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await

@@ -1,6 +1,7 @@
 //! Data migrations that need Rust, run right after the SQL migrations and each only once.
 
 use crate::db_err;
+use kodlek_store::sql::data as sql;
 use kodlek_store::{StoreError, StoreResult};
 use sqlx::{Row, SqlitePool};
 
@@ -11,7 +12,7 @@ const BATCH: i64 = 200;
 
 /// Runs the data migrations not yet done.
 pub async fn run(pool: &SqlitePool) -> StoreResult<()> {
-    let done = sqlx::query("SELECT 1 FROM data_migrations WHERE name = ?")
+    let done = sqlx::query(sql::DATA_MIGRATION_DONE)
         .bind(CANONICAL_PROGRAMS)
         .fetch_optional(pool)
         .await
@@ -29,14 +30,12 @@ pub async fn run(pool: &SqlitePool) -> StoreResult<()> {
 async fn canonical_programs(pool: &SqlitePool) -> StoreResult<()> {
     let mut after = String::new();
     loop {
-        let rows = sqlx::query(
-            "SELECT hash, body, created_at FROM programs WHERE hash > ? ORDER BY hash LIMIT ?",
-        )
-        .bind(&after)
-        .bind(BATCH)
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::PROGRAMS_AFTER)
+            .bind(&after)
+            .bind(BATCH)
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
         let Some(last) = rows.last() else { break };
         after = last.get("hash");
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
@@ -47,23 +46,20 @@ async fn canonical_programs(pool: &SqlitePool) -> StoreResult<()> {
             if new_hash == hash {
                 continue;
             }
-            sqlx::query(
-                "INSERT INTO programs (hash, body, created_at) VALUES (?, ?, ?) \
-                 ON CONFLICT (hash) DO NOTHING",
-            )
-            .bind(&new_hash)
-            .bind(&canonical)
-            .bind(r.get::<i64, _>("created_at"))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            sqlx::query("UPDATE attempts SET program_hash = ? WHERE program_hash = ?")
+            sqlx::query(sql::INSERT_PROGRAM)
+                .bind(&new_hash)
+                .bind(&canonical)
+                .bind(r.get::<i64, _>("created_at"))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query(sql::REPOINT_ATTEMPTS)
                 .bind(&new_hash)
                 .bind(&hash)
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
-            sqlx::query("DELETE FROM programs WHERE hash = ?")
+            sqlx::query(sql::DELETE_PROGRAM)
                 .bind(&hash)
                 .execute(&mut *tx)
                 .await
@@ -73,19 +69,25 @@ async fn canonical_programs(pool: &SqlitePool) -> StoreResult<()> {
     }
     // The programs are smaller now: the storage each account uses is counted again.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?;
+    sqlx::query(sql::FORGET_STORAGE_USE)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?;
     sqlx::query(
-        "DELETE FROM storage_use; \
-         INSERT INTO storage_use (account_id, bytes) \
+        "INSERT INTO storage_use (account_id, bytes) \
          SELECT a.account_id, SUM(COALESCE(length(CAST(p.body AS BLOB)), 0) \
          + COALESCE(length(CAST(a.answer AS BLOB)), 0)) \
-         FROM attempts a LEFT JOIN programs p ON p.hash = a.program_hash GROUP BY a.account_id; \
-         INSERT INTO data_migrations (name, done_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+         FROM attempts a LEFT JOIN programs p ON p.hash = a.program_hash GROUP BY a.account_id",
     )
-    .bind(CANONICAL_PROGRAMS)
-    .bind(kodlek_domain::now_millis())
     .execute(&mut *tx)
     .await
     .map_err(|e| StoreError::Database(e.to_string()))?;
+    sqlx::query(sql::MARK_DATA_MIGRATION_DONE)
+        .bind(CANONICAL_PROGRAMS)
+        .bind(kodlek_domain::now_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?;
     tx.commit().await.map_err(db_err)?;
     Ok(())
 }

@@ -3,15 +3,10 @@
 use crate::{SqliteStore, db_err};
 use async_trait::async_trait;
 use kodlek_domain::Millis;
+use kodlek_store::sql::jobs::{self as sql, DUE, JOB_COLUMNS};
 use kodlek_store::*;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
-
-const COLUMNS: &str =
-    "id, kind, key, payload, run_at, attempts, lease_until, last_error, created_at, dead_at";
-
-/// Live, due and not held by an unexpired lease; `?1` is now.
-const DUE: &str = "dead_at IS NULL AND run_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1)";
 
 fn job_from(r: &SqliteRow) -> JobRecord {
     JobRecord {
@@ -31,20 +26,16 @@ fn job_from(r: &SqliteRow) -> JobRecord {
 #[async_trait]
 impl JobStore for SqliteStore {
     async fn enqueue_job(&self, job: &NewJob, now: Millis) -> StoreResult<bool> {
-        let r = sqlx::query(
-            "INSERT INTO jobs (id, kind, key, payload, run_at, attempts, created_at) \
-             VALUES (?, ?, ?, ?, ?, 0, ?) \
-             ON CONFLICT (kind, key) WHERE dead_at IS NULL DO NOTHING",
-        )
-        .bind(new_id())
-        .bind(&job.kind)
-        .bind(&job.key)
-        .bind(&job.payload)
-        .bind(job.run_at)
-        .bind(now)
-        .execute(&self.writer)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::ENQUEUE_JOB)
+            .bind(new_id())
+            .bind(&job.kind)
+            .bind(&job.key)
+            .bind(&job.payload)
+            .bind(job.run_at)
+            .bind(now)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
         Ok(r.rows_affected() == 1)
     }
 
@@ -70,9 +61,9 @@ impl JobStore for SqliteStore {
         // process on the same file) can pick the same jobs in between.
         let mut tx = self.begin().await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE jobs SET attempts = attempts + 1, lease_until = ?2 \
-             WHERE id IN (SELECT id FROM jobs WHERE {DUE} ORDER BY run_at, id LIMIT ?3) \
-             RETURNING {COLUMNS}"
+            "UPDATE jobs SET attempts = attempts + 1, lease_until = $2 \
+             WHERE id IN (SELECT id FROM jobs WHERE {DUE} ORDER BY run_at, id LIMIT $3) \
+             RETURNING {JOB_COLUMNS}"
         )))
         .bind(now)
         .bind(now + lease)
@@ -88,22 +79,19 @@ impl JobStore for SqliteStore {
 
     async fn finish_job(&self, job: &JobRecord, next_run: Option<Millis>) -> StoreResult<bool> {
         let r = match next_run {
-            None => sqlx::query("DELETE FROM jobs WHERE id = ? AND attempts = ?")
+            None => sqlx::query(sql::DELETE_FINISHED_JOB)
                 .bind(&job.id)
                 .bind(job.attempts)
                 .execute(&self.writer)
                 .await
                 .map_err(db_err)?,
-            Some(at) => sqlx::query(
-                "UPDATE jobs SET run_at = ?, attempts = 0, lease_until = NULL, last_error = NULL \
-                 WHERE id = ? AND attempts = ?",
-            )
-            .bind(at)
-            .bind(&job.id)
-            .bind(job.attempts)
-            .execute(&self.writer)
-            .await
-            .map_err(db_err)?,
+            Some(at) => sqlx::query(sql::RESCHEDULE_JOB)
+                .bind(at)
+                .bind(&job.id)
+                .bind(job.attempts)
+                .execute(&self.writer)
+                .await
+                .map_err(db_err)?,
         };
         Ok(r.rows_affected() == 1)
     }
@@ -115,35 +103,28 @@ impl JobStore for SqliteStore {
         retry_at: Option<Millis>,
         now: Millis,
     ) -> StoreResult<bool> {
-        let r = sqlx::query(
-            "UPDATE jobs SET lease_until = NULL, last_error = ?, \
-             run_at = COALESCE(?, run_at), dead_at = CASE WHEN ? IS NULL THEN ? END \
-             WHERE id = ? AND attempts = ? AND dead_at IS NULL",
-        )
-        .bind(short_job_error(error))
-        .bind(retry_at)
-        .bind(retry_at)
-        .bind(now)
-        .bind(&job.id)
-        .bind(job.attempts)
-        .execute(&self.writer)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::FAIL_JOB)
+            .bind(short_job_error(error))
+            .bind(retry_at)
+            .bind(now)
+            .bind(&job.id)
+            .bind(job.attempts)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
         Ok(r.rows_affected() == 1)
     }
 
     async fn jobs(&self) -> StoreResult<Vec<JobRecord>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM jobs ORDER BY id"
-        )))
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::JOBS)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_err)?;
         Ok(rows.iter().map(job_from).collect())
     }
 
     async fn purge_dead_jobs(&self, older_than: Millis) -> StoreResult<u64> {
-        let r = sqlx::query("DELETE FROM jobs WHERE dead_at < ?")
+        let r = sqlx::query(sql::PURGE_DEAD_JOBS)
             .bind(older_than)
             .execute(&self.writer)
             .await

@@ -3,25 +3,20 @@
 use crate::{SqliteStore, db_err};
 use async_trait::async_trait;
 use kodlek_domain::Millis;
+use kodlek_store::sql::limits as sql;
 use kodlek_store::*;
 use sqlx::Row;
 
 #[async_trait]
 impl LimitStore for SqliteStore {
     async fn hit(&self, bucket: &str, window: Millis, now: Millis) -> StoreResult<Hits> {
-        let r = sqlx::query(
-            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?1, ?2, 1) \
-             ON CONFLICT(bucket) DO UPDATE SET \
-               hits = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE hits + 1 END, \
-               window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END \
-             RETURNING hits, window_start",
-        )
-        .bind(bucket)
-        .bind(now)
-        .bind(window)
-        .fetch_one(&self.writer)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::HIT)
+            .bind(bucket)
+            .bind(now)
+            .bind(window)
+            .fetch_one(&self.writer)
+            .await
+            .map_err(db_err)?;
         Ok(Hits {
             count: r.get("hits"),
             window_start: r.get("window_start"),
@@ -29,14 +24,12 @@ impl LimitStore for SqliteStore {
     }
 
     async fn peek(&self, bucket: &str, window: Millis, now: Millis) -> StoreResult<Hits> {
-        let r = sqlx::query(
-            "SELECT hits, window_start FROM rate_limits WHERE bucket = ? AND window_start > ?",
-        )
-        .bind(bucket)
-        .bind(now - window)
-        .fetch_optional(&self.readers)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::PEEK)
+            .bind(bucket)
+            .bind(now - window)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_err)?;
         Ok(r.map(|r| Hits {
             count: r.get("hits"),
             window_start: r.get("window_start"),
@@ -48,7 +41,7 @@ impl LimitStore for SqliteStore {
     }
 
     async fn clear(&self, bucket: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM rate_limits WHERE bucket = ?")
+        sqlx::query(sql::CLEAR)
             .bind(bucket)
             .execute(&self.writer)
             .await
@@ -57,7 +50,7 @@ impl LimitStore for SqliteStore {
     }
 
     async fn purge_limits(&self, older_than: Millis) -> StoreResult<u64> {
-        let r = sqlx::query("DELETE FROM rate_limits WHERE window_start < ?")
+        let r = sqlx::query(sql::PURGE_LIMITS)
             .bind(older_than)
             .execute(&self.writer)
             .await

@@ -2,6 +2,7 @@
 
 use crate::{SqliteStore, db_err};
 use async_trait::async_trait;
+use kodlek_store::sql::progress as sql;
 use kodlek_store::*;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -54,13 +55,11 @@ impl ProgressStore for SqliteStore {
     }
 
     async fn progress_of(&self, account_id: &str) -> StoreResult<Vec<ProgressRecord>> {
-        let rows = sqlx::query(
-            "SELECT * FROM level_progress WHERE account_id = ? ORDER BY last_attempt_at",
-        )
-        .bind(account_id)
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::PROGRESS_OF)
+            .bind(account_id)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_err)?;
         Ok(rows.iter().map(progress_from).collect())
     }
 
@@ -69,7 +68,7 @@ impl ProgressStore for SqliteStore {
         account_id: &str,
         level_id: &str,
     ) -> StoreResult<Vec<AttemptRecord>> {
-        let rows = sqlx::query("SELECT a.at, a.status, a.answer, p.body FROM attempts a LEFT JOIN programs p ON p.hash = a.program_hash WHERE a.account_id = ? AND a.level_id = ? ORDER BY a.at, a.id")
+        let rows = sqlx::query(sql::ATTEMPTS_OF)
             .bind(account_id)
             .bind(level_id)
             .fetch_all(&self.readers)
@@ -87,7 +86,7 @@ impl ProgressStore for SqliteStore {
     }
 
     async fn storage_used(&self, account_id: &str) -> StoreResult<i64> {
-        let r = sqlx::query("SELECT bytes FROM storage_use WHERE account_id = ?")
+        let r = sqlx::query(sql::STORAGE_USED)
             .bind(account_id)
             .fetch_optional(&self.readers)
             .await
@@ -96,7 +95,7 @@ impl ProgressStore for SqliteStore {
     }
 
     async fn program(&self, hash: &str) -> StoreResult<Option<String>> {
-        let r = sqlx::query("SELECT body FROM programs WHERE hash = ?")
+        let r = sqlx::query(sql::PROGRAM)
             .bind(hash)
             .fetch_optional(&self.readers)
             .await
