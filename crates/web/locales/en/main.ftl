@@ -162,6 +162,7 @@ retention-session = until you sign out or the sign-in ends
 retention-link = until the link is used or expires (at most a week)
 retention-hour = about an hour
 retention-wish = for as long as you want no email
+retention-record = kept as a permanent record that cannot be changed; it names ids, never personal data
 cookies-title = Cookies
 
 ## Unsubscribe

@@ -162,6 +162,7 @@ retention-session = tills du loggar ut eller inloggningen upphör
 retention-link = tills länken används eller går ut (högst en vecka)
 retention-hour = ungefär en timme
 retention-wish = så länge du inte vill ha mejl
+retention-record = sparas som en beständig logg som inte kan ändras; den anger id-nummer, aldrig personuppgifter
 cookies-title = Kakor
 
 ## Unsubscribe

@@ -145,7 +145,7 @@ pub async fn sign_up(
     lang: Lang,
     ip: IpAddr,
 ) -> Result<AccountRecord, ApiError> {
-    let role = field("role", Role::parse(&input.role))?;
+    let role = field("role", Role::parse_public(&input.role))?;
     let display_name = field("display_name", DisplayName::new(&input.display_name))?;
     let email = field("email", EmailAddress::new(&input.email))?;
     let password = field("password", Password::new(&input.password))?;
