@@ -7,6 +7,7 @@ pub mod kit;
 pub mod accounts;
 pub mod classrooms;
 pub mod puzzles;
+pub mod staff;
 
 // The OpenAPI document, assembled from each feature's operations.
 pub mod openapi;
@@ -74,6 +75,7 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(accounts::routes())
         .merge(puzzles::routes())
         .merge(classrooms::routes())
+        .merge(staff::routes())
         .merge(openapi::routes())
         .merge(site::routes())
         .merge(assets::routes())
@@ -98,7 +100,19 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .layer(axum::middleware::from_fn(security::server_timing))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(security::compress_reads_only))
-        // Request logs (TECH-1): method, path, status and time; never bodies, so never an address.
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        // Request logs (TECH-1): method, path, status and time; never bodies, and never the
+        // query string, which may hold what staff searched for (an address), so never an address.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<axum::body::Body>| {
+                    tracing::debug_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        version = ?req.version(),
+                    )
+                },
+            ),
+        )
         .with_state(state)
 }

@@ -106,6 +106,7 @@ account-role = Account type
 role-student = Student
 role-teacher = Teacher
 role-parent = Parent or guardian
+role-staff = Staff
 account-managed = Your teacher created this account and manages it.
 
 ## Done messages

@@ -106,6 +106,7 @@ account-role = Kontotyp
 role-student = Elev
 role-teacher = Lärare
 role-parent = Förälder eller vårdnadshavare
+role-staff = Personal
 account-managed = Din lärare har skapat kontot och sköter det.
 
 ## Done messages
