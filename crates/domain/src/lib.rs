@@ -1,9 +1,11 @@
 //! The school's own words as types: roles, ages, names and addresses that can only hold valid values.
 
 mod section;
+mod staff;
 mod values;
 
 pub use section::*;
+pub use staff::*;
 
 pub use values::*;
 

@@ -20,6 +20,8 @@ pub enum Role {
     Student,
     Teacher,
     Parent,
+    /// The operator's own people, made only on the command line (`kodlek staff add`).
+    Staff,
 }
 
 impl Role {
@@ -28,14 +30,24 @@ impl Role {
             Role::Student => "student",
             Role::Teacher => "teacher",
             Role::Parent => "parent",
+            Role::Staff => "staff",
         }
     }
+    /// Any stored role, staff included; sign-up takes only [`Role::parse_public`]'s.
     pub fn parse(s: &str) -> Result<Role, Invalid> {
         match s {
             "student" => Ok(Role::Student),
             "teacher" => Ok(Role::Teacher),
             "parent" => Ok(Role::Parent),
+            "staff" => Ok(Role::Staff),
             _ => Err(Invalid("must be student, teacher or parent")),
+        }
+    }
+    /// A role anyone may sign up as: never staff, whom only the operator makes.
+    pub fn parse_public(s: &str) -> Result<Role, Invalid> {
+        match Role::parse(s)? {
+            Role::Staff => Err(Invalid("must be student, teacher or parent")),
+            r => Ok(r),
         }
     }
 }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 mod demo;
 mod logs;
 mod server;
+mod staff;
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +35,20 @@ enum Command {
     /// Add a demo teacher with two sections of 30 students at varied stages, then print how to
     /// sign in. For trying Kodlek out; not for a server with real pupils.
     Demo(DemoArgs),
+    /// Staff accounts: add, list, remove (while the server runs or not).
+    Staff {
+        #[command(flatten)]
+        storage: StorageArgs,
+        #[command(subcommand)]
+        command: staff::StaffCommand,
+    },
+    /// The audit log of staff actions.
+    Audit {
+        #[command(flatten)]
+        storage: StorageArgs,
+        #[command(subcommand)]
+        command: staff::AuditCommand,
+    },
 }
 
 #[derive(Args)]
@@ -52,10 +67,15 @@ struct DemoArgs {
 #[derive(Args, Clone)]
 struct StorageArgs {
     /// Where the database, keys and outbox live.
-    #[arg(long, env = "KODLEK_DATA_DIR", default_value = "./kodlek-data")]
+    #[arg(
+        long,
+        env = "KODLEK_DATA_DIR",
+        default_value = "./kodlek-data",
+        global = true
+    )]
     data_dir: PathBuf,
     /// `postgres://...` for PostgreSQL; default: SQLite at <data-dir>/kodlek.db.
-    #[arg(long, env = "KODLEK_DATABASE_URL")]
+    #[arg(long, env = "KODLEK_DATABASE_URL", global = true)]
     database_url: Option<String>,
 }
 
@@ -317,6 +337,18 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
         Command::Demo(args) => demo(args).await,
+        Command::Staff { storage, command } => {
+            let store = open_store(&storage).await?;
+            let keys = load_keys(&storage.data_dir)?;
+            staff::staff(&*store, &keys, command).await
+        }
+        Command::Audit { storage, command } => {
+            let store = open_store(&storage).await?;
+            if !staff::audit(&*store, command).await? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
         Command::Migrate(args) => {
             open_store(&args).await?;
             println!("The database is up to date.");

@@ -50,7 +50,7 @@ impl Column {
     pub fn describe(&self, lang: &str) -> &str {
         if lang == "sv" { &self.sv } else { &self.en }
     }
-    /// Whether an account of this role ("student", "teacher", "parent") can have a value here.
+    /// Whether an account of this role ("student", "teacher", "parent", "staff") can have a value here.
     pub fn applies_to(&self, role: &str) -> bool {
         self.roles.is_empty() || self.roles.iter().any(|r| r == role)
     }
@@ -147,13 +147,14 @@ mod tests {
             );
             assert!(!c.en.is_empty() && !c.sv.is_empty());
             assert!(
-                ["account", "session", "link", "hour", "wish"].contains(&c.retention.as_str()),
+                ["account", "session", "link", "hour", "wish", "record"]
+                    .contains(&c.retention.as_str()),
                 "{}",
                 c.retention
             );
             for r in &c.roles {
                 assert!(
-                    ["student", "teacher", "parent"].contains(&r.as_str()),
+                    ["student", "teacher", "parent", "staff"].contains(&r.as_str()),
                     "{r}"
                 );
             }

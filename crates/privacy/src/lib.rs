@@ -4,6 +4,7 @@
 pub mod inventory;
 pub mod keys;
 pub mod passwords;
+pub mod totp;
 
 pub use inventory::Inventory;
 pub use keys::{KeyError, Keys};

@@ -8,7 +8,7 @@ use kodlek_store::*;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
-fn account_from(r: &PgRow) -> AccountRecord {
+pub(crate) fn account_from(r: &PgRow) -> AccountRecord {
     AccountRecord {
         id: r.get("id"),
         role: Role::parse(r.get::<&str, _>("role")).unwrap_or(Role::Student),

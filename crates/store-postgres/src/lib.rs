@@ -15,6 +15,7 @@ mod jobs;
 mod limits;
 mod progress;
 mod sections;
+mod staff;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -91,7 +92,7 @@ impl PgStore {
     async fn vacuum(&self) -> StoreResult<()> {
         sqlx::query(
             "VACUUM accounts, sessions, mail_tokens, attempts, level_progress, progress_versions, storage_use, programs, \
-             section_students, student_secrets, school_permissions, section_teachers, sections",
+             section_students, student_secrets, school_permissions, section_teachers, sections, staff_members",
         )
         .execute(&self.pool)
         .await

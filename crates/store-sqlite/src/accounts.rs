@@ -8,7 +8,7 @@ use kodlek_store::*;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-fn account_from(r: &SqliteRow) -> AccountRecord {
+pub(crate) fn account_from(r: &SqliteRow) -> AccountRecord {
     AccountRecord {
         id: r.get("id"),
         role: Role::parse(r.get::<&str, _>("role")).unwrap_or(Role::Student),

@@ -17,6 +17,7 @@ mod jobs;
 mod limits;
 mod progress;
 mod sections;
+mod staff;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

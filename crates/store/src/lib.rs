@@ -10,12 +10,14 @@ mod limits;
 mod progress;
 mod sections;
 pub mod sql;
+mod staff;
 
 pub use accounts::*;
 pub use jobs::*;
 pub use limits::*;
 pub use progress::*;
 pub use sections::*;
+pub use staff::*;
 
 use async_trait::async_trait;
 use serde_json::{Map, Value};
@@ -60,6 +62,7 @@ pub trait Store:
     + SectionStore
     + MaintenanceStore
     + JobStore
+    + StaffStore
     + Send
     + Sync
 {
@@ -75,6 +78,7 @@ impl<T> Store for T where
         + SectionStore
         + MaintenanceStore
         + JobStore
+        + StaffStore
         + Send
         + Sync
 {

@@ -7,6 +7,7 @@ pub mod kit;
 pub mod accounts;
 pub mod classrooms;
 pub mod puzzles;
+pub mod staff;
 
 // The OpenAPI document, assembled from each feature's operations.
 pub mod openapi;
@@ -77,6 +78,7 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(accounts::routes())
         .merge(puzzles::routes())
         .merge(classrooms::routes())
+        .merge(staff::routes())
         .merge(openapi::routes())
         .merge(site::routes())
         .merge(assets::routes())

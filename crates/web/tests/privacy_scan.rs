@@ -104,20 +104,7 @@ async fn scan(app: TestApp, logs: Logs) {
 
     // The logs never carry an address or a password: neither what the server prints nor its
     // request logs (promise TECH-1), once the request log's writer has caught up.
-    let request_logs = {
-        let mut text = String::new();
-        for _ in 0..200 {
-            text.clear();
-            for e in std::fs::read_dir(app.dir.join("logs")).unwrap().flatten() {
-                text.push_str(&std::fs::read_to_string(e.path()).unwrap());
-            }
-            if text.contains("\"/api/v1/me\"") && text.contains("\"DELETE\"") {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        text
-    };
+    let request_logs = app.request_logs("\"DELETE\",\"path\":\"/api/v1/me\"").await;
     assert!(
         request_logs.contains("/api/v1/accounts"),
         "request logs were captured: {}",

@@ -9,6 +9,7 @@ mod limits;
 mod progress;
 mod samples;
 mod sections;
+mod staff;
 
 pub use crate::jobs::conformance::*;
 pub use accounts::*;
@@ -16,6 +17,7 @@ pub use limits::*;
 pub use progress::*;
 pub use samples::*;
 pub use sections::*;
+pub use staff::*;
 
 /// Generates one test per conformance case. `$make` is an async expression giving
 /// `Option<Arc<dyn Store>>`: a fresh, migrated database, or None when the backend is not
@@ -36,7 +38,9 @@ macro_rules! conformance_suite {
             wrong_secrets_lock_sign_in, concurrent_guesses_never_pass_the_limit, taking_control_drops_the_secret, invitations_are_single_use,
             jobs_are_queued_once_per_key, jobs_are_claimed_when_due_and_once,
             concurrent_claimers_take_each_job_once, failed_jobs_are_retried_later_then_kept_as_dead,
-            a_lapsed_lease_makes_a_job_claimable_again, claiming_with_nothing_due_writes_nothing);
+            a_lapsed_lease_makes_a_job_claimable_again, claiming_with_nothing_due_writes_nothing,
+            staff_members_round_trip_and_totp_steps_are_used_once, the_audit_chain_holds_after_appends,
+            concurrent_appends_form_one_chain, erasure_keeps_the_audit_log);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

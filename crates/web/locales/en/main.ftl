@@ -106,6 +106,7 @@ account-role = Account type
 role-student = Student
 role-teacher = Teacher
 role-parent = Parent or guardian
+role-staff = Staff
 account-managed = Your teacher created this account and manages it.
 
 ## Done messages
@@ -162,6 +163,7 @@ retention-session = until you sign out or the sign-in ends
 retention-link = until the link is used or expires (at most a week)
 retention-hour = about an hour
 retention-wish = for as long as you want no email
+retention-record = kept as a permanent record that cannot be changed; it names ids, never personal data
 cookies-title = Cookies
 
 ## Unsubscribe

@@ -106,6 +106,7 @@ account-role = Kontotyp
 role-student = Elev
 role-teacher = Lärare
 role-parent = Förälder eller vårdnadshavare
+role-staff = Personal
 account-managed = Din lärare har skapat kontot och sköter det.
 
 ## Done messages
@@ -162,6 +163,7 @@ retention-session = tills du loggar ut eller inloggningen upphör
 retention-link = tills länken används eller går ut (högst en vecka)
 retention-hour = ungefär en timme
 retention-wish = så länge du inte vill ha mejl
+retention-record = sparas som en beständig logg som inte kan ändras; den anger id-nummer, aldrig personuppgifter
 cookies-title = Kakor
 
 ## Unsubscribe

@@ -37,6 +37,9 @@ pub struct Me {
     pub school_name: Option<String>,
     pub school_address: Option<String>,
     pub created_at: String,
+    /// Staff only: their roles (support, moderator, research, legal, admin); absent for others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_roles: Option<Vec<String>>,
 }
 
 pub fn stated_age(a: &AccountRecord) -> Option<StatedAge> {
@@ -75,7 +78,19 @@ impl Me {
                 .as_deref()
                 .and_then(|c| state.keys.decrypt(c)),
             created_at: rfc3339(a.created_at),
+            staff_roles: None,
         }
+    }
+
+    /// [`Me::of`] with a staff member's roles filled in.
+    pub async fn with_roles(state: &AppState, a: &AccountRecord) -> Result<Me, ApiError> {
+        let mut me = Me::of(state, a);
+        if a.role == Role::Staff
+            && let Some(row) = state.store.staff_member(&a.id).await?
+        {
+            me.staff_roles = Some(row.roles.split(',').map(str::to_owned).collect());
+        }
+        Ok(me)
     }
 }
 
@@ -145,7 +160,7 @@ pub async fn sign_up(
     lang: Lang,
     ip: IpAddr,
 ) -> Result<AccountRecord, ApiError> {
-    let role = field("role", Role::parse(&input.role))?;
+    let role = field("role", Role::parse_public(&input.role))?;
     let display_name = field("display_name", DisplayName::new(&input.display_name))?;
     let email = field("email", EmailAddress::new(&input.email))?;
     let password = field("password", Password::new(&input.password))?;
@@ -284,14 +299,13 @@ pub struct SignInBody {
     pub password: String,
     #[serde(default)]
     pub remember_me: bool,
+    /// Staff accounts only: the current code of their authenticator app (6 digits).
+    #[schema(max_length = 6)]
+    pub totp: Option<String>,
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
-        "That login and password do not match an account.",
-    )
+    ApiError::invalid_credentials()
 }
 
 async fn find_by_login(state: &AppState, login: &str) -> Result<Option<AccountRecord>, ApiError> {
@@ -339,6 +353,8 @@ pub async fn sign_in(
     };
     match account {
         Some(mut a) if ok => {
+            // A staff member's code is judged after the password, inside the same count.
+            crate::kit::staff::check_second_factor(state, &a, input.totp.as_deref()).await?;
             limits::reset(state, limits::SIGN_IN_FAILURES, &subject).await?;
             rekey(state, &mut a, input.login.trim()).await?;
             Ok(a)
@@ -579,6 +595,13 @@ pub async fn delete_me(state: &AppState, me: &SignedIn, password: &str) -> Resul
     if !ok {
         return Err(ApiError::reauthenticate());
     }
+    erase(state, a).await
+}
+
+/// Erases an account and its personal data: what DELETE /api/v1/me does once the password is
+/// checked, and what staff do in one step (promise U13-8). A teacher's sections go to another
+/// of their teachers first.
+pub async fn erase(state: &AppState, a: &AccountRecord) -> Result<(), ApiError> {
     if a.role == Role::Teacher {
         crate::classrooms::hand_over_sections(state, &a.id).await?;
     }

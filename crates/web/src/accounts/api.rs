@@ -33,6 +33,16 @@ fn user(state: &AppState, a: &kodlek_store::AccountRecord) -> Json<UserBody> {
     })
 }
 
+/// `{"user": Me}` with a staff member's roles.
+async fn user_with_roles(
+    state: &AppState,
+    a: &kodlek_store::AccountRecord,
+) -> Result<Json<UserBody>, ApiError> {
+    Ok(Json(UserBody {
+        user: Me::with_roles(state, a).await?,
+    }))
+}
+
 #[utoipa::path(post, tag = TAG, path = "/api/v1/accounts", request_body = SignUp,
     responses((status = 201, body = UserBody, description = "Signed up and signed in"), (status = 409, body = ErrorBody, description = "`email_taken`"), (status = 422, body = ErrorBody, description = "`invalid_field`"), (status = 429, body = ErrorBody, description = "`rate_limited`")))]
 pub async fn sign_up(
@@ -63,15 +73,16 @@ pub async fn verify_email(
 }
 
 #[utoipa::path(post, tag = TAG, path = "/api/v1/session", request_body = SignInBody,
-    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody, description = "`invalid_credentials`"), (status = 429, body = ErrorBody, description = "`rate_limited`"), (status = 503, body = ErrorBody, description = "Too many sign-ins at once: `overloaded`")))]
+    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody, description = "`invalid_credentials`; a staff account without `totp`: `totp_required`"), (status = 429, body = ErrorBody, description = "`rate_limited`"), (status = 503, body = ErrorBody, description = "Too many sign-ins at once: `overloaded`")))]
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     StrictJson(body): StrictJson<SignInBody>,
 ) -> Result<Response, ApiError> {
     let a = accounts::sign_in(&state, &body, ip).await?;
-    let cookie = sessions::start(&state, &a.id, body.remember_me).await?;
-    Ok(([(header::SET_COOKIE, cookie)], user(&state, &a)).into_response())
+    let cookie = sessions::start_for(&state, &a, body.remember_me).await?;
+    let body = user_with_roles(&state, &a).await?;
+    Ok(([(header::SET_COOKIE, cookie)], body).into_response())
 }
 
 #[utoipa::path(delete, tag = TAG, path = "/api/v1/session", responses((status = 204, description = "Signed out")))]
@@ -90,8 +101,8 @@ pub async fn sign_out(
 }
 
 #[utoipa::path(get, tag = TAG, path = "/api/v1/me", responses((status = 200, body = UserBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`")))]
-pub async fn me(State(state): State<AppState>, me: SignedIn) -> Json<UserBody> {
-    user(&state, &me.account)
+pub async fn me(State(state): State<AppState>, me: SignedIn) -> Result<Json<UserBody>, ApiError> {
+    user_with_roles(&state, &me.account).await
 }
 
 #[utoipa::path(patch, tag = TAG, path = "/api/v1/me", request_body = MePatch,

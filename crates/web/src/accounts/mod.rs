@@ -9,7 +9,7 @@ use axum::Router;
 use utoipa::OpenApi;
 
 pub use account::{
-    Export, Me, MePatch, SignInBody, SignUp, UserBody, complete_reset, delete_me, export,
+    Export, Me, MePatch, SignInBody, SignUp, UserBody, complete_reset, delete_me, erase, export,
     is_child_account, request_reset, resend_verification, sign_in, sign_up, stated_age, update_me,
     verify_email,
 };

@@ -193,9 +193,10 @@ async fn sign_in(
         login: form.get("login").to_owned(),
         password: form.get("password").to_owned(),
         remember_me: form.checked("remember_me"),
+        totp: form.opt("totp"),
     };
     let result = match accounts::sign_in(&state, &body, ip).await {
-        Ok(a) => sessions::start(&state, &a.id, body.remember_me).await,
+        Ok(a) => sessions::start_for(&state, &a, body.remember_me).await,
         Err(e) => Err(e),
     };
     match result {
@@ -247,6 +248,8 @@ struct AccountT {
     me: Me,
     role_label: String,
     genders: Vec<(&'static str, String)>,
+    /// Who at Kodlek has looked at the user's data: the staff role and reason, never who.
+    access_log: Vec<crate::staff::AccessLogEntry>,
 }
 
 async fn account(
@@ -257,10 +260,10 @@ async fn account(
     let Some(me) = me else {
         return see_other("/sign-in");
     };
-    account_page(&state, p, &me, StatusCode::OK)
+    account_page(&state, p, &me, StatusCode::OK).await
 }
 
-pub(crate) fn account_page(
+pub(crate) async fn account_page(
     state: &AppState,
     p: Page,
     me: &SignedIn,
@@ -268,6 +271,10 @@ pub(crate) fn account_page(
 ) -> Response {
     let view = Me::of(state, &me.account);
     let role_label = p.t(format!("role-{}", view.role));
+    let access_log = match crate::staff::access_log(state, &me.account.id).await {
+        Ok(l) => l,
+        Err(e) => return fail(state, p, &e),
+    };
     render(
         state,
         &p,
@@ -277,6 +284,7 @@ pub(crate) fn account_page(
             me: view,
             role_label,
             genders: genders(&p),
+            access_log,
         },
     )
 }
@@ -300,7 +308,7 @@ async fn apply(
         Ok(_) => see_other(&format!("/account?done={done}")),
         Err(e) => {
             let status = e.status;
-            account_page(state, p.with_alert(&e), &me, status)
+            account_page(state, p.with_alert(&e), &me, status).await
         }
     }
 }
@@ -376,7 +384,7 @@ async fn resend_verification(
         Ok(()) => see_other("/account?done=verification-sent"),
         Err(e) => {
             let status = e.status;
-            account_page(&state, p.with_alert(&e), &me, status)
+            account_page(&state, p.with_alert(&e), &me, status).await
         }
     }
 }
@@ -394,7 +402,7 @@ async fn delete_account(
         Ok(()) => with_cookie(see_other("/?done=deleted"), sessions::clear_cookie(&state)),
         Err(e) => {
             let status = e.status;
-            account_page(&state, p.with_alert(&e), &me, status)
+            account_page(&state, p.with_alert(&e), &me, status).await
         }
     }
 }

@@ -56,6 +56,15 @@ impl ApiError {
     pub fn forbidden(message: &str) -> ApiError {
         Self::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
+    /// 401 `invalid_credentials`: the same answer for an unknown login, a wrong password and
+    /// a wrong or used staff code, so that none tells which was wrong.
+    pub fn invalid_credentials() -> ApiError {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "That login and password do not match an account.",
+        )
+    }
     pub fn reauthenticate() -> ApiError {
         Self::new(
             StatusCode::FORBIDDEN,

@@ -15,4 +15,5 @@ pub mod security;
 pub mod sessions;
 pub mod shedding;
 pub mod site;
+pub mod staff;
 pub mod writer;

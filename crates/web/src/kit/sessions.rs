@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::kit::error::ApiError;
 use axum::http::HeaderValue;
-use kodlek_domain::{Millis, now_millis};
+use kodlek_domain::{Millis, Role, now_millis};
 use kodlek_privacy::keys::{new_token, token_digest};
 use kodlek_store::{AccountRecord, SessionRecord};
 
@@ -19,16 +19,41 @@ pub struct SignedIn {
 
 /// A session without "remember me" ends after this long unused.
 pub const IDLE_LIMIT: Millis = 12 * 3600 * 1000;
+/// A staff session ends after this long unused, and is never persistent.
+pub const STAFF_IDLE_LIMIT: Millis = 3600 * 1000;
 /// "Remember me" lasts this long.
 pub const REMEMBER_FOR: Millis = 30 * 24 * 3600 * 1000;
 /// How stale `last_seen_at` may get before a request writes it again.
 const TOUCH_EVERY: Millis = 60 * 1000;
+
+/// Starts the session of a sign-in: a staff member's is never persistent and ends after an
+/// hour unused, whatever the form asked; anyone else's as [`start`] makes it.
+pub async fn start_for(
+    state: &AppState,
+    account: &AccountRecord,
+    remember: bool,
+) -> Result<HeaderValue, ApiError> {
+    if account.role == Role::Staff {
+        start_with(state, &account.id, false, STAFF_IDLE_LIMIT).await
+    } else {
+        start(state, &account.id, remember).await
+    }
+}
 
 /// Starts a session and returns the Set-Cookie value.
 pub async fn start(
     state: &AppState,
     account_id: &str,
     remember: bool,
+) -> Result<HeaderValue, ApiError> {
+    start_with(state, account_id, remember, IDLE_LIMIT).await
+}
+
+async fn start_with(
+    state: &AppState,
+    account_id: &str,
+    remember: bool,
+    idle: Millis,
 ) -> Result<HeaderValue, ApiError> {
     let token = new_token();
     let now = now_millis();
@@ -39,7 +64,7 @@ pub async fn start(
             account_id: account_id.to_owned(),
             created_at: now,
             last_seen_at: now,
-            expires_at: now + if remember { REMEMBER_FOR } else { IDLE_LIMIT },
+            expires_at: now + if remember { REMEMBER_FOR } else { idle },
             persistent: remember,
         })
         .await?;
@@ -80,11 +105,14 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<SignedIn>, 
         state.store.delete_session(&hash).await?;
         return Ok(None);
     }
-    if now - session.last_seen_at >= TOUCH_EVERY {
-        let expires = if session.persistent {
+    // A staff session slides by an hour only; it is never persistent.
+    let staff = account.role == Role::Staff;
+    let idle = if staff { STAFF_IDLE_LIMIT } else { IDLE_LIMIT };
+    if now - session.last_seen_at >= TOUCH_EVERY || (staff && session.persistent) {
+        let expires = if session.persistent && !staff {
             session.expires_at
         } else {
-            now + IDLE_LIMIT
+            now + idle
         };
         state.store.touch_session(&hash, now, expires).await?;
         session.last_seen_at = now;

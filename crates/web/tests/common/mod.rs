@@ -248,6 +248,25 @@ impl TestApp {
     }
 
     /// The mails in the outbox, oldest first.
+    /// The request logs' text (promise TECH-1), once the writer has written a line holding
+    /// `marker` (it writes off the request path, a moment after the answer).
+    pub async fn request_logs(&self, marker: &str) -> String {
+        let mut text = String::new();
+        for _ in 0..200 {
+            text.clear();
+            if let Ok(entries) = std::fs::read_dir(self.dir.join("logs")) {
+                for e in entries.flatten() {
+                    text.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+                }
+            }
+            if text.contains(marker) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        text
+    }
+
     pub fn outbox(&self) -> Vec<String> {
         let mut files: Vec<_> = std::fs::read_dir(self.dir.join("outbox"))
             .map(|d| {

@@ -1,0 +1,254 @@
+//! The staff console's pages: sign-in with a code, nothing for non-staff, nothing personal
+//! before a reason, erasure with a confirmation, and the access log on the account page.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use common::{Answer, TestApp};
+use kodlek_domain::{EmailAddress, Role, now_millis};
+use kodlek_privacy::totp;
+use kodlek_store::{AccountRecord, StaffRecord, new_id};
+
+const PW: &str = "staff password for tests";
+const REASON: &str = "Support request 12: the learner lost their progress";
+
+/// A staff member made as the CLI makes one: their email and TOTP secret.
+async fn make_staff(app: &TestApp, roles: &str) -> (String, String) {
+    let keys = &app.state.keys;
+    let email = format!("{}@staff.kodlek.example", new_id());
+    let secret = totp::new_secret();
+    let id = new_id();
+    let now = now_millis();
+    let address = EmailAddress::new(&email).unwrap();
+    let account = AccountRecord {
+        id: id.clone(),
+        role: Role::Staff,
+        display_name: "Sam Support".into(),
+        username: None,
+        age_years: None,
+        age_stated_at: None,
+        gender: None,
+        email_lookup: Some(keys.email_lookup(&address)),
+        email_ciphertext: Some(keys.encrypt(&email)),
+        email_verified: true,
+        password_hash: Some(app.state.hasher.hash(PW).await.unwrap()),
+        school_name: None,
+        school_address_ciphertext: None,
+        managed_by_teacher: false,
+        created_at: now,
+        updated_at: now,
+    };
+    let row = StaffRecord {
+        account_id: id,
+        roles: roles.into(),
+        totp_secret_ciphertext: keys.encrypt(&secret),
+        totp_last_step: None,
+        created_at: now,
+    };
+    app.state.store.insert_staff(&account, &row).await.unwrap();
+    (email, secret)
+}
+
+async fn form_token(app: &TestApp, path: &str) -> (String, String) {
+    let page = app.get(path, None).await;
+    let cookie = page
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("kodlek_csrf="))
+        .expect("a form token cookie");
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    let token = pair.trim_start_matches("kodlek_csrf=").to_owned();
+    (pair, token)
+}
+
+async fn post_form(app: &TestApp, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Answer {
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let r = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", cookies)
+        .body(Body::from(body))
+        .unwrap();
+    app.send(r).await
+}
+
+/// Signs in on the staff page; the cookies a browser would then send.
+async fn sign_in_on_the_page(app: &TestApp, email: &str, secret: &str) -> String {
+    let (csrf, token) = form_token(app, "/staff/sign-in").await;
+    let code = totp::code_at(secret, (now_millis() / 1000) as u64).unwrap();
+    let r = post_form(
+        app,
+        "/staff/sign-in",
+        &csrf,
+        &[
+            ("csrf_token", &token),
+            ("login", email),
+            ("password", PW),
+            ("totp", &code),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(r.headers["location"], "/staff");
+    format!("{csrf}; {}", r.session_cookie().unwrap())
+}
+
+// promise STAFF-1
+async fn the_console_needs_staff_a_code_and_a_reason(app: TestApp) {
+    let (email, secret) = make_staff(&app, "support").await;
+    let (student_cookie, student) = app.student("Lea", "lea.pages@example.org", 15).await;
+    let id = student["id"].as_str().unwrap();
+
+    // Not staff: the console is not there.
+    for path in [
+        "/staff",
+        "/staff/users",
+        &format!("/staff/users/{id}"),
+        "/staff/audit",
+    ] {
+        assert_eq!(
+            app.get(path, None).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+        assert_eq!(
+            app.get(path, Some(&student_cookie)).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    // A user cannot sign in on the staff page, and staff need the code.
+    let (csrf, token) = form_token(&app, "/staff/sign-in").await;
+    let r = post_form(
+        &app,
+        "/staff/sign-in",
+        &csrf,
+        &[
+            ("csrf_token", &token),
+            ("login", "lea.pages@example.org"),
+            ("password", "correct horse battery"),
+            ("totp", "123456"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.session_cookie().is_none());
+    let r = post_form(
+        &app,
+        "/staff/sign-in",
+        &csrf,
+        &[
+            ("csrf_token", &token),
+            ("login", &email),
+            ("password", PW),
+            ("totp", ""),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        r.text.contains("authenticator app"),
+        "the page says a code is needed"
+    );
+
+    let cookies = sign_in_on_the_page(&app, &email, &secret).await;
+    let home = app.get("/staff", Some(&cookies)).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.text.contains("Find users, open a user&#x27;s data")
+            || home.text.contains("Find users, open a user")
+    );
+    // Support may not read the audit log.
+    assert_eq!(
+        app.get("/staff/audit", Some(&cookies)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The user's page shows no personal data before a reason.
+    let page = app.get(&format!("/staff/users/{id}"), Some(&cookies)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text.contains("lea.pages@example.org"));
+    assert!(!page.text.contains("Lea<"));
+    let token = cookies
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("kodlek_csrf=")
+        .to_owned();
+    let access = format!("/staff/users/{id}/access");
+    let r = post_form(&app, &access, &cookies, &[("reason", REASON)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a form without its token");
+    let r = post_form(
+        &app,
+        &access,
+        &cookies,
+        &[("csrf_token", &token), ("reason", "short")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.text.contains("lea.pages@example.org"));
+    let r = post_form(
+        &app,
+        &access,
+        &cookies,
+        &[
+            ("csrf_token", &token),
+            ("reason", REASON),
+            ("ticket", "T-12"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.text.contains("lea.pages@example.org"),
+        "shown once the reason is given"
+    );
+
+    // The learner's account page lists the access, in English and in Swedish.
+    let account = app.get("/account", Some(&student_cookie)).await;
+    assert!(
+        account
+            .text
+            .contains("Who at Kodlek has looked at your data")
+    );
+    assert!(account.text.contains(REASON));
+    assert!(!account.text.contains("Sam Support"));
+    let konto = app.get("/account?lang=sv", Some(&student_cookie)).await;
+    assert!(
+        konto
+            .text
+            .contains("Vem på Kodlek som har tittat på dina uppgifter")
+    );
+    assert!(konto.text.contains("Tittade på dina uppgifter"));
+
+    // Erasure needs the confirmation box, then erases in one step (promise U13-8).
+    let erase = format!("/staff/users/{id}/erase");
+    let r = post_form(
+        &app,
+        &erase,
+        &cookies,
+        &[("csrf_token", &token), ("reason", REASON)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(app.state.store.account_by_id(id).await.unwrap().is_some());
+    let r = post_form(
+        &app,
+        &erase,
+        &cookies,
+        &[
+            ("csrf_token", &token),
+            ("reason", REASON),
+            ("confirm", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(app.state.store.account_by_id(id).await.unwrap().is_none());
+}
+
+on_both_backends!(the_console_needs_staff_a_code_and_a_reason);
