@@ -99,7 +99,7 @@ async fn run(args: &Args, binary: &Path, logging: bool) -> anyhow::Result<Run> {
     }
     // The writer flushes after each batch; a moment for the last one.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let lines = count_lines(&server.data_dir().join("logs"));
+    let lines = count_lines(&server.data_dir().join("data").join("logs"));
     server.stop().await?;
     Ok(Run {
         healthz_rps: healthz.ok as f64 / hd.as_secs_f64(),
