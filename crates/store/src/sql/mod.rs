@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod limits;
 pub mod progress;
 pub mod sections;
+pub mod staff;
 
 /// Answers when the database can be reached.
 pub const PING: &str = "SELECT 1";
