@@ -10,11 +10,14 @@ use std::str::FromStr;
 use std::time::Duration;
 
 mod accounts;
+mod consents;
 pub mod data;
 mod jobs;
 mod limits;
+mod notices;
 mod progress;
 mod sections;
+mod support;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -91,7 +94,8 @@ impl PgStore {
     async fn vacuum(&self) -> StoreResult<()> {
         sqlx::query(
             "VACUUM accounts, sessions, mail_tokens, attempts, level_progress, progress_versions, storage_use, programs, \
-             section_students, student_secrets, school_permissions, section_teachers, sections",
+             section_students, student_secrets, school_permissions, section_teachers, sections, \
+             support_requests, account_notices, notice_mailings, consents",
         )
         .execute(&self.pool)
         .await

@@ -12,11 +12,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod accounts;
+mod consents;
 pub mod data;
 mod jobs;
 mod limits;
+mod notices;
 mod progress;
 mod sections;
+mod support;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

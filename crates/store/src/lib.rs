@@ -5,17 +5,23 @@
 
 mod accounts;
 pub mod conformance;
+mod consents;
 mod jobs;
 mod limits;
+mod notices;
 mod progress;
 mod sections;
 pub mod sql;
+mod support;
 
 pub use accounts::*;
+pub use consents::*;
 pub use jobs::*;
 pub use limits::*;
+pub use notices::*;
 pub use progress::*;
 pub use sections::*;
+pub use support::*;
 
 use async_trait::async_trait;
 use serde_json::{Map, Value};
@@ -60,6 +66,9 @@ pub trait Store:
     + SectionStore
     + MaintenanceStore
     + JobStore
+    + SupportStore
+    + NoticeStore
+    + ConsentStore
     + Send
     + Sync
 {
@@ -75,6 +84,9 @@ impl<T> Store for T where
         + SectionStore
         + MaintenanceStore
         + JobStore
+        + SupportStore
+        + NoticeStore
+        + ConsentStore
         + Send
         + Sync
 {

@@ -5,17 +5,23 @@
 // import each other.
 
 mod accounts;
+mod consents;
 mod limits;
+mod notices;
 mod progress;
 mod samples;
 mod sections;
+mod support;
 
 pub use crate::jobs::conformance::*;
 pub use accounts::*;
+pub use consents::*;
 pub use limits::*;
+pub use notices::*;
 pub use progress::*;
 pub use samples::*;
 pub use sections::*;
+pub use support::*;
 
 /// Generates one test per conformance case. `$make` is an async expression giving
 /// `Option<Arc<dyn Store>>`: a fresh, migrated database, or None when the backend is not
@@ -36,7 +42,11 @@ macro_rules! conformance_suite {
             wrong_secrets_lock_sign_in, concurrent_guesses_never_pass_the_limit, taking_control_drops_the_secret, invitations_are_single_use,
             jobs_are_queued_once_per_key, jobs_are_claimed_when_due_and_once,
             concurrent_claimers_take_each_job_once, failed_jobs_are_retried_later_then_kept_as_dead,
-            a_lapsed_lease_makes_a_job_claimable_again, claiming_with_nothing_due_writes_nothing);
+            a_lapsed_lease_makes_a_job_claimable_again, claiming_with_nothing_due_writes_nothing,
+            support_requests_are_listed_closed_and_forgotten,
+            only_consenting_accounts_are_offered_to_a_purpose,
+            incidents_notify_the_affected_and_their_teachers,
+            notice_versions_are_numbered_and_announced);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

@@ -162,6 +162,8 @@ retention-session = until you sign out or the sign-in ends
 retention-link = until the link is used or expires (at most a week)
 retention-hour = about an hour
 retention-wish = for as long as you want no email
+retention-reply = until 90 days after support closes the request
+retention-records = kept as our record; what names you goes when your account is deleted
 cookies-title = Cookies
 
 ## Unsubscribe
