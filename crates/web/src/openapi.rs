@@ -46,6 +46,8 @@ pub fn document() -> Value {
     api.merge(crate::accounts::Api::openapi());
     api.merge(crate::puzzles::Api::openapi());
     api.merge(crate::classrooms::Api::openapi());
+    api.merge(crate::support::Api::openapi());
+    api.merge(crate::notices::Api::openapi());
     let mut doc = serde_json::to_value(api).expect("the document serialises");
     complete_responses(&mut doc);
     optional_empty_bodies(&mut doc);

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 const MAX_LINES: usize = 800;
-const FEATURES: [&str; 3] = ["accounts", "puzzles", "classrooms"];
+const FEATURES: [&str; 5] = ["accounts", "puzzles", "classrooms", "support", "notices"];
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

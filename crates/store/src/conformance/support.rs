@@ -17,7 +17,7 @@ fn request(id: &str, account: Option<&str>, at: i64) -> SupportRequestRecord {
     }
 }
 
-// promise MSG-3, STAFF-2: requests are kept newest first, closed once, and their reply
+// promise MSG-3: requests are kept newest first, closed once, and their reply
 // address erased once they have been closed long enough.
 pub async fn support_requests_are_listed_closed_and_forgotten(s: &dyn Store) {
     s.insert_account(&sample_account("a1", None)).await.unwrap();

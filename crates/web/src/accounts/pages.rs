@@ -195,11 +195,19 @@ async fn sign_in(
         remember_me: form.checked("remember_me"),
     };
     let result = match accounts::sign_in(&state, &body, ip).await {
-        Ok(a) => sessions::start(&state, &a.id, body.remember_me).await,
+        Ok(a) => match sessions::start(&state, &a.id, body.remember_me).await {
+            // An unanswered consent question comes first (promise NOTICE-3).
+            Ok(c) => match crate::notices::unanswered_consent(&state, &a, p.lang()).await {
+                Ok(Some(_)) => Ok((c, "/consent")),
+                Ok(None) => Ok((c, "/account")),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     match result {
-        Ok(c) => with_cookie(see_other("/account"), c),
+        Ok((c, next)) => with_cookie(see_other(next), c),
         Err(e) => {
             let p = p.with_alert(&e);
             let mut r = render(
@@ -247,6 +255,9 @@ struct AccountT {
     me: Me,
     role_label: String,
     genders: Vec<(&'static str, String)>,
+    /// The user's notices and consent answers (the notices feature's).
+    notices: Vec<crate::notices::NoticeEntry>,
+    consents: Vec<crate::notices::ConsentView>,
 }
 
 async fn account(
@@ -257,10 +268,10 @@ async fn account(
     let Some(me) = me else {
         return see_other("/sign-in");
     };
-    account_page(&state, p, &me, StatusCode::OK)
+    account_page(&state, p, &me, StatusCode::OK).await
 }
 
-pub(crate) fn account_page(
+pub(crate) async fn account_page(
     state: &AppState,
     p: Page,
     me: &SignedIn,
@@ -268,6 +279,10 @@ pub(crate) fn account_page(
 ) -> Response {
     let view = Me::of(state, &me.account);
     let role_label = p.t(format!("role-{}", view.role));
+    let section = match crate::notices::account_section(state, &me.account, p.lang()).await {
+        Ok(s) => s,
+        Err(e) => return fail(state, p, &e),
+    };
     render(
         state,
         &p,
@@ -277,6 +292,8 @@ pub(crate) fn account_page(
             me: view,
             role_label,
             genders: genders(&p),
+            notices: section.notices,
+            consents: section.consents,
         },
     )
 }
@@ -300,7 +317,7 @@ async fn apply(
         Ok(_) => see_other(&format!("/account?done={done}")),
         Err(e) => {
             let status = e.status;
-            account_page(state, p.with_alert(&e), &me, status)
+            account_page(state, p.with_alert(&e), &me, status).await
         }
     }
 }
@@ -376,7 +393,7 @@ async fn resend_verification(
         Ok(()) => see_other("/account?done=verification-sent"),
         Err(e) => {
             let status = e.status;
-            account_page(&state, p.with_alert(&e), &me, status)
+            account_page(&state, p.with_alert(&e), &me, status).await
         }
     }
 }
@@ -394,7 +411,7 @@ async fn delete_account(
         Ok(()) => with_cookie(see_other("/?done=deleted"), sessions::clear_cookie(&state)),
         Err(e) => {
             let status = e.status;
-            account_page(&state, p.with_alert(&e), &me, status)
+            account_page(&state, p.with_alert(&e), &me, status).await
         }
     }
 }

@@ -515,10 +515,11 @@ async fn take_control(
                 &now,
                 StatusCode::OK,
             )
+            .await
         }
         Err(e) => {
             let status = e.status;
-            account_page(&state, p.with_alert(&e), &me, status)
+            account_page(&state, p.with_alert(&e), &me, status).await
         }
     }
 }
