@@ -9,7 +9,8 @@ use common::TestApp;
 use kodlek_domain::{EmailAddress, now_millis};
 use kodlek_store::{NOTICE_VERSION, NoticeVersionRecord};
 use kodlek_web::notices::{
-    NewIncident, NewNoticeVersion, publish_notice_version, report_incident, send_batch,
+    NewIncident, NewNoticeVersion, consenting_accounts, publish_notice_version, report_incident,
+    send_batch,
 };
 use serde_json::json;
 
@@ -524,6 +525,32 @@ async fn consent_is_asked_given_and_withdrawn(app: TestApp) {
     assert!(
         store
             .accounts_consenting_to("research_export")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A yes given at 13 stops counting if the age is corrected to a child's.
+    let (teen, teen_user) = app.student("Ted", "ted@example.org", 13).await;
+    let ted = app
+        .call(
+            Method::PUT,
+            path,
+            Some(json!({"granted": true})),
+            Some(&teen),
+        )
+        .await;
+    assert_eq!(ted.status, StatusCode::OK, "{}", ted.text);
+    let ted_id = teen_user["id"].as_str().unwrap().to_owned();
+    let cohort = consenting_accounts(&app.state, "research_export")
+        .await
+        .unwrap();
+    assert_eq!(cohort, std::slice::from_ref(&ted_id));
+    let mut account = store.account_by_id(&ted_id).await.unwrap().unwrap();
+    account.age_years = Some(11);
+    store.update_account(&account).await.unwrap();
+    assert!(
+        consenting_accounts(&app.state, "research_export")
             .await
             .unwrap()
             .is_empty()

@@ -131,3 +131,21 @@ pub async fn unanswered_consent(
         .into_iter()
         .find(|c| c.granted.is_none()))
 }
+
+/// The accounts whose data a purpose that needs consent may use: those whose latest answer is
+/// yes, less anyone who is a child now. A child cannot answer, but an age corrected downwards
+/// after a yes must not bring a child in; the protective reading is that a child's yes never
+/// counts. The purpose's own code (the research export, say) reads its cohort here.
+pub async fn consenting_accounts(state: &AppState, purpose: &str) -> Result<Vec<String>, ApiError> {
+    let now = now_millis();
+    let mut out = Vec::new();
+    for id in state.store.accounts_consenting_to(purpose).await? {
+        // An account erased in between is simply not there.
+        if let Some(a) = state.store.account_by_id(&id).await?
+            && !is_child_account(&a, now)
+        {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}

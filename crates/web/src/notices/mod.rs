@@ -20,8 +20,8 @@ use kodlek_store::AccountRecord;
 use utoipa::OpenApi;
 
 pub use consents::{
-    ConsentAnswer, ConsentBody, ConsentList, ConsentView, answer_consent, my_consents,
-    unanswered_consent,
+    ConsentAnswer, ConsentBody, ConsentList, ConsentView, answer_consent, consenting_accounts,
+    my_consents, unanswered_consent,
 };
 pub use incidents::{IncidentCreated, MAX_AFFECTED, NewIncident, report_incident};
 pub use mailing::{MAIL_BATCH, NOTICE_MAIL, register, send_batch};
