@@ -486,6 +486,12 @@ async fn consent_is_asked_given_and_withdrawn(app: TestApp) {
             StatusCode::UNPROCESSABLE_ENTITY,
             "unknown_field",
         ),
+        (
+            path,
+            json!([true]),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+        ),
     ];
     for (p, body, status, code) in bad {
         let a = app.call(Method::PUT, p, Some(body), Some(&cookie)).await;

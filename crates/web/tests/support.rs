@@ -44,7 +44,8 @@ async fn anyone_sends_a_request(app: TestApp) {
     let anon = rows.iter().find(|r| r.id == id).unwrap();
     assert_eq!(
         (anon.topic.as_str(), anon.message.as_str()),
-        ("privacy", "Where is my data?")
+        ("privacy", "  Where is my data?  "),
+        "kept as written"
     );
     assert_eq!(anon.account_id, None);
     let ct = anon.reply_to_ciphertext.as_deref().unwrap();
@@ -71,6 +72,21 @@ async fn bad_requests_are_refused_and_change_nothing(app: TestApp) {
             json!({"topic": "bug", "message": "   "}),
             "invalid_field",
             "message",
+        ),
+        (
+            json!({"topic": "bug", "message": "\u{85}\u{3000}\n\u{1f}"}),
+            "invalid_field",
+            "message",
+        ),
+        (
+            json!({"topic": "bug", "message": "hi", "reply_to": ""}),
+            "invalid_field",
+            "reply_to",
+        ),
+        (
+            json!({"topic": "bug", "message": "hi", "reply_to": " a@example.org"}),
+            "invalid_field",
+            "reply_to",
         ),
         (
             json!({"topic": "bug", "message": long}),

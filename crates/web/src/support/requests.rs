@@ -46,23 +46,32 @@ impl Topic {
     }
 }
 
-/// A message of 1 to `MESSAGE_CHARS` characters that is not blank.
+/// The characters a blank message is made of: Unicode's white space and the separators that
+/// Python's `\s` adds, written out one by one, so that the document's pattern (see openapi.rs)
+/// and this check agree character for character whichever validator reads the pattern.
+pub const BLANK: &[char] = &[
+    '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1c}', '\u{1d}', '\u{1e}', '\u{1f}', ' ', '\u{85}',
+    '\u{a0}', '\u{1680}', '\u{2000}', '\u{2001}', '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}',
+    '\u{2006}', '\u{2007}', '\u{2008}', '\u{2009}', '\u{200a}', '\u{2028}', '\u{2029}', '\u{202f}',
+    '\u{205f}', '\u{3000}',
+];
+
+/// A message of 1 to `MESSAGE_CHARS` characters, not all of them blank, kept as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SupportMessage(String);
 
 impl SupportMessage {
     pub fn new(raw: &str) -> Result<SupportMessage, ApiError> {
-        let text = raw.trim();
-        if text.is_empty() {
+        if raw.chars().all(|c| BLANK.contains(&c)) {
             return Err(ApiError::invalid("message", "must not be empty"));
         }
-        if text.chars().count() > MESSAGE_CHARS {
+        if raw.chars().count() > MESSAGE_CHARS {
             return Err(ApiError::invalid(
                 "message",
                 format!("must be at most {MESSAGE_CHARS} characters"),
             ));
         }
-        Ok(SupportMessage(text.to_owned()))
+        Ok(SupportMessage(raw.to_owned()))
     }
 }
 
@@ -96,9 +105,17 @@ pub async fn send_support_request(
     let now = now_millis();
     let child = account.is_some_and(|a| is_child_account(a, now));
     let message = SupportMessage::new(&body.message)?;
-    let reply_to = match body.reply_to.as_deref().map(str::trim) {
+    // An address is checked as given, as the document's pattern does: an empty one is a
+    // mistake, not "none" (that is leaving it out), and so is one with spaces around it.
+    let reply_to = match body.reply_to.as_deref() {
         _ if child => None,
-        None | Some("") => None,
+        None => None,
+        Some(raw) if raw.trim() != raw => {
+            return Err(ApiError::invalid(
+                "reply_to",
+                "must not start or end with a space",
+            ));
+        }
         Some(raw) => Some(EmailAddress::new(raw).map_err(|e| ApiError::invalid("reply_to", e))?),
     };
     // Counted after the checks: a mistyped form is not a request sent.
