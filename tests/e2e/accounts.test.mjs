@@ -305,7 +305,11 @@ test('"remember me" gives a persistent session cookie', { timeout: TEST_TIMEOUT 
     await context.clearCookies();
 
     const cookies = await cookiesSetBy(context, () => signIn(page, email, password, { rememberMe: true }));
+    // promise NOTICE-3: an unanswered consent question comes first; answering leads on.
+    await expectPath(page, '/consent');
+    await submit(page, 'form#consent-form button[value=no]');
     await expectPath(page, '/account');
+    await expectText(page, 'Your answer: no.');
     const persistent = cookies.filter((c) => c.httpOnly && c.expires > 0);
     assert.ok(persistent.length > 0, `a persistent HttpOnly cookie is set (set: ${JSON.stringify(cookies)})`);
     const days = (persistent[0].expires - Date.now() / 1000) / 86_400;

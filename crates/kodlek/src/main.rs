@@ -251,8 +251,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 .context("starting the request logs")?,
         );
     }
-    // Purges and other background work, shared with any other servers on the same database.
-    kodlek_web::jobs::with_chores(store).start(kodlek_web::jobs::TICK);
+    // Purges, notice emails and other background work, shared with any other servers on the
+    // same database.
+    kodlek_web::background(&state).start(kodlek_web::jobs::TICK);
     tokio::spawn(forget_idle_progress(state.progress.clone()));
     let app = kodlek_web::router(state);
     let listener = tokio::net::TcpListener::bind(args.listen)

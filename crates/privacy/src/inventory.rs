@@ -56,11 +56,29 @@ impl Column {
     }
 }
 
+/// A use of personal data already collected, and whether it needs the person's consent first.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Purpose {
+    pub needs_consent: bool,
+    /// The question the person is asked.
+    pub en: String,
+    pub sv: String,
+}
+
+impl Purpose {
+    pub fn question(&self, lang: &str) -> &str {
+        if lang == "sv" { &self.sv } else { &self.en }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Inventory {
     pub tables: BTreeMap<String, Table>,
     pub columns: Vec<Column>,
+    #[serde(default)]
+    pub purposes: BTreeMap<String, Purpose>,
 }
 
 impl Inventory {
@@ -86,6 +104,14 @@ impl Inventory {
 
     pub fn columns_of<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Column> + 'a {
         self.columns.iter().filter(move |c| c.table == table)
+    }
+
+    /// The purposes that need consent, by name.
+    pub fn consent_purposes(&self) -> impl Iterator<Item = (&str, &Purpose)> {
+        self.purposes
+            .iter()
+            .filter(|(_, p)| p.needs_consent)
+            .map(|(n, p)| (n.as_str(), p))
     }
 
     /// The tables whose rows belong to an account, with their owner column.
@@ -147,8 +173,10 @@ mod tests {
             );
             assert!(!c.en.is_empty() && !c.sv.is_empty());
             assert!(
-                ["account", "session", "link", "hour", "wish", "record"]
-                    .contains(&c.retention.as_str()),
+                [
+                    "account", "session", "link", "hour", "wish", "reply", "records", "record",
+                ]
+                .contains(&c.retention.as_str()),
                 "{}",
                 c.retention
             );

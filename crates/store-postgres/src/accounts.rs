@@ -308,7 +308,10 @@ pub(crate) async fn erase_in(conn: &mut PgConnection, id: &str) -> StoreResult<u
         .execute(&mut *conn)
         .await
         .map_err(db_err)?;
-    // Sessions, tokens, attempts, progress, memberships and secrets cascade.
+    // Sessions, tokens, attempts, progress, memberships and secrets cascade. So do the
+    // account's notices, its notice mailings and its consent answers: they are about this
+    // person only. Its support requests cascade too, whole: their message is free text that
+    // may name the person, so a request from an erased account keeps nothing at all.
     Ok(sqlx::query(sql::DELETE_ACCOUNT)
         .bind(id)
         .execute(&mut *conn)

@@ -10,12 +10,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 mod accounts;
+mod consents;
 pub mod data;
 mod jobs;
 mod limits;
+mod notices;
 mod progress;
 mod sections;
 mod staff;
+mod support;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -92,7 +95,8 @@ impl PgStore {
     async fn vacuum(&self) -> StoreResult<()> {
         sqlx::query(
             "VACUUM accounts, sessions, mail_tokens, attempts, level_progress, progress_versions, storage_use, programs, \
-             section_students, student_secrets, school_permissions, section_teachers, sections, staff_members",
+             section_students, student_secrets, school_permissions, section_teachers, sections, \
+             staff_members, support_requests, account_notices, notice_mailings, consents",
         )
         .execute(&self.pool)
         .await

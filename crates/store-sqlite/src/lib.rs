@@ -12,12 +12,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod accounts;
+mod consents;
 pub mod data;
 mod jobs;
 mod limits;
+mod notices;
 mod progress;
 mod sections;
 mod staff;
+mod support;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -5,19 +5,25 @@
 
 mod accounts;
 pub mod conformance;
+mod consents;
 mod jobs;
 mod limits;
+mod notices;
 mod progress;
 mod sections;
 pub mod sql;
 mod staff;
+mod support;
 
 pub use accounts::*;
+pub use consents::*;
 pub use jobs::*;
 pub use limits::*;
+pub use notices::*;
 pub use progress::*;
 pub use sections::*;
 pub use staff::*;
+pub use support::*;
 
 use async_trait::async_trait;
 use serde_json::{Map, Value};
@@ -63,6 +69,9 @@ pub trait Store:
     + MaintenanceStore
     + JobStore
     + StaffStore
+    + SupportStore
+    + NoticeStore
+    + ConsentStore
     + Send
     + Sync
 {
@@ -79,6 +88,9 @@ impl<T> Store for T where
         + MaintenanceStore
         + JobStore
         + StaffStore
+        + SupportStore
+        + NoticeStore
+        + ConsentStore
         + Send
         + Sync
 {

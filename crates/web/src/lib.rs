@@ -6,8 +6,10 @@ pub mod kit;
 // The features, each with its use cases, JSON handlers, pages and routes.
 pub mod accounts;
 pub mod classrooms;
+pub mod notices;
 pub mod puzzles;
 pub mod staff;
+pub mod support;
 
 // The OpenAPI document, assembled from each feature's operations.
 pub mod openapi;
@@ -67,6 +69,21 @@ pub struct AppState {
     pub request_log: Option<request_log::RequestLog>,
 }
 
+/// The background work of every server: the kit's chores, the erasure of old support reply
+/// addresses, and the notice emails.
+pub fn background(state: &AppState) -> jobs::Runner {
+    let support_state = state.clone();
+    let runner = jobs::with_chores(state.store.clone()).every(
+        support::ERASE_REPLY_ADDRESSES,
+        std::time::Duration::from_secs(3600),
+        move || {
+            let state = support_state.clone();
+            async move { support::erase_old_reply_addresses(&state).await }
+        },
+    );
+    notices::register(runner, state.clone())
+}
+
 /// The whole application: API, pages, static files, with the security layers around them.
 pub fn router(state: AppState) -> Router {
     router_with(state, shedding::Shedding::default())
@@ -79,6 +96,8 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(puzzles::routes())
         .merge(classrooms::routes())
         .merge(staff::routes())
+        .merge(support::routes())
+        .merge(notices::routes())
         .merge(openapi::routes())
         .merge(site::routes())
         .merge(assets::routes())

@@ -47,6 +47,8 @@ pub fn document() -> Value {
     api.merge(crate::puzzles::Api::openapi());
     api.merge(crate::classrooms::Api::openapi());
     api.merge(crate::staff::Api::openapi());
+    api.merge(crate::support::Api::openapi());
+    api.merge(crate::notices::Api::openapi());
     let mut doc = serde_json::to_value(api).expect("the document serialises");
     complete_responses(&mut doc);
     optional_empty_bodies(&mut doc);
@@ -124,6 +126,10 @@ const VISIBLE_TEXT: &str =
 const OPTIONAL_TEXT: &str =
     "^(\\s*|[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*)$";
 
+/// Text without U+0000 that is not all blank, the blank characters named one by one as
+/// `support::BLANK` has them, since validators disagree on what `\s` means.
+const SUPPORT_MESSAGE: &str = "^[^\\u0000]*[^\\u0000\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000]*$";
+
 /// An address as the domain's `EmailAddress` takes it, in ASCII: a dot-atom of at most 64
 /// characters, `@`, and a host name of two labels or more.
 const EMAIL: &str = concat!(
@@ -149,6 +155,10 @@ fn limits_of(field: &str, p: &mut Value) {
             "pattern": EMAIL
         }),
         "username" => json!({"pattern": "^[A-Za-z0-9._-]{3,32}$"}),
+        // A support request's message: any text but U+0000, not all blank.
+        "message" => {
+            json!({"minLength": 1, "maxLength": crate::support::MESSAGE_CHARS, "pattern": SUPPORT_MESSAGE})
+        }
         "age" => json!({"minimum": Age::MIN, "maximum": Age::MAX}),
         "role" => json!({"enum": ["student", "teacher", "parent"]}),
         "gender" => json!({"enum": ["female", "male", "nonbinary", "unspecified"]}),

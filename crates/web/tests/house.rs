@@ -4,7 +4,14 @@
 use std::path::{Path, PathBuf};
 
 const MAX_LINES: usize = 800;
-const FEATURES: [&str; 4] = ["accounts", "puzzles", "classrooms", "staff"];
+const FEATURES: [&str; 6] = [
+    "accounts",
+    "puzzles",
+    "classrooms",
+    "staff",
+    "support",
+    "notices",
+];
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -5,19 +5,25 @@
 // import each other.
 
 mod accounts;
+mod consents;
 mod limits;
+mod notices;
 mod progress;
 mod samples;
 mod sections;
 mod staff;
+mod support;
 
 pub use crate::jobs::conformance::*;
 pub use accounts::*;
+pub use consents::*;
 pub use limits::*;
+pub use notices::*;
 pub use progress::*;
 pub use samples::*;
 pub use sections::*;
 pub use staff::*;
+pub use support::*;
 
 /// Generates one test per conformance case. `$make` is an async expression giving
 /// `Option<Arc<dyn Store>>`: a fresh, migrated database, or None when the backend is not
@@ -40,7 +46,11 @@ macro_rules! conformance_suite {
             concurrent_claimers_take_each_job_once, failed_jobs_are_retried_later_then_kept_as_dead,
             a_lapsed_lease_makes_a_job_claimable_again, claiming_with_nothing_due_writes_nothing,
             staff_members_round_trip_and_totp_steps_are_used_once, the_audit_chain_holds_after_appends,
-            concurrent_appends_form_one_chain, erasure_keeps_the_audit_log);
+            concurrent_appends_form_one_chain, erasure_keeps_the_audit_log,
+            support_requests_are_listed_closed_and_forgotten,
+            only_consenting_accounts_are_offered_to_a_purpose,
+            incidents_notify_the_affected_and_their_teachers,
+            notice_versions_are_numbered_and_announced);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

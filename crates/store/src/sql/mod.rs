@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod data;
 pub mod jobs;
 pub mod limits;
+pub mod notices;
 pub mod progress;
 pub mod sections;
 pub mod staff;

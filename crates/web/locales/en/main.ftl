@@ -164,6 +164,8 @@ retention-link = until the link is used or expires (at most a week)
 retention-hour = about an hour
 retention-wish = for as long as you want no email
 retention-record = kept as a permanent record that cannot be changed; it names ids, never personal data
+retention-reply = until 90 days after support closes the request
+retention-records = kept as our record; what names you goes when your account is deleted
 cookies-title = Cookies
 
 ## Unsubscribe

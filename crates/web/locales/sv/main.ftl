@@ -164,6 +164,8 @@ retention-link = tills länken används eller går ut (högst en vecka)
 retention-hour = ungefär en timme
 retention-wish = så länge du inte vill ha mejl
 retention-record = sparas som en beständig logg som inte kan ändras; den anger id-nummer, aldrig personuppgifter
+retention-reply = till 90 dagar efter att supporten har avslutat förfrågan
+retention-records = sparas som vår dokumentation; det som gäller dig raderas när ditt konto raderas
 cookies-title = Kakor
 
 ## Unsubscribe

@@ -196,11 +196,19 @@ async fn sign_in(
         totp: form.opt("totp"),
     };
     let result = match accounts::sign_in(&state, &body, ip).await {
-        Ok(a) => sessions::start_for(&state, &a, body.remember_me).await,
+        Ok(a) => match sessions::start_for(&state, &a, body.remember_me).await {
+            // An unanswered consent question comes first (promise NOTICE-3).
+            Ok(c) => match crate::notices::unanswered_consent(&state, &a, p.lang()).await {
+                Ok(Some(_)) => Ok((c, "/consent")),
+                Ok(None) => Ok((c, "/account")),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     match result {
-        Ok(c) => with_cookie(see_other("/account"), c),
+        Ok((c, next)) => with_cookie(see_other(next), c),
         Err(e) => {
             let p = p.with_alert(&e);
             let mut r = render(
@@ -250,6 +258,9 @@ struct AccountT {
     genders: Vec<(&'static str, String)>,
     /// Who at Kodlek has looked at the user's data: the staff role and reason, never who.
     access_log: Vec<crate::staff::AccessLogEntry>,
+    /// The user's notices and consent answers (the notices feature's).
+    notices: Vec<crate::notices::NoticeEntry>,
+    consents: Vec<crate::notices::ConsentView>,
 }
 
 async fn account(
@@ -275,6 +286,10 @@ pub(crate) async fn account_page(
         Ok(l) => l,
         Err(e) => return fail(state, p, &e),
     };
+    let section = match crate::notices::account_section(state, &me.account, p.lang()).await {
+        Ok(s) => s,
+        Err(e) => return fail(state, p, &e),
+    };
     render(
         state,
         &p,
@@ -285,6 +300,8 @@ pub(crate) async fn account_page(
             role_label,
             genders: genders(&p),
             access_log,
+            notices: section.notices,
+            consents: section.consents,
         },
     )
 }

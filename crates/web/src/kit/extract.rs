@@ -159,6 +159,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for StrictJson<T> {
         } else {
             &bytes
         };
+        // Every body is an object. serde's derive would also read a struct from an array of
+        // its fields in order (`[true]` for `{"granted": true}`), which the document refuses.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            parse_json::<IgnoredAny>(bytes)?;
+            return Err(ApiError::invalid("body", "must be a JSON object"));
+        }
         parse_json(bytes).map(StrictJson)
     }
 }

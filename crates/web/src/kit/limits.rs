@@ -67,6 +67,13 @@ pub const SECTION_SIGN_IN_PER_CODE: Limit = Limit {
     window: 10 * MINUTE,
 };
 
+/// Support requests sent from one address: a class writing in together fits, a flood does not.
+pub const SUPPORT_PER_IP: Limit = Limit {
+    name: "support-ip",
+    max: 30,
+    window: 60 * MINUTE,
+};
+
 fn bucket(state: &AppState, limit: Limit, subject: &str) -> String {
     format!("{}:{}", limit.name, state.keys.keyed(limit.name, subject))
 }

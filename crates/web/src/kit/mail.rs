@@ -11,6 +11,10 @@ pub enum MailKind {
     Requested,
     /// Not asked for at that moment: an unsubscribed address does not get it.
     Notice,
+    /// A message the law requires us to send, such as the notice of a security incident that
+    /// affects the person (GDPR article 34): unsubscribing stops what we choose to send, not
+    /// what we owe, so it goes out to an unsubscribed address too. It still carries the link.
+    Required,
 }
 
 /// `to_child`: the address is a child's, so that a transport keeping copies keeps this one

@@ -3,6 +3,8 @@
 
 use crate::AppState;
 use crate::kit::error::{ApiError, ErrorBody};
+use crate::kit::extract::Lang;
+use crate::kit::i18n::Tr;
 use crate::kit::page::{Page, not_found, render};
 use askama::Template;
 use axum::Router;
@@ -10,9 +12,72 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use kodlek_domain::{Millis, now_millis};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-/// The date of the notice's last revision, shown on the notice page.
+/// The date of the notice as shipped: version 1, until staff publish a revision.
 pub const NOTICE_REVISED: &str = "2026-12-01";
+
+/// How long the home page tells of a significant revision (promise NOTICE-2).
+pub const BANNER_FOR: Millis = 30 * 24 * 3600 * 1000;
+
+/// One revision of the privacy notice.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NoticeRevision {
+    pub version: i64,
+    /// YYYY-MM-DD, UTC.
+    pub date: String,
+    pub summary: String,
+    pub significant: bool,
+}
+
+/// Every revision, oldest first: version 1 is the notice as shipped, with the date its text
+/// has always shown; the published ones follow. Never empty.
+pub async fn notice_history(state: &AppState, lang: Lang) -> Result<Vec<NoticeRevision>, ApiError> {
+    let mut out = vec![NoticeRevision {
+        version: 1,
+        date: NOTICE_REVISED.to_owned(),
+        summary: Tr::new(lang).t("notice-first-version"),
+        significant: false,
+    }];
+    out.extend(
+        state
+            .store
+            .notice_versions()
+            .await?
+            .into_iter()
+            .map(|v| NoticeRevision {
+                version: v.version,
+                date: v.revised_on,
+                summary: v.summary,
+                significant: v.significant,
+            }),
+    );
+    Ok(out)
+}
+
+/// The significant revision published within `BANNER_FOR` of `now`, the newest, if any.
+async fn banner(state: &AppState, now: Millis) -> Option<NoticeRevision> {
+    let versions = match state.store.notice_versions().await {
+        Ok(v) => v,
+        Err(e) => {
+            // The home page is shown without the banner rather than not at all.
+            tracing::error!(error = %e, "the notice versions could not be read");
+            return None;
+        }
+    };
+    versions
+        .into_iter()
+        .rev()
+        .find(|v| v.significant && v.created_at + BANNER_FOR > now)
+        .map(|v| NoticeRevision {
+            version: v.version,
+            date: v.revised_on,
+            summary: v.summary,
+            significant: true,
+        })
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,10 +97,20 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "home.html")]
 struct HomeT {
     p: Page,
+    banner: Option<NoticeRevision>,
 }
 
 async fn home(State(state): State<AppState>, p: Page) -> Response {
-    render(&state, &p, StatusCode::OK, &HomeT { p: p.clone() })
+    let banner = banner(&state, now_millis()).await;
+    render(
+        &state,
+        &p,
+        StatusCode::OK,
+        &HomeT {
+            p: p.clone(),
+            banner,
+        },
+    )
 }
 
 struct NoticeRow {
@@ -50,7 +125,9 @@ struct NoticeRow {
 struct NoticeT<'a> {
     p: Page,
     title: &'static str,
-    revised: &'static str,
+    revised: String,
+    /// The revisions, newest first; empty for the cookie notice.
+    history: Vec<NoticeRevision>,
     other_lang: &'static str,
     before: &'a str,
     after: &'a str,
@@ -99,6 +176,7 @@ fn notice(
     title: &'static str,
     text: &str,
     with_table: bool,
+    mut history: Vec<NoticeRevision>,
 ) -> Response {
     let (before, after) = text.split_once(TABLE_MARK).unwrap_or((text, ""));
     let rows = if with_table {
@@ -110,7 +188,13 @@ fn notice(
     let t = NoticeT {
         p: p.clone(),
         title,
-        revised: NOTICE_REVISED,
+        revised: history
+            .last()
+            .map_or(NOTICE_REVISED.to_owned(), |v| v.date.clone()),
+        history: {
+            history.reverse();
+            history
+        },
         other_lang,
         before,
         after,
@@ -137,7 +221,11 @@ async fn privacy(State(state): State<AppState>, p: Page) -> Response {
         None => p.t("privacy-log-none"),
     };
     let text = text.replace(LOG_PERIODS_MARK, &periods);
-    notice(&state, p, "privacy-title", &text, true)
+    let history = match notice_history(&state, p.lang()).await {
+        Ok(h) => h,
+        Err(_) => return crate::kit::page::fail(&state, p, &ApiError::internal()),
+    };
+    notice(&state, p, "privacy-title", &text, true, history)
 }
 
 async fn cookies(State(state): State<AppState>, p: Page) -> Response {
@@ -146,7 +234,7 @@ async fn cookies(State(state): State<AppState>, p: Page) -> Response {
     } else {
         COOKIES_EN
     };
-    notice(&state, p, "cookies-title", text, false)
+    notice(&state, p, "cookies-title", text, false, Vec::new())
 }
 
 async fn style() -> Response {

@@ -1,0 +1,249 @@
+//! Incidents, notice versions, account notices and notice mailings on SQLite.
+
+use crate::{SqliteStore, db_err};
+use async_trait::async_trait;
+use kodlek_domain::Millis;
+use kodlek_store::*;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+/// Adds a mailing row for every account that has a notice of (`kind`, `ref_id`) and a
+/// verified address on file. A child's own address is never on file (only its keyed hash),
+/// so no child is here.
+const MAIL_NOTIFIED_ADULTS: &str = "INSERT INTO notice_mailings (kind, ref_id, account_id) \
+     SELECT n.kind, n.ref_id, a.id FROM account_notices n JOIN accounts a ON a.id = n.account_id \
+     WHERE n.kind = ?1 AND n.ref_id = ?2 AND a.email_ciphertext IS NOT NULL AND a.email_verified \
+     ON CONFLICT DO NOTHING";
+
+/// Adds a mailing row for each teacher (with a verified address) of an affected student whom
+/// teachers manage: such a student has no address of their own.
+// The linked parents of an affected child join here once families exist: the same SELECT
+// through the parent links instead of section_teachers.
+const MAIL_TEACHERS_OF_MANAGED: &str = "INSERT INTO notice_mailings (kind, ref_id, account_id) \
+     SELECT DISTINCT n.kind, n.ref_id, t.teacher_id FROM account_notices n \
+     JOIN accounts s ON s.id = n.account_id AND s.managed_by_teacher \
+     JOIN section_students ss ON ss.student_id = s.id \
+     JOIN section_teachers t ON t.section_id = ss.section_id \
+     JOIN accounts ta ON ta.id = t.teacher_id \
+     WHERE n.kind = ?1 AND n.ref_id = ?2 AND ta.email_ciphertext IS NOT NULL AND ta.email_verified \
+     ON CONFLICT DO NOTHING";
+
+fn version_from(r: &SqliteRow) -> NoticeVersionRecord {
+    NoticeVersionRecord {
+        version: r.get("version"),
+        revised_on: r.get("revised_on"),
+        summary: r.get("summary"),
+        significant: r.get("significant"),
+        email_users: r.get("email_users"),
+        created_by: r.get("created_by"),
+        created_at: r.get("created_at"),
+    }
+}
+
+#[async_trait]
+impl NoticeStore for SqliteStore {
+    async fn unknown_accounts(&self, ids: &[String]) -> StoreResult<Vec<String>> {
+        let mut unknown = Vec::new();
+        for id in ids {
+            let found = sqlx::query("SELECT 1 FROM accounts WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.readers)
+                .await
+                .map_err(db_err)?;
+            if found.is_none() {
+                unknown.push(id.clone());
+            }
+        }
+        Ok(unknown)
+    }
+
+    async fn record_incident(&self, i: &IncidentRecord, affected: &Affected) -> StoreResult<u64> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO incidents (id, summary, details, created_by, created_at) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&i.id)
+        .bind(&i.summary)
+        .bind(&i.details)
+        .bind(&i.created_by)
+        .bind(i.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let notified = match affected {
+            Affected::All => sqlx::query(
+                "INSERT INTO account_notices (account_id, kind, ref_id, created_at) \
+                 SELECT id, ?, ?, ? FROM accounts",
+            )
+            .bind(INCIDENT)
+            .bind(&i.id)
+            .bind(i.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected(),
+            Affected::Accounts(ids) => {
+                let mut n = 0;
+                for id in ids {
+                    n += sqlx::query(
+                        "INSERT INTO account_notices (account_id, kind, ref_id, created_at) \
+                         SELECT id, ?, ?, ? FROM accounts WHERE id = ? ON CONFLICT DO NOTHING",
+                    )
+                    .bind(INCIDENT)
+                    .bind(&i.id)
+                    .bind(i.created_at)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?
+                    .rows_affected();
+                }
+                n
+            }
+        };
+        for q in [MAIL_NOTIFIED_ADULTS, MAIL_TEACHERS_OF_MANAGED] {
+            sqlx::query(q)
+                .bind(INCIDENT)
+                .bind(&i.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(notified)
+    }
+
+    async fn publish_notice_version(&self, v: &NoticeVersionRecord) -> StoreResult<i64> {
+        // One writer: the next number cannot be taken by anyone else inside this transaction.
+        let mut tx = self.begin().await?;
+        let version: i64 =
+            sqlx::query("SELECT COALESCE(MAX(version), 1) + 1 AS v FROM notice_versions")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .get("v");
+        sqlx::query(
+            "INSERT INTO notice_versions (version, revised_on, summary, significant, email_users, \
+             created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(version)
+        .bind(&v.revised_on)
+        .bind(&v.summary)
+        .bind(v.significant)
+        .bind(v.email_users)
+        .bind(&v.created_by)
+        .bind(v.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let ref_id = version.to_string();
+        if v.significant {
+            sqlx::query(
+                "INSERT INTO account_notices (account_id, kind, ref_id, created_at) \
+                 SELECT id, ?, ?, ? FROM accounts",
+            )
+            .bind(NOTICE_VERSION)
+            .bind(&ref_id)
+            .bind(v.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        if v.email_users {
+            sqlx::query(
+                "INSERT INTO notice_mailings (kind, ref_id, account_id) SELECT ?, ?, id \
+                 FROM accounts WHERE email_ciphertext IS NOT NULL AND email_verified",
+            )
+            .bind(NOTICE_VERSION)
+            .bind(&ref_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(version)
+    }
+
+    async fn notice_versions(&self) -> StoreResult<Vec<NoticeVersionRecord>> {
+        let rows = sqlx::query("SELECT * FROM notice_versions ORDER BY version")
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.iter().map(version_from).collect())
+    }
+
+    async fn account_notices(
+        &self,
+        account_id: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<AccountNotice>> {
+        let rows = sqlx::query(kodlek_store::sql::notices::ACCOUNT_NOTICES)
+            .bind(account_id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| AccountNotice {
+                kind: r.get("kind"),
+                summary: r.get::<Option<String>, _>("summary").unwrap_or_default(),
+                at: r.get("created_at"),
+            })
+            .collect())
+    }
+
+    async fn unsent_mailings(
+        &self,
+        kind: &str,
+        ref_id: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT account_id FROM notice_mailings WHERE kind = ? AND ref_id = ? \
+             AND sent_at IS NULL ORDER BY account_id LIMIT ?",
+        )
+        .bind(kind)
+        .bind(ref_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.readers)
+        .await
+        .map_err(db_err)?;
+        Ok(rows.iter().map(|r| r.get("account_id")).collect())
+    }
+
+    async fn mark_mailed(
+        &self,
+        kind: &str,
+        ref_id: &str,
+        account_id: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE notice_mailings SET sent_at = ? WHERE kind = ? AND ref_id = ? AND account_id = ?",
+        )
+        .bind(now)
+        .bind(kind)
+        .bind(ref_id)
+        .bind(account_id)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn notice_summary(&self, kind: &str, ref_id: &str) -> StoreResult<Option<String>> {
+        let q = if kind == INCIDENT {
+            "SELECT summary FROM incidents WHERE id = ?"
+        } else {
+            "SELECT summary FROM notice_versions WHERE CAST(version AS TEXT) = ?"
+        };
+        let r = sqlx::query(q)
+            .bind(ref_id)
+            .fetch_optional(&self.readers)
+            .await
+            .map_err(db_err)?;
+        Ok(r.map(|r| r.get("summary")))
+    }
+}
