@@ -181,12 +181,22 @@ async fn staff_sign_in_needs_a_current_code_used_once(app: TestApp) {
 
 /// Every staff route with the role it needs: a staff route added without a row here fails
 /// `every_staff_route_is_in_the_table`.
-const ROUTES: [(&str, &str, &str); 5] = [
+const ROUTES: [(&str, &str, &str); 9] = [
     ("GET", "/api/v1/staff/users", "support"),
     ("POST", "/api/v1/staff/users/{id}/access", "support"),
     ("POST", "/api/v1/staff/users/{id}/erase", "support"),
     ("POST", "/api/v1/staff/users/{id}/disclosures", "legal"),
     ("GET", "/api/v1/staff/audit", "admin"),
+    // promise STAFF-2: support requests are seen by support staff only.
+    ("GET", "/api/v1/staff/support-requests", "support"),
+    (
+        "POST",
+        "/api/v1/staff/support-requests/{id}/close",
+        "support",
+    ),
+    // promise SEC-3, NOTICE-2
+    ("POST", "/api/v1/staff/incidents", "admin"),
+    ("POST", "/api/v1/staff/notice-versions", "admin"),
 ];
 
 #[test]
@@ -212,8 +222,16 @@ fn every_staff_route_is_in_the_table() {
     );
 }
 
-fn body_for(path: &str) -> Option<Value> {
-    if path.ends_with("/disclosures") {
+fn body_for(path: &str, subject: &str) -> Option<Value> {
+    if path.ends_with("/incidents") {
+        Some(
+            json!({"summary": "A lost laptop", "details": "It held no data.", "user_ids": [subject]}),
+        )
+    } else if path.ends_with("/notice-versions") {
+        Some(json!({"summary": "Clearer words", "significant": false, "email_users": false}))
+    } else if path.ends_with("/close") {
+        Some(json!({"note": "Answered by email"}))
+    } else if path.ends_with("/disclosures") {
         Some(json!({"legal_basis": "Court order 2026:17 from the district court", "ticket": "L-1"}))
     } else if path.contains("{id}") {
         Some(json!({"reason": REASON}))
@@ -235,7 +253,21 @@ async fn each_staff_route_answers_each_role(app: TestApp) {
         let (_, victim) = app
             .student("Vic", &format!("vic{}@example.org", new_id()), 15)
             .await;
-        let path = template.replace("{id}", victim["id"].as_str().unwrap());
+        let victim_id = victim["id"].as_str().unwrap().to_owned();
+        let id = if template.contains("/support-requests/") {
+            let sent = app
+                .post(
+                    "/api/v1/support-requests",
+                    json!({"topic": "bug", "message": "The maze does not load"}),
+                    None,
+                )
+                .await;
+            assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text);
+            sent.json()["id"].as_str().unwrap().to_owned()
+        } else {
+            victim_id.clone()
+        };
+        let path = template.replace("{id}", &id);
         let path = if method == "GET" && path.ends_with("/users") {
             format!("{path}?q=nobody")
         } else {
@@ -243,7 +275,7 @@ async fn each_staff_route_answers_each_role(app: TestApp) {
         };
         let call = |cookie: Option<String>| {
             let m = axum::http::Method::from_bytes(method.as_bytes()).unwrap();
-            let body = body_for(template);
+            let body = body_for(template, &victim_id);
             let path = path.clone();
             let app = &app;
             async move { app.call(m, &path, body, cookie.as_deref()).await }
@@ -637,7 +669,111 @@ async fn the_audit_view_pages_in_order(app: TestApp) {
     }
 }
 
+// promise STAFF-2, SEC-3, NOTICE-2: support reads and closes requests, an admin reports an
+// incident and publishes a notice version; each reaches the people it is for and is recorded.
+async fn staff_decisions_reach_users_and_the_audit(app: TestApp) {
+    let (_, support) = staff_with(&app, "support").await;
+    let (_, admin) = staff_with(&app, "admin").await;
+    let (learner_cookie, learner) = app.student("Lea", "lea@example.org", 15).await;
+    let sent = app
+        .post(
+            "/api/v1/support-requests",
+            json!({"topic": "account", "message": "I forgot my secret words"}),
+            Some(&learner_cookie),
+        )
+        .await;
+    let request_id = sent.json()["id"].as_str().unwrap().to_owned();
+
+    let list = app
+        .get("/api/v1/staff/support-requests", Some(&support))
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    let first = &list.json()["requests"][0];
+    assert_eq!(first["message"], "I forgot my secret words");
+    assert_eq!(first["account_id"], learner["id"]);
+    assert_eq!(first["closed_at"], Value::Null);
+    let close = format!("/api/v1/staff/support-requests/{request_id}/close");
+    let r = app
+        .post(&close, json!({"note": "x".repeat(2001)}), Some(&support))
+        .await;
+    assert_eq!(r.code(), "invalid_field", "a bad note changes nothing");
+    let r = app
+        .post(&close, json!({"note": "Answered"}), Some(&support))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let list = app
+        .get("/api/v1/staff/support-requests", Some(&support))
+        .await;
+    assert!(list.json()["requests"][0]["closed_at"].is_string());
+    let r = app
+        .post(
+            "/api/v1/staff/support-requests/nope/close",
+            json!({}),
+            Some(&support),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    let r = app
+        .post(
+            "/api/v1/staff/incidents",
+            json!({"summary": "A lost laptop", "details": "It held a list of display names.",
+                "user_ids": [learner["id"], "no-such-user"]}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.code(), "invalid_field", "{}", r.text);
+    assert!(r.text.contains("no-such-user"), "the unknown id is named");
+    let r = app
+        .post(
+            "/api/v1/staff/incidents",
+            json!({"summary": "A lost laptop", "details": "It held a list of display names.",
+                "user_ids": [learner["id"]]}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.json()["notified"], 1);
+    let notices = app.get("/api/v1/me/notices", Some(&learner_cookie)).await;
+    assert_eq!(notices.json()["notices"][0]["kind"], "incident");
+    assert_eq!(notices.json()["notices"][0]["summary"], "A lost laptop");
+
+    let r = app
+        .post(
+            "/api/v1/staff/notice-versions",
+            json!({"summary": "Request logs are kept 30 days", "significant": true, "email_users": false}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.json()["version"], 2);
+    let notice = app.get("/api/v1/notice", None).await.json();
+    assert_eq!(notice["version"], 2);
+    assert_eq!(notice["summary"], "Request logs are kept 30 days");
+
+    let audit = app.get("/api/v1/staff/audit", Some(&admin)).await.json();
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "support_requests_read",
+        "support_request_closed",
+        "incident",
+        "notice_version",
+    ] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+    assert!(
+        !audit.to_string().contains("I forgot my secret words"),
+        "the audit names ids, never what people wrote"
+    );
+}
+
 on_both_backends!(
+    staff_decisions_reach_users_and_the_audit,
     staff_sign_in_needs_a_current_code_used_once,
     each_staff_route_answers_each_role,
     access_needs_a_reason_and_is_recorded,

@@ -9,6 +9,7 @@ mod mailing;
 #[allow(clippy::module_inception)]
 mod notices;
 mod pages;
+mod staff_api;
 mod text;
 mod versions;
 
@@ -30,19 +31,27 @@ pub use versions::{
     NewNoticeVersion, NoticeVersionCreated, NoticeView, current_notice, publish_notice_version,
 };
 
-/// The notices' JSON operations, for the OpenAPI document. The staff's incident and
-/// notice-version operations join it with the staff console, which calls `report_incident`
-/// and `publish_notice_version`.
+/// The notices' JSON operations, for the OpenAPI document, the administrators' included.
 #[derive(OpenApi)]
 #[openapi(
-    paths(api::notice, api::my_notices, api::my_consents, api::answer_consent),
+    paths(
+        api::notice,
+        api::my_notices,
+        api::my_consents,
+        api::answer_consent,
+        staff_api::incident,
+        staff_api::notice_version
+    ),
     components(schemas(NewIncident, IncidentCreated, NewNoticeVersion, NoticeVersionCreated))
 )]
 pub struct Api;
 
 /// The notices' JSON API and pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(api::routes()).merge(pages::routes())
+    Router::new()
+        .merge(api::routes())
+        .merge(staff_api::routes())
+        .merge(pages::routes())
 }
 
 /// What the account page shows of this feature: the user's notices and consent answers.

@@ -1,9 +1,10 @@
 //! Support: anyone writes to the support staff (promise MSG-3), and support staff list and
-//! close the requests (STAFF-2, once the staff console checks the role).
+//! close the requests (STAFF-2).
 
 mod api;
 mod pages;
 mod requests;
+mod staff_api;
 
 use crate::AppState;
 use axum::Router;
@@ -18,17 +19,19 @@ pub use requests::{
 /// The chore that erases reply addresses 90 days after their request was closed.
 pub const ERASE_REPLY_ADDRESSES: &str = "erase-support-reply-addresses";
 
-/// The support requests' JSON operations, for the OpenAPI document. The staff's list and
-/// closing join it with the staff console, which calls `list_support_requests` and
-/// `close_support_request`.
+/// The support requests' JSON operations, for the OpenAPI document: anyone's, and the
+/// support staff's list and closing.
 #[derive(OpenApi)]
 #[openapi(
-    paths(api::send),
+    paths(api::send, staff_api::list, staff_api::close),
     components(schemas(SupportRequestList, SupportRequestView, CloseSupportRequest))
 )]
 pub struct Api;
 
 /// The support requests' JSON API and pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(api::routes()).merge(pages::routes())
+    Router::new()
+        .merge(api::routes())
+        .merge(staff_api::routes())
+        .merge(pages::routes())
 }
