@@ -269,7 +269,7 @@ async fn students_are_added_one_at_a_time_or_by_paste(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.text.contains("already a student with this name"));
+    assert!(r.text.contains("already in the section: bo."), "{}", r.text);
     assert!(r.text.contains(">Dan\nbo</textarea>"));
     assert_eq!(
         detail(&app, &t, &id).await["students"]
@@ -1145,7 +1145,59 @@ async fn a_full_class_grid_is_small(app: TestApp) {
     );
 }
 
+// A pasted list that names a child twice is refused with the names it repeats, in the page's
+// language, and the list stays in the box to be corrected.
+async fn a_repeated_name_is_named(app: TestApp) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let id = new_section(&app, &t, "Class 2B", "picture").await;
+    let paste = format!("/sections/{id}/students/paste");
+    form(
+        &app,
+        &paste,
+        &t,
+        &[("names", "Cleo"), ("school_permission", "yes")],
+    )
+    .await;
+    let list = "Alva\nBo\nalva\ncleo\nDan\nBo";
+    let r = form(
+        &app,
+        &paste,
+        &t,
+        &[("names", list), ("school_permission", "yes")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.text
+            .contains("twice, or already in the section: alva, cleo, Bo."),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains(&format!(">{list}</textarea>")));
+    let r = form(
+        &app,
+        &format!("{paste}?lang=sv"),
+        &t,
+        &[("names", list), ("school_permission", "yes")],
+    )
+    .await;
+    assert!(
+        r.text.contains("finns redan i gruppen: alva, cleo, Bo."),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        detail(&app, &t, &id).await["students"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "nothing was added"
+    );
+}
+
 on_both_backends!(
+    a_repeated_name_is_named,
     a_teacher_creates_a_section_on_the_page,
     students_are_added_one_at_a_time_or_by_paste,
     secrets_are_renewed_and_sign_in_unlocked,

@@ -211,6 +211,7 @@ sections-invitation-invalid = This invitation link does not work: it may have be
 ## Errors of the sections API, by code
 wrong-login-type = In this section students sign in with their own accounts, so you cannot create accounts for them. Change the section to pictures or words first.
 display-name-taken = There is already a student with this name in the section. Add an initial, for example "Alva B.", to tell them apart.
+sections-names-repeated = These names are in the list twice, or already in the section: { $names }. Add an initial, for example "Alva B.", to tell them apart.
 school-permission-required = Please tick the box to confirm that the school has permission to create accounts for these children.
 student-in-control = This student has taken over their account, so only they can change it now.
 managed-students-present = This section has students whose accounts you created. They sign in with a picture or words, so the section cannot become an email section.

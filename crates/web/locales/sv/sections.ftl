@@ -211,6 +211,7 @@ sections-invitation-invalid = Inbjudningslänken fungerar inte: den kan redan va
 ## Fel från grupp-API:t, efter kod
 wrong-login-type = I den här gruppen loggar eleverna in med egna konton, så du kan inte skapa konton åt dem. Byt först till bilder eller ord.
 display-name-taken = Det finns redan en elev med det namnet i gruppen. Lägg till en initial, till exempel "Alva B.", så att de går att skilja åt.
+sections-names-repeated = De här namnen står två gånger i listan, eller finns redan i gruppen: { $names }. Lägg till en initial, till exempel "Alva B.", så att de går att skilja åt.
 school-permission-required = Kryssa i rutan för att intyga att skolan har tillåtelse att skapa konton åt barnen.
 student-in-control = Eleven har tagit över sitt konto, så nu är det bara eleven själv som kan ändra det.
 managed-students-present = Gruppen har elever vars konton du har skapat. De loggar in med bild eller ord, så gruppen kan inte bli en grupp med egna konton.

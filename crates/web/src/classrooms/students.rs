@@ -43,6 +43,49 @@ pub(super) fn name_taken(name: &str) -> ApiError {
     )
 }
 
+/// A pasted list that repeats names: all of them are named, so one correction fixes the list.
+/// The code stays the one a single taken name has.
+pub(super) fn names_repeated(names: &[String]) -> ApiError {
+    conflict(
+        "display_name_taken",
+        &format!(
+            "These names are in the list twice or already in the section: {}; add an initial to tell them apart.",
+            names.join(", ")
+        ),
+    )
+}
+
+/// The names of a pasted list that are in it twice or already in the section (`existing`,
+/// in lower case), each once and as first written. Case does not tell children apart.
+pub fn repeated_names(existing: &[String], names: &[String]) -> Vec<String> {
+    let mut seen: Vec<String> = existing.to_vec();
+    let mut repeated: Vec<String> = Vec::new();
+    for name in names {
+        let key = name.to_lowercase();
+        if seen.contains(&key) {
+            if !repeated.iter().any(|r| r.to_lowercase() == key) {
+                repeated.push(name.clone());
+            }
+        } else {
+            seen.push(key);
+        }
+    }
+    repeated
+}
+
+/// The names of a pasted list that cannot be added as they are, for the page to name them.
+pub async fn repeated_in_section(
+    state: &AppState,
+    section_id: &str,
+    names: &[String],
+) -> Result<Vec<String>, ApiError> {
+    let trimmed: Vec<String> = names.iter().map(|n| n.trim().to_owned()).collect();
+    Ok(repeated_names(
+        &existing_names(state, section_id).await?,
+        &trimmed,
+    ))
+}
+
 pub(super) struct Prepared {
     pub(super) new: NewManagedStudent,
     pub(super) secret: Secret,
@@ -215,17 +258,16 @@ pub async fn add_students(
     if !body.school_permission {
         return Err(permission_required());
     }
-    let mut seen = existing_names(state, section_id).await?;
     let mut names = Vec::with_capacity(body.names.len());
     for (i, raw) in body.names.iter().enumerate() {
         let name = DisplayName::new(raw)
             .map_err(|e| ApiError::invalid("names", format!("line {}: {e}", i + 1)))?;
-        let key = name.as_str().to_lowercase();
-        if seen.contains(&key) {
-            return Err(name_taken(name.as_str()));
-        }
-        seen.push(key);
         names.push(name);
+    }
+    let typed: Vec<String> = names.iter().map(|n| n.as_str().to_owned()).collect();
+    let repeated = repeated_names(&existing_names(state, section_id).await?, &typed);
+    if !repeated.is_empty() {
+        return Err(names_repeated(&repeated));
     }
     let now = now_millis();
     let prepared = names
