@@ -1196,7 +1196,46 @@ async fn a_repeated_name_is_named(app: TestApp) {
     );
 }
 
+// The sign-in cards page has a Print button: a real button, shown by a script of Kodlek's
+// own (no inline script under the CSP).
+async fn the_cards_page_has_a_print_button(app: TestApp) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let id = new_section(&app, &t, "Class 2B", "picture").await;
+    form(
+        &app,
+        &format!("/sections/{id}/students/paste"),
+        &t,
+        &[("names", "Alva\nBo"), ("school_permission", "yes")],
+    )
+    .await;
+    let r = page(&app, &format!("/sections/{id}/cards"), &t).await;
+    assert!(
+        r.text
+            .contains("<script src=\"/static/js/print.js\" defer></script>"),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text.contains(
+            "<button type=\"button\" id=\"print-cards\" data-print hidden>Print</button>"
+        ),
+        "{}",
+        r.text
+    );
+    let sv = page(&app, &format!("/sections/{id}/cards?lang=sv"), &t).await;
+    assert!(sv.text.contains("data-print hidden>Skriv ut</button>"));
+    let js = app.get("/static/js/print.js", None).await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert_eq!(js.headers["content-type"], "text/javascript; charset=utf-8");
+    assert!(js.text.contains("window.print()"));
+    assert_eq!(
+        app.get("/static/js/nothing.js", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 on_both_backends!(
+    the_cards_page_has_a_print_button,
     a_repeated_name_is_named,
     a_teacher_creates_a_section_on_the_page,
     students_are_added_one_at_a_time_or_by_paste,

@@ -221,3 +221,4 @@ unknown-course = Please choose one of the courses in the list.
 invalid-name = Please give the section a name of 1 to 60 characters.
 invalid-names = Please give at least one name, and at most 100 at a time.
 invalid-login-type = Please choose how the students sign in.
+sections-print = Print

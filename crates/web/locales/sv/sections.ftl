@@ -221,3 +221,4 @@ unknown-course = Välj en av kurserna i listan.
 invalid-name = Ge gruppen ett namn på 1 till 60 tecken.
 invalid-names = Skriv minst ett namn, och högst 100 åt gången.
 invalid-login-type = Välj hur eleverna ska logga in.
+sections-print = Skriv ut

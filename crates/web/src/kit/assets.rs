@@ -1,5 +1,6 @@
 //! The front end's files (`frontend/dist`, built by `build.rs`), embedded in the binary and
-//! served under `/static/dist/` and `/static/blockly-media/`.
+//! served under `/static/dist/` and `/static/blockly-media/`, and the pages' own small scripts
+//! (`static/js/`), served under the same name.
 
 use crate::AppState;
 use crate::kit::error::ApiError;
@@ -15,11 +16,20 @@ mod generated {
 }
 use generated::{DIST, MEDIA};
 
-/// `/static/dist/{file}` and `/static/blockly-media/{file}`; anything else there is a 404.
+/// Small scripts the pages load (the CSP allows no inline script).
+const SCRIPTS: &[(&str, &[u8])] = &[("print.js", include_bytes!("../../static/js/print.js"))];
+
+/// `/static/dist/{file}`, `/static/blockly-media/{file}` and `/static/js/{file}`; anything
+/// else there is a 404.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/dist/{file}", get(dist))
         .route("/static/blockly-media/{*path}", get(media))
+        .route("/static/js/{file}", get(script))
+}
+
+async fn script(Path(name): Path<String>) -> Response {
+    serve(SCRIPTS, &name)
 }
 
 async fn dist(Path(name): Path<String>) -> Response {
