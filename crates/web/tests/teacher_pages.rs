@@ -1234,7 +1234,83 @@ async fn the_cards_page_has_a_print_button(app: TestApp) {
     );
 }
 
+/// A wrong maze program: it walks a square and never reaches the flag.
+fn wrong_program() -> Value {
+    json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "id": "s",
+        "next": {"block": {"type": "controls_repeat", "fields": {"TIMES": 4}, "inputs": {"DO": {"block":
+        {"type": "maze_move_forward", "next": {"block": {"type": "maze_turn", "fields": {"DIR": "turnLeft"}}}}}}}}}]}})
+}
+
+/// A picture section with Alva and Bo; its id, Alva's id and her session.
+async fn class_with_alva(app: &TestApp, t: &str) -> (String, String, String) {
+    let id = new_section(app, t, "Class 2B", "word").await;
+    form(
+        app,
+        &format!("/sections/{id}/students/paste"),
+        t,
+        &[("names", "Alva\nBo"), ("school_permission", "yes")],
+    )
+    .await;
+    let alva = student_id(app, t, &id, "Alva").await;
+    let kid = student_session(app, t, &id, &alva).await;
+    (id, alva, kid)
+}
+
+/// Alva's six failed attempts at the course's last maze, far down her page: its id, and the
+/// reason the grader gave, in English and Swedish.
+async fn stuck_far_down(app: &TestApp, kid: &str) -> (String, (&'static str, &'static str)) {
+    let levels = kodlek_puzzles::catalog().levels_of("maze-intro");
+    let far = levels
+        .iter()
+        .rev()
+        .find(|l| l.kind.as_str() == "maze")
+        .unwrap()
+        .id
+        .clone();
+    let mut reason = String::new();
+    for _ in 0..6 {
+        let r = app
+            .post(
+                &format!("/api/v1/levels/{far}/attempts"),
+                json!({"program": wrong_program()}),
+                Some(kid),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.json()["status"], "failed", "{}", r.text);
+        reason = r.json()["reason"].as_str().unwrap().to_owned();
+    }
+    let text = match reason.as_str() {
+        "crashed" => ("bumped into a wall", "gick in i en vägg"),
+        "not_reached_goal" => ("stopped before the flag", "stannade före flaggan"),
+        other => panic!("a reason this test does not know: {other}"),
+    };
+    (far, text)
+}
+
+// The dashboard's "needs help" link lands on the stuck level's entry of the student's page.
+async fn help_leads_to_the_stuck_level(app: TestApp) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let (id, alva, kid) = class_with_alva(&app, &t).await;
+    let (far, _) = stuck_far_down(&app, &kid).await;
+    let r = page(&app, &format!("/sections/{id}"), &t).await;
+    let link = format!("href=\"/sections/{id}/students/{alva}#level-{far}\">Alva</a>");
+    assert!(r.text.contains(&link), "{}", r.text);
+    let live = page(&app, &format!("/sections/{id}/live"), &t).await;
+    assert!(live.json()["help"].as_str().unwrap().contains(&link));
+    let student = page(&app, &format!("/sections/{id}/students/{alva}"), &t).await;
+    assert!(
+        student
+            .text
+            .contains(&format!("<section id=\"level-{far}\"")),
+        "{}",
+        student.text
+    );
+    assert!(student.text.contains(&format!("href=\"#level-{far}\"")));
+}
+
 on_both_backends!(
+    help_leads_to_the_stuck_level,
     the_cards_page_has_a_print_button,
     a_repeated_name_is_named,
     a_teacher_creates_a_section_on_the_page,

@@ -133,7 +133,10 @@ pub(super) async fn create(
 pub(super) struct HelpRow {
     pub(super) id: String,
     pub(super) name: String,
+    /// The numbers of the levels the student seems stuck on ("3, 17"), or nothing.
     pub(super) levels: String,
+    /// Where the link lands: the first of those levels on the student's page.
+    pub(super) anchor: String,
 }
 
 #[derive(Template)]
@@ -251,6 +254,12 @@ pub(super) fn help_rows(grid: &Grid) -> Vec<HelpRow> {
             id: s.id.clone(),
             name: s.display_name.clone(),
             levels: help_levels(s),
+            anchor: s
+                .needs_help()
+                .next()
+                .and_then(|i| grid.levels.get(i))
+                .map(|l| format!("#level-{}", l.id))
+                .unwrap_or_default(),
         })
         .collect()
 }
