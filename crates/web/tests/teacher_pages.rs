@@ -1309,7 +1309,61 @@ async fn help_leads_to_the_stuck_level(app: TestApp) {
     assert!(student.text.contains(&format!("href=\"#level-{far}\"")));
 }
 
+// Each failed attempt on the student's page says why, with the grader's reason, and "Open the
+// level" shows the student's own program, read-only, not an empty level.
+async fn failed_attempts_say_why_and_the_level_shows_the_program(app: TestApp) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let (id, alva, kid) = class_with_alva(&app, &t).await;
+    let (far, text) = stuck_far_down(&app, &kid).await;
+    let student = page(&app, &format!("/sections/{id}/students/{alva}"), &t).await;
+    assert_eq!(
+        student
+            .text
+            .matches(&format!(": <span class=\"reason\">{}</span>", text.0))
+            .count(),
+        6,
+        "each failed attempt says why: {}",
+        student.text
+    );
+    let sv = page(&app, &format!("/sections/{id}/students/{alva}?lang=sv"), &t).await;
+    assert!(sv.text.contains(text.1), "{}", sv.text);
+
+    let open = format!("/sections/{id}/students/{alva}/levels/{far}");
+    assert!(student.text.contains(&format!("href=\"{open}\"")));
+    let r = page(&app, &open, &t).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.text.contains("id=\"student-program\""));
+    assert!(
+        r.text
+            .contains("when run\n    repeat 4 times:\n        move forward"),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains(text.0));
+    assert!(r.text.contains(&format!("href=\"/levels/{far}\"")));
+    let sv = page(&app, &format!("{open}?lang=sv"), &t).await;
+    assert!(sv.text.contains("Alvas program"), "{}", sv.text);
+    // A level not tried yet says so.
+    let first = &kodlek_puzzles::catalog().levels_of("maze-intro")[0].id;
+    let r = page(
+        &app,
+        &format!("/sections/{id}/students/{alva}/levels/{first}"),
+        &t,
+    )
+    .await;
+    assert!(r.text.contains("id=\"no-attempts\""));
+    // Only the section's teachers, and only the course's levels.
+    let other = app.verified_teacher("Mr Ek", "ek@example.org").await;
+    assert_eq!(
+        page(&app, &open, &other).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let nowhere = format!("/sections/{id}/students/{alva}/levels/no-such-level");
+    assert_eq!(page(&app, &nowhere, &t).await.status, StatusCode::NOT_FOUND);
+}
+
 on_both_backends!(
+    failed_attempts_say_why_and_the_level_shows_the_program,
     help_leads_to_the_stuck_level,
     the_cards_page_has_a_print_button,
     a_repeated_name_is_named,
