@@ -1362,10 +1362,53 @@ async fn failed_attempts_say_why_and_the_level_shows_the_program(app: TestApp) {
     assert_eq!(page(&app, &nowhere, &t).await.status, StatusCode::NOT_FOUND);
 }
 
+// A child locked out after too many wrong secrets is listed under "needs help", tagged as
+// locked out, with the unlock button right there.
+async fn a_locked_out_child_needs_help(app: TestApp) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let (id, _, _) = class_with_alva(&app, &t).await;
+    let bo = student_id(&app, &t, &id, "Bo").await;
+    let r = page(&app, &format!("/sections/{id}"), &t).await;
+    assert!(r.text.contains("id=\"nobody-stuck\""), "{}", r.text);
+    let code = detail(&app, &t, &id).await["section"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..10 {
+        app.post(
+            &format!("/api/v1/sign-in/{code}"),
+            json!({"student_id": bo, "secret": "wrong words"}),
+            None,
+        )
+        .await;
+    }
+    let r = page(&app, &format!("/sections/{id}"), &t).await;
+    assert!(r.text.contains("id=\"needs-help\""), "{}", r.text);
+    assert!(
+        r.text
+            .contains(&format!("href=\"/sections/{id}/students/{bo}\">Bo</a>"))
+    );
+    assert!(r.text.contains("locked out</span>"), "{}", r.text);
+    assert!(
+        r.text
+            .contains("src=\"/static/icons/lock.svg\" alt=\"Lock\"")
+    );
+    let unlock = format!("/sections/{id}/students/{bo}/unlock");
+    assert!(r.text.contains(&format!("action=\"{unlock}\"")));
+    let live = page(&app, &format!("/sections/{id}/live?lang=sv"), &t).await;
+    assert!(live.json()["help"].as_str().unwrap().contains("utelåst"));
+    let r = form(&app, &unlock, &t, &[("back", "progress")]).await;
+    assert_eq!(location(&r), format!("/sections/{id}?ok=unlocked"));
+    let r = page(&app, &format!("/sections/{id}?ok=unlocked"), &t).await;
+    assert!(r.text.contains("Sign-in is unlocked"));
+    assert!(r.text.contains("id=\"nobody-stuck\""));
+}
+
 on_both_backends!(
-    failed_attempts_say_why_and_the_level_shows_the_program,
-    help_leads_to_the_stuck_level,
     the_cards_page_has_a_print_button,
+    help_leads_to_the_stuck_level,
+    failed_attempts_say_why_and_the_level_shows_the_program,
+    a_locked_out_child_needs_help,
     a_repeated_name_is_named,
     a_teacher_creates_a_section_on_the_page,
     students_are_added_one_at_a_time_or_by_paste,

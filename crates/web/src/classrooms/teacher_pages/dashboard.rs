@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 // ---------------------------------------------------------------------------------------------
@@ -137,6 +137,8 @@ pub(super) struct HelpRow {
     pub(super) levels: String,
     /// Where the link lands: the first of those levels on the student's page.
     pub(super) anchor: String,
+    /// Locked out of signing in after too many wrong secrets.
+    pub(super) locked: bool,
 }
 
 #[derive(Template)]
@@ -245,11 +247,12 @@ pub(super) fn help_levels(s: &GridRow) -> String {
         .join(", ")
 }
 
-/// The students who seem stuck, for the list above the grid.
-pub(super) fn help_rows(grid: &Grid) -> Vec<HelpRow> {
+/// The students who seem stuck or are locked out of signing in, for the list above the grid,
+/// in the grid's order. `locked` holds the ids of the locked-out ones.
+pub(super) fn help_rows(grid: &Grid, locked: &HashSet<String>) -> Vec<HelpRow> {
     grid.rows
         .iter()
-        .filter(|s| s.needs_help().next().is_some())
+        .filter(|s| s.needs_help().next().is_some() || locked.contains(&s.id))
         .map(|s| HelpRow {
             id: s.id.clone(),
             name: s.display_name.clone(),
@@ -260,8 +263,23 @@ pub(super) fn help_rows(grid: &Grid) -> Vec<HelpRow> {
                 .and_then(|i| grid.levels.get(i))
                 .map(|l| format!("#level-{}", l.id))
                 .unwrap_or_default(),
+            locked: locked.contains(&s.id),
         })
         .collect()
+}
+
+/// The ids of the section's students whose sign-in is locked: a child who cannot get in is
+/// as stuck as one who cannot solve a level.
+pub(super) async fn locked_ids(
+    state: &AppState,
+    section_id: &str,
+) -> Result<HashSet<String>, ApiError> {
+    Ok(sections::students(state, section_id)
+        .await?
+        .into_iter()
+        .filter(|s| s.sign_in_locked)
+        .map(|s| s.id)
+        .collect())
 }
 
 pub(super) async fn dashboard(
@@ -273,6 +291,10 @@ pub(super) async fn dashboard(
 ) -> Response {
     let grid = match students::grid_of(&state, &t.section, p.lang()).await {
         Ok(g) => g,
+        Err(e) => return fail(&state, p, &e),
+    };
+    let locked = match locked_ids(&state, &id).await {
+        Ok(l) => l,
         Err(e) => return fail(&state, p, &e),
     };
     let legend = vec![
@@ -288,7 +310,7 @@ pub(super) async fn dashboard(
         h: Head::new(&state, &p, &t, "progress"),
         students: grid.rows.len(),
         levels: grid.levels.len(),
-        help: help_rows(&grid),
+        help: help_rows(&grid, &locked),
         grid: html,
         legend,
         p: p.clone(),
@@ -316,9 +338,13 @@ pub(super) async fn dashboard_live(
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),
     };
+    let locked = match locked_ids(&state, &id).await {
+        Ok(l) => l,
+        Err(e) => return fail(&state, p, &e),
+    };
     let help = HelpT {
         h: Head::new(&state, &p, &t, "progress"),
-        help: help_rows(&grid),
+        help: help_rows(&grid, &locked),
         p: p.clone(),
     };
     let help = match help.render() {

@@ -272,10 +272,15 @@ pub(super) async fn unlock(
     p: Page,
     t: Taught,
     Path((id, sid)): Path<(String, String)>,
-    _form: CsrfForm,
+    form: CsrfForm,
 ) -> Response {
+    // The dashboard's list of who needs help unlocks too, and comes back to the dashboard.
+    let back = match form.get("back") {
+        "progress" => format!("/sections/{id}?ok=unlocked"),
+        _ => format!("/sections/{id}/students?ok=unlocked"),
+    };
     match students::unlock(&state, &t.me, &id, &sid).await {
-        Ok(()) => see_other(&format!("/sections/{id}/students?ok=unlocked")),
+        Ok(()) => see_other(&back),
         Err(e) => failed(&state, &p, &e).await,
     }
 }
