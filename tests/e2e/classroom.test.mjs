@@ -111,3 +111,90 @@ test('a teacher makes a picture section; a child signs in by picture and the das
     assert.deepEqual(problems, [], 'no script errors, CSP violations or requests to other sites');
   }),
 );
+
+/** Tags on the page that are cut short: clipped by a box around them, or by their own. */
+function cutTags(page) {
+  return page.evaluate(() => {
+    const cut = [];
+    for (const tag of document.querySelectorAll('.nh, .tag-locked')) {
+      const r = tag.getBoundingClientRect();
+      const what = `"${tag.textContent.trim()}"`;
+      if (tag.scrollWidth > tag.clientWidth + 1) cut.push(`${what} is wider than its box`);
+      for (let a = tag.parentElement; a && a !== document.body; a = a.parentElement) {
+        const cs = getComputedStyle(a);
+        if (cs.overflowX === 'visible') continue;
+        const box = a.getBoundingClientRect();
+        if (r.right > box.right + 1 || r.left < box.left - 1) cut.push(`${what} is clipped by <${a.tagName.toLowerCase()} class="${a.className}">`);
+        if (cs.textOverflow === 'ellipsis' && a.scrollWidth > a.clientWidth + 1) cut.push(`${what} ends in "…" in <${a.tagName.toLowerCase()}>`);
+      }
+    }
+    return cut;
+  });
+}
+
+test('in Swedish, every "needs help" tag on the dashboard is whole, and a locked-out child is one of them', { timeout: TEST_TIMEOUT }, (t) =>
+  withPage(browser, server, t, { locale: 'sv-SE' }, async (teacher, problems) => {
+    await teacherSignsUp(teacher, `berg.${Date.now()}@example.org`);
+    await teacher.goto('/sections');
+    const form = 'form#new-section-form';
+    await teacher.fill(`${form} [name=name]`, 'Klass 1C');
+    await teacher.selectOption(`${form} [name=course_id]`, 'maze-intro');
+    await teacher.check('#login-picture');
+    await submit(teacher, `${form} button[type=submit]`);
+    const sectionPath = new URL(teacher.url()).pathname;
+    const sectionId = sectionPath.split('/').pop();
+    await teacher.goto(`${sectionPath}/students`);
+    // Long names, as real class lists have them.
+    const names = ['Alexandra Lindqvist-Öberg', 'Maximilian Johansson', 'Bo', 'Charlotte Wikström'];
+    await teacher.fill('form#paste-form [name=names]', names.join('\n'));
+    await teacher.check('#permission-list');
+    await submit(teacher, 'form#paste-form button[type=submit]');
+    await teacher.locator('#created').waitFor();
+
+    const cards = await teacher.evaluate(async (id) => (await fetch(`/api/v1/sections/${id}/sign-in-cards`)).json(), sectionId);
+    const code = new URL(cards.sign_in_url).pathname.split('/').pop();
+    const wrong = { blocks: { languageVersion: 0, blocks: [{ type: 'when_run', next: { block: { type: 'maze_turn', fields: { DIR: 'turnLeft' } } } }] } };
+    for (const card of cards.cards) {
+      await withPage(browser, server, t, {}, async (child) => {
+        await child.goto(`/sign-in/${code}`);
+        const locked = card.display_name === 'Charlotte Wikström';
+        const answers = await child.evaluate(async ({ code, card, locked, wrong }) => {
+          const post = (url, body) => fetch(url, {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+            body: JSON.stringify(body),
+          }).then((r) => r.status);
+          const statuses = [];
+          if (locked) {
+            // Ten wrong pictures lock the sign-in.
+            const other = card.secret.value === 'moon' ? 'star' : 'moon';
+            for (let i = 0; i < 10; i += 1) statuses.push(await post(`/api/v1/sign-in/${code}`, { student_id: card.student_id, secret: other }));
+            return statuses;
+          }
+          statuses.push(await post(`/api/v1/sign-in/${code}`, { student_id: card.student_id, secret: card.secret.value }));
+          // Stuck on three levels: the tag lists them all.
+          for (const level of ['maze-2', 'maze-3', 'maze-4']) {
+            for (let i = 0; i < 6; i += 1) statuses.push(await post(`/api/v1/levels/${level}/attempts`, { program: wrong }));
+          }
+          return statuses;
+        }, { code, card, locked, wrong });
+        if (!locked) assert.ok(answers.every((s) => s === 200), `${card.display_name}: ${answers}`);
+      });
+    }
+
+    await teacher.goto(`${sectionPath}?lang=sv`);
+    const gridTags = teacher.locator('#progress-grid tbody th .nh');
+    assert.equal(await gridTags.count(), 3, 'three children stuck');
+    for (const text of await gridTags.allInnerTexts()) assert.match(text.trim(), /^Behöver hjälp med nivå \d+, \d+, \d+$/);
+    const locked = teacher.locator('#needs-help .tag-locked');
+    assert.equal((await locked.innerText()).trim(), 'utelåst');
+    assert.equal(await locked.locator('img').evaluate((img) => img.naturalWidth > 0 && img.alt === 'Lås'), true, 'the lock is a picture with a text');
+    assert.equal(await teacher.locator('#needs-help button', { hasText: 'Lås upp' }).count(), 1, 'unlock is right there');
+    assert.deepEqual(await cutTags(teacher), [], 'no tag is cut');
+    // On a narrow screen too.
+    await teacher.setViewportSize({ width: 800, height: 900 });
+    assert.deepEqual(await cutTags(teacher), [], 'no tag is cut on a narrow screen');
+    assert.deepEqual(problems, [], 'no script errors, CSP violations or requests to other sites');
+  }),
+);
