@@ -108,6 +108,11 @@ test('a teacher makes a picture section; a child signs in by picture and the das
     assert.notEqual((await first.innerText()).trim(), '', 'a symbol, not colour alone');
     const bo = teacher.locator('#progress-grid tbody tr', { has: teacher.locator('th a', { hasText: 'Bo' }) });
     assert.equal((await bo.locator('td').first().innerText()).trim(), '', 'Bo has not tried yet');
+    // The square's tooltip names the student and the level, also in the refreshed grid.
+    const levelOne = await teacher.locator('#progress-grid thead th').nth(1).getAttribute('data-t');
+    await first.hover();
+    const tip = await first.evaluate((td) => getComputedStyle(td, '::after').content);
+    assert.ok(tip.includes(`Alva · ${levelOne}: 1 tries`), tip);
     assert.deepEqual(problems, [], 'no script errors, CSP violations or requests to other sites');
   }),
 );
@@ -192,6 +197,17 @@ test('in Swedish, every "needs help" tag on the dashboard is whole, and a locked
     assert.equal(await locked.locator('img').evaluate((img) => img.naturalWidth > 0 && img.alt === 'Lås'), true, 'the lock is a picture with a text');
     assert.equal(await teacher.locator('#needs-help button', { hasText: 'Lås upp' }).count(), 1, 'unlock is right there');
     assert.deepEqual(await cutTags(teacher), [], 'no tag is cut');
+
+    // A square's tooltip, and what a screen reader says for it, name the student and the level.
+    const levelTwo = await teacher.locator('#progress-grid thead th').nth(2).getAttribute('data-t');
+    assert.match(levelTwo, /^2\. \S/);
+    const square = teacher.locator('#progress-grid tbody tr', { has: teacher.locator('th a', { hasText: 'Bo' }) }).locator('td').nth(1);
+    await square.hover();
+    const tip = await square.evaluate((td) => getComputedStyle(td, '::after').content);
+    assert.ok(tip.includes(`Bo · ${levelTwo}: 6 försök`), tip);
+    await square.focus();
+    const said = await square.getAttribute('aria-label');
+    assert.ok(said.includes('Bo') && said.includes(levelTwo), said);
     // On a narrow screen too.
     await teacher.setViewportSize({ width: 800, height: 900 });
     assert.deepEqual(await cutTags(teacher), [], 'no tag is cut on a narrow screen');

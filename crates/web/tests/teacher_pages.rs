@@ -629,6 +629,14 @@ async fn the_dashboard_and_student_page_show_progress_and_code(app: TestApp) {
         app.get("/static/dist/grid.js", None).await.status,
         StatusCode::OK
     );
+    // The squares' tooltips get their student's and level's names from a script of Kodlek's.
+    assert!(
+        r.text
+            .contains("<script src=\"/static/js/grid-names.js\" defer></script>")
+    );
+    let names = app.get("/static/js/grid-names.js", None).await;
+    assert_eq!(names.status, StatusCode::OK);
+    assert!(names.text.contains("aria-label"));
     assert!(
         !r.text.contains(" style="),
         "no style attributes under the CSP"

@@ -20,7 +20,13 @@ use generated::{DIST, MEDIA};
 const ICONS: &[(&str, &[u8])] = &[("lock.svg", include_bytes!("../../static/icons/lock.svg"))];
 
 /// Small scripts the pages load (the CSP allows no inline script).
-const SCRIPTS: &[(&str, &[u8])] = &[("print.js", include_bytes!("../../static/js/print.js"))];
+const SCRIPTS: &[(&str, &[u8])] = &[
+    ("print.js", include_bytes!("../../static/js/print.js")),
+    (
+        "grid-names.js",
+        include_bytes!("../../static/js/grid-names.js"),
+    ),
+];
 
 /// `/static/dist/{file}`, `/static/blockly-media/{file}`, `/static/icons/{file}` and
 /// `/static/js/{file}`; anything else there is a 404.
