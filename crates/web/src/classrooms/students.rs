@@ -104,9 +104,8 @@ pub(super) fn prepare(
     state: &AppState,
     me: &SignedIn,
     section: &SectionRecord,
-    kind: LoginType,
+    secret: Secret,
     draft: Draft,
-    lang: Lang,
     now: Millis,
 ) -> Prepared {
     let Draft {
@@ -116,7 +115,6 @@ pub(super) fn prepare(
         permission,
     } = draft;
     let id = new_id();
-    let secret = random_secret(kind, lang);
     let account = AccountRecord {
         id: id.clone(),
         role: Role::Student,
@@ -226,7 +224,8 @@ pub async fn add_student(
         gender,
         permission: body.school_permission,
     };
-    let p = prepare(state, me, &section, kind, draft, lang, now);
+    let secret = random_secret(kind, lang, &mut secrets_in_use(state, section_id).await?);
+    let p = prepare(state, me, &section, secret, draft, now);
     let mut created = write_students(state, &section, vec![p], now).await?;
     Ok(created.remove(0))
 }
@@ -270,6 +269,7 @@ pub async fn add_students(
         return Err(names_repeated(&repeated));
     }
     let now = now_millis();
+    let mut taken = secrets_in_use(state, section_id).await?;
     let prepared = names
         .into_iter()
         .map(|name| {
@@ -279,7 +279,8 @@ pub async fn add_students(
                 gender: None,
                 permission: true,
             };
-            prepare(state, me, &section, kind, draft, lang, now)
+            let secret = random_secret(kind, lang, &mut taken);
+            prepare(state, me, &section, secret, draft, now)
         })
         .collect();
     write_students(state, &section, prepared, now).await
@@ -374,7 +375,8 @@ pub async fn reset_secret(
             _ => LoginType::Picture,
         },
     };
-    let secret = random_secret(kind, lang);
+    // Unlike every secret of the section, the student's old one included.
+    let secret = random_secret(kind, lang, &mut secrets_in_use(state, section_id).await?);
     state
         .store
         .set_secret(&sealed(state, &a.id, &secret, now_millis()))
