@@ -772,7 +772,29 @@ async fn the_csv_cannot_start_formulas(app: TestApp) {
         .collect();
     let levels = kodlek_puzzles::catalog().levels_of("maze-intro");
     assert!(lines[0].starts_with("Student,"));
-    let empty_row = format!("'-2+3{}", ",".repeat(levels.len()));
+    let empty_row = format!("'-2+3{}", ",".repeat(levels.len() * 3));
+    // Each level: its status, its tries and the time of the last one.
+    assert!(
+        lines[0].starts_with(
+            "Student,First steps,First steps: tries,First steps: last try (UTC),Around the corner,"
+        ),
+        "{}",
+        lines[0]
+    );
+    let alva_row: Vec<&str> = lines
+        .iter()
+        .find(|l| l.starts_with("Alva,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!(alva_row.len(), 1 + levels.len() * 3);
+    assert_eq!(alva_row[1..3], ["solved perfectly", "1"], "{alva_row:?}");
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    assert!(
+        alva_row[3].starts_with(&today) && alva_row[3].len() == 16,
+        "{alva_row:?}"
+    );
+    assert_eq!(alva_row[4..7], ["", "", ""], "not tried");
     assert!(lines.contains(&empty_row.as_str()), "{lines:?}");
     assert!(
         lines
@@ -791,7 +813,11 @@ async fn the_csv_cannot_start_formulas(app: TestApp) {
     }
     // In the teacher's language.
     let sv = page(&app, &format!("/sections/{id}/progress.csv?lang=sv"), &t).await;
-    assert!(sv.text.contains("\nAlva,perfekt löst,"), "{}", sv.text);
+    assert!(sv.text.contains("\nAlva,perfekt löst,1,"), "{}", sv.text);
+    assert!(
+        sv.text
+            .contains(",Första stegen: försök,Första stegen: senaste försöket (UTC),")
+    );
     assert!(
         sv.text.trim_start_matches('\u{feff}').starts_with("Elev,"),
         "{}",

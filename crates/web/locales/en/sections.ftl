@@ -236,3 +236,6 @@ sections-level-task = The task
 sections-level-latest = { $name }'s program
 sections-level-none = No attempts at this level yet.
 sections-level-try = Try the level yourself (an empty program)
+sections-csv-status = { $level }
+sections-csv-tries = { $level }: tries
+sections-csv-last = { $level }: last try (UTC)

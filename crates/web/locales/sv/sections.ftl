@@ -236,3 +236,6 @@ sections-level-task = Uppgiften
 sections-level-latest = { $name }s program
 sections-level-none = Inga försök på den här nivån än.
 sections-level-try = Prova nivån själv (ett tomt program)
+sections-csv-status = { $level }
+sections-csv-tries = { $level }: försök
+sections-csv-last = { $level }: senaste försöket (UTC)

@@ -381,8 +381,9 @@ pub fn csv_cell(raw: &str, out: &mut String) {
     }
 }
 
-/// The grid as CSV: a header (student, then each level's title) and one row per student
-/// with each level's best status in the teacher's language, or nothing.
+/// The grid as CSV: a header (student, then for each level its title, its tries and its last
+/// try) and one row per student with each level's best status in the teacher's language, the
+/// number of tries and the time of the last one (UTC), or nothing where never tried.
 pub fn grid_csv(p: &Tr, grid: &Grid) -> String {
     // The byte order mark tells spreadsheets that the file is UTF-8 ("Åsa" stays "Åsa").
     let mut out = String::from("\u{feff}");
@@ -392,17 +393,30 @@ pub fn grid_csv(p: &Tr, grid: &Grid) -> String {
         .collect();
     csv_cell(&p.t("sections-grid-student"), &mut out);
     for l in &grid.levels {
-        out.push(',');
-        csv_cell(&l.title, &mut out);
+        for key in [
+            "sections-csv-status",
+            "sections-csv-tries",
+            "sections-csv-last",
+        ] {
+            out.push(',');
+            csv_cell(&p.args(key, &[("level", &l.title)]), &mut out);
+        }
     }
     out.push_str("\r\n");
+    let mut time = String::new();
     for s in &grid.rows {
         csv_cell(&s.display_name, &mut out);
         for column in 0..grid.levels.len() {
+            let Some(c) = s.cells.get(column) else {
+                out.push_str(",,,");
+                continue;
+            };
             out.push(',');
-            if let Some(c) = s.cells.get(column) {
-                csv_cell(label.get(c.status()).map_or(c.status(), |l| l), &mut out);
-            }
+            csv_cell(label.get(c.status()).map_or(c.status(), |l| l), &mut out);
+            let _ = write!(out, ",{},", c.attempts);
+            time.clear();
+            push_short_time(c.last_attempt_at, &mut time);
+            csv_cell(&time, &mut out);
         }
         out.push_str("\r\n");
     }
