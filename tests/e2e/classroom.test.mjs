@@ -137,7 +137,7 @@ function cutTags(page) {
   });
 }
 
-test('in Swedish, every "needs help" tag on the dashboard is whole, and a locked-out child is one of them', { timeout: TEST_TIMEOUT }, (t) =>
+test('in Swedish: whole "needs help" tags with a locked-out child among them, squares that name student and level, and a one-page letter home', { timeout: TEST_TIMEOUT }, (t) =>
   withPage(browser, server, t, { locale: 'sv-SE' }, async (teacher, problems) => {
     await teacherSignsUp(teacher, `berg.${Date.now()}@example.org`);
     await teacher.goto('/sections');
@@ -211,6 +211,22 @@ test('in Swedish, every "needs help" tag on the dashboard is whole, and a locked
     // On a narrow screen too.
     await teacher.setViewportSize({ width: 800, height: 900 });
     assert.deepEqual(await cutTags(teacher), [], 'no tag is cut on a narrow screen');
+
+    // The letter home prints as one A4 page of letter, its data tables an appendix after it.
+    for (const lang of ['sv', 'en']) {
+      await teacher.goto(`${sectionPath}/letter?lang=${lang}`);
+      await teacher.locator('#print-letter:not([hidden])').waitFor();
+      const pages = (pdf) => (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+      const whole = pages(await teacher.pdf({ format: 'A4', preferCSSPageSize: true }));
+      await teacher.emulateMedia({ media: 'print' });
+      assert.equal(await teacher.locator('#letter-appendix').evaluate((e) => getComputedStyle(e).breakBefore), 'page');
+      // Back to no emulation: `page.pdf` prints with the emulated media, and "screen" is not print.
+      await teacher.emulateMedia({ media: null });
+      await teacher.locator('#letter-appendix').evaluate((e) => e.remove());
+      const letter = pages(await teacher.pdf({ format: 'A4', preferCSSPageSize: true }));
+      assert.equal(letter, 1, `${lang}: the letter is one page, not ${letter}`);
+      assert.ok(whole >= 2 && whole <= 3, `${lang}: the letter and an appendix of one or two pages, not ${whole}`);
+    }
     assert.deepEqual(problems, [], 'no script errors, CSP violations or requests to other sites');
   }),
 );

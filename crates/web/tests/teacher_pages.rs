@@ -930,9 +930,17 @@ async fn the_letter_explains_the_course_and_the_data(app: TestApp) {
         !r.text.contains("Counters that slow down"),
         "no table of other people"
     );
+    // One page of letter, signed, then the tables as an appendix, and a Print button.
+    let signed = r.text.find("class=\"letter-sign\"").unwrap();
+    let appendix = r.text.find("<section id=\"letter-appendix\"").unwrap();
+    let first_table = r.text.find("<table class=\"inventory").unwrap();
+    assert!(signed < appendix && appendix < first_table, "{}", r.text);
+    assert!(r.text.contains("The appendix on the next page lists every piece"));
+    assert!(r.text.contains("data-print hidden>Print</button>"));
 
     let r = page(&app, &format!("/sections/{id}/letter?lang=sv"), &t).await;
     assert!(r.text.contains(&course.title.sv));
+    assert!(r.text.contains("Bilaga: vad Kodlek sparar om en elev"));
     assert!(r.text.contains("Det här sparar Kodlek om en elev"));
     assert!(r.text.contains("<td>eleven, elevens lärare</td>"));
     for c in inv.columns_of("attempts") {

@@ -239,3 +239,5 @@ sections-level-try = Try the level yourself (an empty program)
 sections-csv-status = { $level }
 sections-csv-tries = { $level }: tries
 sections-csv-last = { $level }: last try (UTC)
+sections-letter-see-appendix = The appendix on the next page lists every piece of it, and who can see it.
+sections-letter-appendix-title = Appendix: what Kodlek keeps about a student, and who sees it

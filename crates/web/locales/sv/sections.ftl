@@ -239,3 +239,5 @@ sections-level-try = Prova nivån själv (ett tomt program)
 sections-csv-status = { $level }
 sections-csv-tries = { $level }: försök
 sections-csv-last = { $level }: senaste försöket (UTC)
+sections-letter-see-appendix = Bilagan på nästa sida visar varje uppgift och vem som kan se den.
+sections-letter-appendix-title = Bilaga: vad Kodlek sparar om en elev, och vem som ser det
