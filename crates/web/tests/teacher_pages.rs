@@ -385,6 +385,10 @@ async fn secrets_are_renewed_and_sign_in_unlocked(app: TestApp) {
     }
     let r = page(&app, &format!("/sections/{id}/students"), &t).await;
     assert!(r.text.contains("Locked: too many wrong tries"));
+    // The lock is a picture of Kodlek's own, with a text, not an emoji.
+    assert!(r.text.contains(
+        "<span class=\"locked\"><img class=\"icon\" src=\"/static/icons/lock.svg\" alt=\"Lock\""
+    ));
     assert!(r.text.contains(&format!("/students/{sid}/unlock")));
     let r = form(
         &app,
@@ -935,7 +939,10 @@ async fn the_letter_explains_the_course_and_the_data(app: TestApp) {
     let appendix = r.text.find("<section id=\"letter-appendix\"").unwrap();
     let first_table = r.text.find("<table class=\"inventory").unwrap();
     assert!(signed < appendix && appendix < first_table, "{}", r.text);
-    assert!(r.text.contains("The appendix on the next page lists every piece"));
+    assert!(
+        r.text
+            .contains("The appendix on the next page lists every piece")
+    );
     assert!(r.text.contains("data-print hidden>Print</button>"));
 
     let r = page(&app, &format!("/sections/{id}/letter?lang=sv"), &t).await;
@@ -1446,7 +1453,52 @@ async fn a_locked_out_child_needs_help(app: TestApp) {
     assert!(r.text.contains("id=\"nobody-stuck\""));
 }
 
+// Every icon of the teachers' pages is an SVG Kodlek serves itself, never an emoji or a
+// font's symbol that shows as an empty box where the font is missing.
+async fn icons_are_svg_served_by_kodlek(app: TestApp) {
+    let css = app.get("/static/style.css", None).await.text;
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/classrooms");
+    let mut texts = vec![("style.css".to_owned(), css.clone())];
+    for dir in ["teacher", "student"] {
+        for f in std::fs::read_dir(templates.join(dir)).unwrap() {
+            let f = f.unwrap().path();
+            texts.push((
+                f.display().to_string(),
+                std::fs::read_to_string(&f).unwrap(),
+            ));
+        }
+    }
+    for (name, text) in &texts {
+        // Emoji (U+1F000 on), and the locks, stars and ticks of the symbol blocks.
+        let emoji = text
+            .chars()
+            .find(|c| *c >= '\u{1F000}' || "🔒🔓★✓✔".contains(*c) && !name.ends_with(".css"));
+        assert_eq!(emoji, None, "{name}");
+    }
+    for line in css
+        .lines()
+        .filter(|l| l.contains(".locked") || l.contains(".st-"))
+    {
+        assert!(
+            !line.contains("🔒") && !line.contains('★') && !line.contains('✓'),
+            "{line}"
+        );
+    }
+    for icon in ["lock", "star", "check"] {
+        assert!(css.contains(&format!("/static/icons/{icon}.svg")) || icon == "lock");
+        let r = app.get(&format!("/static/icons/{icon}.svg"), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{icon}");
+        assert_eq!(r.headers["content-type"], "image/svg+xml");
+        assert!(r.text.starts_with("<svg"), "{icon}");
+    }
+    assert_eq!(
+        app.get("/static/icons/missing.svg", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 on_both_backends!(
+    icons_are_svg_served_by_kodlek,
     the_cards_page_has_a_print_button,
     help_leads_to_the_stuck_level,
     failed_attempts_say_why_and_the_level_shows_the_program,

@@ -17,7 +17,11 @@ mod generated {
 use generated::{DIST, MEDIA};
 
 /// The pages' icons: SVG, so that they show without an emoji font.
-const ICONS: &[(&str, &[u8])] = &[("lock.svg", include_bytes!("../../static/icons/lock.svg"))];
+const ICONS: &[(&str, &[u8])] = &[
+    ("check.svg", include_bytes!("../../static/icons/check.svg")),
+    ("lock.svg", include_bytes!("../../static/icons/lock.svg")),
+    ("star.svg", include_bytes!("../../static/icons/star.svg")),
+];
 
 /// Small scripts the pages load (the CSP allows no inline script).
 const SCRIPTS: &[(&str, &[u8])] = &[
