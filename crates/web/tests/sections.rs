@@ -1337,6 +1337,28 @@ async fn secrets_are_unique_within_a_section(app: TestApp) {
         let (count, keys) = card_secrets(&app, &t, &id).await;
         assert_eq!((count, keys.len()), (50, 50), "{kind}: after new secrets");
     }
+    // Where pictures are left, a new secret is never the old one nor a classmate's.
+    let id = app.section(&t, "picture").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.add_student(&t, &id, "Alva").await;
+    let bo = app.add_student(&t, &id, "Bo").await["student"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..20 {
+        let (_, before) = card_secrets(&app, &t, &id).await;
+        let r = app
+            .post(
+                &format!("/api/v1/sections/{id}/students/{bo}/secret"),
+                json!({}),
+                Some(&t),
+            )
+            .await;
+        let new = r.json()["secret"]["value"].as_str().unwrap().to_owned();
+        assert!(!before.contains(&new), "{new} was taken: {before:?}");
+    }
 }
 
 on_both_backends!(

@@ -501,19 +501,33 @@ pub async fn detail(
     })
 }
 
-/// The secrets a section's children have now, as [`secret_key`] compares them.
+/// The secrets a section's children have now, as [`secret_key`] compares them, but for the
+/// child `except`'s.
 pub(super) async fn secrets_in_use(
     state: &AppState,
     section_id: &str,
+    except: Option<&str>,
 ) -> Result<HashSet<String>, ApiError> {
     Ok(state
         .store
         .section_secrets(section_id)
         .await?
         .iter()
+        .filter(|s| Some(s.account_id.as_str()) != except)
         .filter_map(|s| opened(state, s))
         .map(|s| secret_key(&s.value))
         .collect())
+}
+
+/// Whether a secret of the kind is left that none of `taken` has.
+pub(super) fn secret_left(kind: LoginType, lang: Lang, taken: &HashSet<String>) -> bool {
+    match kind {
+        LoginType::Word => {
+            let n = secrets::words(lang).len();
+            taken.len() < n * n.saturating_sub(1) / 2
+        }
+        _ => secrets::pictures().iter().any(|p| !taken.contains(p.id)),
+    }
 }
 
 /// A secret as children tell secrets apart: "happy tiger" and "tiger happy" are one pair.

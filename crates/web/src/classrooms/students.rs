@@ -224,7 +224,11 @@ pub async fn add_student(
         gender,
         permission: body.school_permission,
     };
-    let secret = random_secret(kind, lang, &mut secrets_in_use(state, section_id).await?);
+    let secret = random_secret(
+        kind,
+        lang,
+        &mut secrets_in_use(state, section_id, None).await?,
+    );
     let p = prepare(state, me, &section, secret, draft, now);
     let mut created = write_students(state, &section, vec![p], now).await?;
     Ok(created.remove(0))
@@ -269,7 +273,7 @@ pub async fn add_students(
         return Err(names_repeated(&repeated));
     }
     let now = now_millis();
-    let mut taken = secrets_in_use(state, section_id).await?;
+    let mut taken = secrets_in_use(state, section_id, None).await?;
     let prepared = names
         .into_iter()
         .map(|name| {
@@ -375,8 +379,23 @@ pub async fn reset_secret(
             _ => LoginType::Picture,
         },
     };
-    // Unlike every secret of the section, the student's old one included.
-    let secret = random_secret(kind, lang, &mut secrets_in_use(state, section_id).await?);
+    // Unlike every secret of the section, and unlike the student's old one while another is
+    // left; when none is (a section as large as the list), sharing one is worse than keeping it.
+    let mut taken = secrets_in_use(state, section_id, Some(&a.id)).await?;
+    let old = state
+        .store
+        .secret(&a.id)
+        .await?
+        .and_then(|s| opened(state, &s))
+        .map(|s| secret_key(&s.value));
+    if let Some(old) = old {
+        let mut with_old = taken.clone();
+        with_old.insert(old);
+        if secret_left(kind, lang, &with_old) {
+            taken = with_old;
+        }
+    }
+    let secret = random_secret(kind, lang, &mut taken);
     state
         .store
         .set_secret(&sealed(state, &a.id, &secret, now_millis()))
