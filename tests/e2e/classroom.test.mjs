@@ -68,6 +68,14 @@ test('a teacher makes a picture section; a child signs in by picture and the das
     const signInAddress = new URL((await alva.locator('.card-url').innerText()).trim());
     assert.equal(signInAddress.origin, server.baseURL);
     assert.equal(await alva.locator('.card-picture img').evaluate((img) => img.naturalWidth > 0), true, 'the picture shows');
+    // The Print button is a real button: the keyboard reaches it and Enter prints.
+    await teacher.evaluate(() => {
+      window.printed = 0;
+      window.print = () => { window.printed += 1; };
+    });
+    await teacher.locator('#print-cards').focus();
+    await teacher.keyboard.press('Enter');
+    assert.equal(await teacher.evaluate(() => window.printed), 1, 'Enter on Print prints');
 
     // The teacher opens the dashboard before the class plays and leaves it open.
     await teacher.goto(sectionPath);
