@@ -208,9 +208,10 @@ pub(super) async fn add_list(
             // The page names the repeated names in its own language, as the list has them.
             if e.code == "display_name_taken" {
                 match students::repeated_in_section(&state, &id, &body_names(&form)).await {
-                    Ok(names) => {
+                    Ok(names) if !names.is_empty() => {
                         p.alert = Some(p.args("sections-names-repeated", "names", names.join(", ")))
                     }
+                    Ok(_) => {}
                     Err(e) => return fail(&state, p, &e),
                 }
             }
