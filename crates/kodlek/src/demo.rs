@@ -3,6 +3,7 @@
 
 use kodlek_domain::{Millis, Role, now_millis};
 use kodlek_puzzles::{Submission, catalog, judge};
+use kodlek_services::{Mail, MailError, Mailer};
 use kodlek_store::{NewAttempt, SessionRecord, new_id};
 use kodlek_web::AppState;
 use kodlek_web::accounts::{self, SignUp};
@@ -11,23 +12,54 @@ use kodlek_web::extract::{Lang, SignedIn};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use serde_json::{Value, json};
+use std::future::Future;
+use std::pin::Pin;
 
 pub const TEACHER_EMAIL: &str = "demo.teacher@example.org";
 const MINUTE: Millis = 60 * 1000;
 
-const CLASS_2B: [&str; 18] = [
+const CLASS_2B: [&str; 30] = [
     "Alva", "Bilal", "Cleo", "Dante", "Ebba", "Farah", "Gustav", "Hugo", "Ines", "Jonna", "Kian",
-    "Leo", "Maja", "Nils", "Olivia", "Pim", "Rut", "Sami",
+    "Leo", "Maja", "Nils", "Olivia", "Pim", "Rut", "Sami", "Tilda", "Ulrik", "Vide", "Wera",
+    "Yusuf", "Zara", "Aron", "Bianca", "Colin", "Disa", "Emil", "Fanny",
 ];
-const CODING_CLUB: [&str; 12] = [
+const CODING_CLUB: [&str; 30] = [
     "Tove", "Ugo", "Vera", "Wilma", "Xander", "Yara", "Zeb", "Ada", "Bo", "Cyrus", "Dalia", "Elis",
+    "Felix", "Greta", "Hamid", "Idun", "Joel", "Klara", "Liam", "Mira", "Noah", "Oda", "Paulo",
+    "Quinn", "Ronja", "Selma", "Theo", "Ursula", "Viggo", "Ylva",
 ];
+
+/// One section the demo made: its name, its sign-in address, its kind of secret, and one of
+/// its students with their secret, for the example printed.
+pub struct DemoSection {
+    pub name: String,
+    pub sign_in_url: String,
+    pub kind: String,
+    pub example: (String, String),
+}
 
 /// What the demo made, for the instructions it prints.
 pub struct Demo {
     pub password: String,
-    pub sections: Vec<(String, String, String)>,
-    pub example_student: (String, String),
+    pub sections: Vec<DemoSection>,
+}
+
+/// The demo's mail: none. Its teacher is confirmed at once, so the confirmation mail that
+/// signing up sends would only wait unread in the outbox.
+pub struct NoMail;
+
+impl Mailer for NoMail {
+    // The form `#[async_trait]` gives the trait's method.
+    fn send<'life0, 'async_trait>(
+        &'life0 self,
+        _mail: Mail,
+    ) -> Pin<Box<dyn Future<Output = Result<(), MailError>> + Send + 'async_trait>>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// A program that runs and does nothing: judged as a failure on every puzzle level.
@@ -177,7 +209,7 @@ async fn class(
     login_type: &str,
     names: &[&str],
     rng: &mut impl Rng,
-) -> anyhow::Result<(String, String, (String, String))> {
+) -> anyhow::Result<DemoSection> {
     let err = |e: kodlek_web::error::ApiError| anyhow::anyhow!("{}: {}", e.code, e.message);
     let section = sections::create(
         state,
@@ -216,23 +248,24 @@ async fn class(
         state.store.record_attempts(&batch).await?;
     }
     let first = &created[0];
-    Ok((
-        section.name,
-        sections::sign_in_url(state, &section.code),
-        (
+    Ok(DemoSection {
+        name: section.name,
+        sign_in_url: sections::sign_in_url(state, &section.code),
+        kind: login_type.to_owned(),
+        example: (
             first.student.display_name.clone(),
             first.secret.value.clone(),
         ),
-    ))
+    })
 }
 
-/// Fills the database with the demo teacher, two sections and 30 students.
+/// Fills the database with the demo teacher and two sections of 30 students: one signs in
+/// with secret pictures, the other with secret words.
 pub async fn load(state: &AppState) -> anyhow::Result<Demo> {
     let mut rng = rand::thread_rng();
     let password = random_password(&mut rng);
     let me = teacher(state, &password).await?;
-    let mut made = Vec::new();
-    let (n1, url1, example) = class(
+    let pictures = class(
         state,
         &me,
         "Class 2B (demo)",
@@ -242,8 +275,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Demo> {
         &mut rng,
     )
     .await?;
-    made.push((n1, url1, "picture".to_owned()));
-    let (n2, url2, _) = class(
+    let words = class(
         state,
         &me,
         "Coding club (demo)",
@@ -253,10 +285,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<Demo> {
         &mut rng,
     )
     .await?;
-    made.push((n2, url2, "word".to_owned()));
     Ok(Demo {
         password,
-        sections: made,
-        example_student: example,
+        sections: vec![pictures, words],
     })
 }

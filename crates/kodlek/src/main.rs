@@ -55,13 +55,13 @@ enum Command {
 struct DemoArgs {
     #[command(flatten)]
     storage: StorageArgs,
-    /// The address the server will be reached at, for the sign-in addresses printed.
-    #[arg(
-        long,
-        env = "KODLEK_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    public_url: String,
+    /// The address the server will listen on: the addresses printed use it when no public
+    /// address is given, as `serve` does.
+    #[arg(long, env = "KODLEK_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The address users reach the server at, for the addresses printed.
+    #[arg(long, env = "KODLEK_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -182,25 +182,45 @@ fn app_state(
 async fn demo(args: DemoArgs) -> anyhow::Result<()> {
     let store = open_store(&args.storage).await?;
     let keys = load_keys(&args.storage.data_dir)?;
-    let mailer: Arc<dyn Mailer> = Arc::new(Outbox::new(
-        args.storage.data_dir.join("outbox"),
-        "Kodlek <no-reply@kodlek.invalid>".into(),
-    )?);
-    let public_url = args.public_url.trim_end_matches('/').to_owned();
-    let state = app_state(store, keys, mailer, public_url.clone(), Vec::new(), Some(1));
+    let public_url = public_url(args.public_url.as_deref(), args.listen);
+    let state = app_state(
+        store,
+        keys,
+        Arc::new(demo::NoMail),
+        public_url.clone(),
+        Vec::new(),
+        Some(1),
+    );
     let d = demo::load(&state).await?;
     println!("The demo is ready. Start the server (`kodlek serve`), then:\n");
     println!("  Teacher: sign in at {public_url}/sign-in");
     println!("    email:    {}", demo::TEACHER_EMAIL);
     println!("    password: {}", d.password);
     println!("  and open {public_url}/sections for the dashboards.\n");
-    for (name, url, kind) in &d.sections {
-        println!("  {name}: students sign in at {url} (secret {kind}s)");
+    for s in &d.sections {
+        println!(
+            "  {}: students sign in at {} (secret {}s)",
+            s.name, s.sign_in_url, s.kind
+        );
+        let (student, secret) = &s.example;
+        if s.kind == "word" {
+            println!("    For example {student}, whose secret words are \"{secret}\".");
+        } else {
+            println!("    For example {student}, whose secret picture is \"{secret}\".");
+        }
     }
-    let (student, secret) = &d.example_student;
-    println!("\n  For example {student}, whose secret picture is \"{secret}\".");
-    println!("  Running `kodlek demo` again starts the demo afresh, with a new password.");
+    println!("\n  Running `kodlek demo` again starts the demo afresh, with a new password.");
     Ok(())
+}
+
+/// The address users reach the server at: the one given, else the one it listens on, as
+/// `serve` has it.
+fn public_url(given: Option<&str>, listen: SocketAddr) -> String {
+    given
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("http://{listen}"))
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {

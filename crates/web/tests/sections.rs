@@ -1267,7 +1267,102 @@ async fn the_grid_follows_play_after_it_was_read(app: TestApp) {
     assert_eq!(g.as_array().unwrap().len(), 1);
 }
 
+/// The secrets of a section's cards, as children tell them apart ("happy tiger" is "tiger
+/// happy"), with how many there are.
+async fn card_secrets(
+    app: &TestApp,
+    t: &str,
+    id: &str,
+) -> (usize, std::collections::HashSet<String>) {
+    let cards = app
+        .get(&format!("/api/v1/sections/{id}/sign-in-cards"), Some(t))
+        .await
+        .json();
+    let cards = cards["cards"].as_array().unwrap().clone();
+    let keys = cards
+        .iter()
+        .map(|c| {
+            let mut w: Vec<&str> = c["secret"]["value"].as_str().unwrap().split(' ').collect();
+            w.sort_unstable();
+            w.join(" ")
+        })
+        .collect();
+    (cards.len(), keys)
+}
+
+// Two children of a section never get the same secret picture or word pair, whether added one
+// at a time or in a list, or given a new secret, while there are pictures or pairs enough.
+async fn secrets_are_unique_within_a_section(app: TestApp) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    for kind in ["picture", "word"] {
+        let id = app.section(&t, kind).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let names: Vec<String> = (1..=40).map(|i| format!("Child {i}")).collect();
+        let r = app
+            .post(
+                &format!("/api/v1/sections/{id}/students/bulk"),
+                json!({"names": names, "school_permission": true}),
+                Some(&t),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let mut ids = Vec::new();
+        for i in 41..=50 {
+            ids.push(
+                app.add_student(&t, &id, &format!("Child {i}")).await["student"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        let (count, keys) = card_secrets(&app, &t, &id).await;
+        assert_eq!(
+            (count, keys.len()),
+            (50, 50),
+            "{kind}: 50 children, 50 secrets"
+        );
+        // New secrets for ten of them: still all different.
+        for sid in &ids {
+            let r = app
+                .post(
+                    &format!("/api/v1/sections/{id}/students/{sid}/secret"),
+                    json!({}),
+                    Some(&t),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        }
+        let (count, keys) = card_secrets(&app, &t, &id).await;
+        assert_eq!((count, keys.len()), (50, 50), "{kind}: after new secrets");
+    }
+    // Where pictures are left, a new secret is never the old one nor a classmate's.
+    let id = app.section(&t, "picture").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.add_student(&t, &id, "Alva").await;
+    let bo = app.add_student(&t, &id, "Bo").await["student"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..20 {
+        let (_, before) = card_secrets(&app, &t, &id).await;
+        let r = app
+            .post(
+                &format!("/api/v1/sections/{id}/students/{bo}/secret"),
+                json!({}),
+                Some(&t),
+            )
+            .await;
+        let new = r.json()["secret"]["value"].as_str().unwrap().to_owned();
+        assert!(!before.contains(&new), "{new} was taken: {before:?}");
+    }
+}
+
 on_both_backends!(
+    secrets_are_unique_within_a_section,
     the_grid_follows_play_after_it_was_read,
     teachers_manage_sections,
     other_teachers_see_nothing,

@@ -269,7 +269,7 @@ async fn students_are_added_one_at_a_time_or_by_paste(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.text.contains("already a student with this name"));
+    assert!(r.text.contains("already in the section: bo."), "{}", r.text);
     assert!(r.text.contains(">Dan\nbo</textarea>"));
     assert_eq!(
         detail(&app, &t, &id).await["students"]
@@ -385,6 +385,10 @@ async fn secrets_are_renewed_and_sign_in_unlocked(app: TestApp) {
     }
     let r = page(&app, &format!("/sections/{id}/students"), &t).await;
     assert!(r.text.contains("Locked: too many wrong tries"));
+    // The lock is a picture of Kodlek's own, with a text, not an emoji.
+    assert!(r.text.contains(
+        "<span class=\"locked\"><img class=\"icon\" src=\"/static/icons/lock.svg\" alt=\"Lock\""
+    ));
     assert!(r.text.contains(&format!("/students/{sid}/unlock")));
     let r = form(
         &app,
@@ -629,6 +633,14 @@ async fn the_dashboard_and_student_page_show_progress_and_code(app: TestApp) {
         app.get("/static/dist/grid.js", None).await.status,
         StatusCode::OK
     );
+    // The squares' tooltips get their student's and level's names from a script of Kodlek's.
+    assert!(
+        r.text
+            .contains("<script src=\"/static/js/grid-names.js\" defer></script>")
+    );
+    let names = app.get("/static/js/grid-names.js", None).await;
+    assert_eq!(names.status, StatusCode::OK);
+    assert!(names.text.contains("aria-label"));
     assert!(
         !r.text.contains(" style="),
         "no style attributes under the CSP"
@@ -764,7 +776,29 @@ async fn the_csv_cannot_start_formulas(app: TestApp) {
         .collect();
     let levels = kodlek_puzzles::catalog().levels_of("maze-intro");
     assert!(lines[0].starts_with("Student,"));
-    let empty_row = format!("'-2+3{}", ",".repeat(levels.len()));
+    let empty_row = format!("'-2+3{}", ",".repeat(levels.len() * 3));
+    // Each level: its status, its tries and the time of the last one.
+    assert!(
+        lines[0].starts_with(
+            "Student,First steps,First steps: tries,First steps: last try (UTC),Around the corner,"
+        ),
+        "{}",
+        lines[0]
+    );
+    let alva_row: Vec<&str> = lines
+        .iter()
+        .find(|l| l.starts_with("Alva,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!(alva_row.len(), 1 + levels.len() * 3);
+    assert_eq!(alva_row[1..3], ["solved perfectly", "1"], "{alva_row:?}");
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    assert!(
+        alva_row[3].starts_with(&today) && alva_row[3].len() == 16,
+        "{alva_row:?}"
+    );
+    assert_eq!(alva_row[4..7], ["", "", ""], "not tried");
     assert!(lines.contains(&empty_row.as_str()), "{lines:?}");
     assert!(
         lines
@@ -783,7 +817,11 @@ async fn the_csv_cannot_start_formulas(app: TestApp) {
     }
     // In the teacher's language.
     let sv = page(&app, &format!("/sections/{id}/progress.csv?lang=sv"), &t).await;
-    assert!(sv.text.contains("\nAlva,perfekt löst,"), "{}", sv.text);
+    assert!(sv.text.contains("\nAlva,perfekt löst,1,"), "{}", sv.text);
+    assert!(
+        sv.text
+            .contains(",Första stegen: försök,Första stegen: senaste försöket (UTC),")
+    );
     assert!(
         sv.text.trim_start_matches('\u{feff}').starts_with("Elev,"),
         "{}",
@@ -896,9 +934,20 @@ async fn the_letter_explains_the_course_and_the_data(app: TestApp) {
         !r.text.contains("Counters that slow down"),
         "no table of other people"
     );
+    // One page of letter, signed, then the tables as an appendix, and a Print button.
+    let signed = r.text.find("class=\"letter-sign\"").unwrap();
+    let appendix = r.text.find("<section id=\"letter-appendix\"").unwrap();
+    let first_table = r.text.find("<table class=\"inventory").unwrap();
+    assert!(signed < appendix && appendix < first_table, "{}", r.text);
+    assert!(
+        r.text
+            .contains("The appendix on the next page lists every piece")
+    );
+    assert!(r.text.contains("data-print hidden>Print</button>"));
 
     let r = page(&app, &format!("/sections/{id}/letter?lang=sv"), &t).await;
     assert!(r.text.contains(&course.title.sv));
+    assert!(r.text.contains("Bilaga: vad Kodlek sparar om en elev"));
     assert!(r.text.contains("Det här sparar Kodlek om en elev"));
     assert!(r.text.contains("<td>eleven, elevens lärare</td>"));
     for c in inv.columns_of("attempts") {
@@ -1145,7 +1194,316 @@ async fn a_full_class_grid_is_small(app: TestApp) {
     );
 }
 
+// A pasted list that names a child twice is refused with the names it repeats, in the page's
+// language, and the list stays in the box to be corrected.
+async fn a_repeated_name_is_named(app: TestApp) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let id = new_section(&app, &t, "Class 2B", "picture").await;
+    let paste = format!("/sections/{id}/students/paste");
+    form(
+        &app,
+        &paste,
+        &t,
+        &[("names", "Cleo"), ("school_permission", "yes")],
+    )
+    .await;
+    let list = "Alva\nBo\nalva\ncleo\nDan\nBo";
+    let r = form(
+        &app,
+        &paste,
+        &t,
+        &[("names", list), ("school_permission", "yes")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.text
+            .contains("twice, or already in the section: alva, cleo, Bo."),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains(&format!(">{list}</textarea>")));
+    let r = form(
+        &app,
+        &format!("{paste}?lang=sv"),
+        &t,
+        &[("names", list), ("school_permission", "yes")],
+    )
+    .await;
+    assert!(
+        r.text.contains("finns redan i gruppen: alva, cleo, Bo."),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        detail(&app, &t, &id).await["students"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "nothing was added"
+    );
+}
+
+// The sign-in cards page has a Print button: a real button, shown by a script of Kodlek's
+// own (no inline script under the CSP).
+async fn the_cards_page_has_a_print_button(app: TestApp) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let id = new_section(&app, &t, "Class 2B", "picture").await;
+    form(
+        &app,
+        &format!("/sections/{id}/students/paste"),
+        &t,
+        &[("names", "Alva\nBo"), ("school_permission", "yes")],
+    )
+    .await;
+    let r = page(&app, &format!("/sections/{id}/cards"), &t).await;
+    assert!(
+        r.text
+            .contains("<script src=\"/static/js/print.js\" defer></script>"),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text.contains(
+            "<button type=\"button\" id=\"print-cards\" data-print hidden>Print</button>"
+        ),
+        "{}",
+        r.text
+    );
+    let sv = page(&app, &format!("/sections/{id}/cards?lang=sv"), &t).await;
+    assert!(sv.text.contains("data-print hidden>Skriv ut</button>"));
+    let js = app.get("/static/js/print.js", None).await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert_eq!(js.headers["content-type"], "text/javascript; charset=utf-8");
+    assert!(js.text.contains("window.print()"));
+    assert_eq!(
+        app.get("/static/js/nothing.js", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// A wrong maze program: it walks a square and never reaches the flag.
+fn wrong_program() -> Value {
+    json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "id": "s",
+        "next": {"block": {"type": "controls_repeat", "fields": {"TIMES": 4}, "inputs": {"DO": {"block":
+        {"type": "maze_move_forward", "next": {"block": {"type": "maze_turn", "fields": {"DIR": "turnLeft"}}}}}}}}}]}})
+}
+
+/// A picture section with Alva and Bo; its id, Alva's id and her session.
+async fn class_with_alva(app: &TestApp, t: &str) -> (String, String, String) {
+    let id = new_section(app, t, "Class 2B", "word").await;
+    form(
+        app,
+        &format!("/sections/{id}/students/paste"),
+        t,
+        &[("names", "Alva\nBo"), ("school_permission", "yes")],
+    )
+    .await;
+    let alva = student_id(app, t, &id, "Alva").await;
+    let kid = student_session(app, t, &id, &alva).await;
+    (id, alva, kid)
+}
+
+/// Alva's six failed attempts at the course's last maze, far down her page: its id, and the
+/// reason the grader gave, in English and Swedish.
+async fn stuck_far_down(app: &TestApp, kid: &str) -> (String, (&'static str, &'static str)) {
+    let levels = kodlek_puzzles::catalog().levels_of("maze-intro");
+    let far = levels
+        .iter()
+        .rev()
+        .find(|l| l.kind.as_str() == "maze")
+        .unwrap()
+        .id
+        .clone();
+    let mut reason = String::new();
+    for _ in 0..6 {
+        let r = app
+            .post(
+                &format!("/api/v1/levels/{far}/attempts"),
+                json!({"program": wrong_program()}),
+                Some(kid),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.json()["status"], "failed", "{}", r.text);
+        reason = r.json()["reason"].as_str().unwrap().to_owned();
+    }
+    let text = match reason.as_str() {
+        "crashed" => ("bumped into a wall", "gick in i en vägg"),
+        "not_reached_goal" => ("stopped before the flag", "stannade före flaggan"),
+        other => panic!("a reason this test does not know: {other}"),
+    };
+    (far, text)
+}
+
+// The dashboard's "needs help" link lands on the stuck level's entry of the student's page.
+async fn help_leads_to_the_stuck_level(app: TestApp) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let (id, alva, kid) = class_with_alva(&app, &t).await;
+    let (far, _) = stuck_far_down(&app, &kid).await;
+    let r = page(&app, &format!("/sections/{id}"), &t).await;
+    let link = format!("href=\"/sections/{id}/students/{alva}#level-{far}\">Alva</a>");
+    assert!(r.text.contains(&link), "{}", r.text);
+    let live = page(&app, &format!("/sections/{id}/live"), &t).await;
+    assert!(live.json()["help"].as_str().unwrap().contains(&link));
+    let student = page(&app, &format!("/sections/{id}/students/{alva}"), &t).await;
+    assert!(
+        student
+            .text
+            .contains(&format!("<section id=\"level-{far}\"")),
+        "{}",
+        student.text
+    );
+    assert!(student.text.contains(&format!("href=\"#level-{far}\"")));
+}
+
+// Each failed attempt on the student's page says why, with the grader's reason, and "Open the
+// level" shows the student's own program, read-only, not an empty level.
+async fn failed_attempts_say_why_and_the_level_shows_the_program(app: TestApp) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let (id, alva, kid) = class_with_alva(&app, &t).await;
+    let (far, text) = stuck_far_down(&app, &kid).await;
+    let student = page(&app, &format!("/sections/{id}/students/{alva}"), &t).await;
+    assert_eq!(
+        student
+            .text
+            .matches(&format!(": <span class=\"reason\">{}</span>", text.0))
+            .count(),
+        6,
+        "each failed attempt says why: {}",
+        student.text
+    );
+    let sv = page(&app, &format!("/sections/{id}/students/{alva}?lang=sv"), &t).await;
+    assert!(sv.text.contains(text.1), "{}", sv.text);
+
+    let open = format!("/sections/{id}/students/{alva}/levels/{far}");
+    assert!(student.text.contains(&format!("href=\"{open}\"")));
+    let r = page(&app, &open, &t).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.text.contains("id=\"student-program\""));
+    assert!(
+        r.text
+            .contains("when run\n    repeat 4 times:\n        move forward"),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains(text.0));
+    assert!(r.text.contains(&format!("href=\"/levels/{far}\"")));
+    let sv = page(&app, &format!("{open}?lang=sv"), &t).await;
+    assert!(sv.text.contains("Alvas program"), "{}", sv.text);
+    // A level not tried yet says so.
+    let first = &kodlek_puzzles::catalog().levels_of("maze-intro")[0].id;
+    let r = page(
+        &app,
+        &format!("/sections/{id}/students/{alva}/levels/{first}"),
+        &t,
+    )
+    .await;
+    assert!(r.text.contains("id=\"no-attempts\""));
+    // Only the section's teachers, and only the course's levels.
+    let other = app.verified_teacher("Mr Ek", "ek@example.org").await;
+    assert_eq!(
+        page(&app, &open, &other).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let nowhere = format!("/sections/{id}/students/{alva}/levels/no-such-level");
+    assert_eq!(page(&app, &nowhere, &t).await.status, StatusCode::NOT_FOUND);
+}
+
+// A child locked out after too many wrong secrets is listed under "needs help", tagged as
+// locked out, with the unlock button right there.
+async fn a_locked_out_child_needs_help(app: TestApp) {
+    let t = app.verified_teacher("Ms Berg", "berg@example.org").await;
+    let (id, _, _) = class_with_alva(&app, &t).await;
+    let bo = student_id(&app, &t, &id, "Bo").await;
+    let r = page(&app, &format!("/sections/{id}"), &t).await;
+    assert!(r.text.contains("id=\"nobody-stuck\""), "{}", r.text);
+    let code = detail(&app, &t, &id).await["section"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..10 {
+        app.post(
+            &format!("/api/v1/sign-in/{code}"),
+            json!({"student_id": bo, "secret": "wrong words"}),
+            None,
+        )
+        .await;
+    }
+    let r = page(&app, &format!("/sections/{id}"), &t).await;
+    assert!(r.text.contains("id=\"needs-help\""), "{}", r.text);
+    assert!(
+        r.text
+            .contains(&format!("href=\"/sections/{id}/students/{bo}\">Bo</a>"))
+    );
+    assert!(r.text.contains("locked out</span>"), "{}", r.text);
+    assert!(
+        r.text
+            .contains("src=\"/static/icons/lock.svg\" alt=\"Lock\"")
+    );
+    let unlock = format!("/sections/{id}/students/{bo}/unlock");
+    assert!(r.text.contains(&format!("action=\"{unlock}\"")));
+    let live = page(&app, &format!("/sections/{id}/live?lang=sv"), &t).await;
+    assert!(live.json()["help"].as_str().unwrap().contains("utelåst"));
+    let r = form(&app, &unlock, &t, &[("back", "progress")]).await;
+    assert_eq!(location(&r), format!("/sections/{id}?ok=unlocked"));
+    let r = page(&app, &format!("/sections/{id}?ok=unlocked"), &t).await;
+    assert!(r.text.contains("Sign-in is unlocked"));
+    assert!(r.text.contains("id=\"nobody-stuck\""));
+}
+
+// Every icon of the teachers' pages is an SVG Kodlek serves itself, never an emoji or a
+// font's symbol that shows as an empty box where the font is missing.
+async fn icons_are_svg_served_by_kodlek(app: TestApp) {
+    let css = app.get("/static/style.css", None).await.text;
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/classrooms");
+    let mut texts = vec![("style.css".to_owned(), css.clone())];
+    for dir in ["teacher", "student"] {
+        for f in std::fs::read_dir(templates.join(dir)).unwrap() {
+            let f = f.unwrap().path();
+            texts.push((
+                f.display().to_string(),
+                std::fs::read_to_string(&f).unwrap(),
+            ));
+        }
+    }
+    for (name, text) in &texts {
+        // Emoji (U+1F000 on), and the locks, stars and ticks of the symbol blocks.
+        let emoji = text
+            .chars()
+            .find(|c| *c >= '\u{1F000}' || "🔒🔓★✓✔".contains(*c) && !name.ends_with(".css"));
+        assert_eq!(emoji, None, "{name}");
+    }
+    for line in css
+        .lines()
+        .filter(|l| l.contains(".locked") || l.contains(".st-"))
+    {
+        assert!(
+            !line.contains("🔒") && !line.contains('★') && !line.contains('✓'),
+            "{line}"
+        );
+    }
+    for icon in ["lock", "star", "check"] {
+        assert!(css.contains(&format!("/static/icons/{icon}.svg")) || icon == "lock");
+        let r = app.get(&format!("/static/icons/{icon}.svg"), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{icon}");
+        assert_eq!(r.headers["content-type"], "image/svg+xml");
+        assert!(r.text.starts_with("<svg"), "{icon}");
+    }
+    assert_eq!(
+        app.get("/static/icons/missing.svg", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 on_both_backends!(
+    icons_are_svg_served_by_kodlek,
+    the_cards_page_has_a_print_button,
+    help_leads_to_the_stuck_level,
+    failed_attempts_say_why_and_the_level_shows_the_program,
+    a_locked_out_child_needs_help,
+    a_repeated_name_is_named,
     a_teacher_creates_a_section_on_the_page,
     students_are_added_one_at_a_time_or_by_paste,
     secrets_are_renewed_and_sign_in_unlocked,

@@ -13,8 +13,10 @@ use axum::http::StatusCode;
 use kodlek_domain::*;
 use kodlek_puzzles::catalog;
 use kodlek_store::{SecretRecord, SectionMember, SectionRecord, StoreError, new_id};
+use rand::rngs::OsRng;
+use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use utoipa::ToSchema;
 
@@ -499,16 +501,73 @@ pub async fn detail(
     })
 }
 
-pub(super) fn random_secret(kind: LoginType, lang: Lang) -> Secret {
+/// The secrets a section's children have now, as [`secret_key`] compares them, but for the
+/// child `except`'s.
+pub(super) async fn secrets_in_use(
+    state: &AppState,
+    section_id: &str,
+    except: Option<&str>,
+) -> Result<HashSet<String>, ApiError> {
+    Ok(state
+        .store
+        .section_secrets(section_id)
+        .await?
+        .iter()
+        .filter(|s| Some(s.account_id.as_str()) != except)
+        .filter_map(|s| opened(state, s))
+        .map(|s| secret_key(&s.value))
+        .collect())
+}
+
+/// Whether a secret of the kind is left that none of `taken` has.
+pub(super) fn secret_left(kind: LoginType, lang: Lang, taken: &HashSet<String>) -> bool {
     match kind {
-        LoginType::Word => Secret {
-            kind: "word".into(),
-            value: secrets::random_word_secret(lang),
-        },
-        _ => Secret {
-            kind: "picture".into(),
-            value: secrets::random_picture_secret().to_owned(),
-        },
+        LoginType::Word => {
+            let n = secrets::words(lang).len();
+            taken.len() < n * n.saturating_sub(1) / 2
+        }
+        _ => secrets::pictures().iter().any(|p| !taken.contains(p.id)),
+    }
+}
+
+/// A secret as children tell secrets apart: "happy tiger" and "tiger happy" are one pair.
+pub(super) fn secret_key(value: &str) -> String {
+    let mut words: Vec<&str> = value.split(' ').collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
+/// A new secret of the kind that no one in `taken` has, while there is one left; it is added
+/// to `taken`. So two children of a section never share a secret (and a reset secret is never
+/// the old one) while the section has no more children than there are pictures or word pairs.
+pub(super) fn random_secret(kind: LoginType, lang: Lang, taken: &mut HashSet<String>) -> Secret {
+    let (kind, value) = match kind {
+        LoginType::Word => {
+            // Hundreds of pairs: drawing again while a pair is taken finds a free one quickly;
+            // the bound only matters when every pair is taken, and then any pair will do.
+            let value = (0..10_000)
+                .map(|_| secrets::random_word_secret(lang))
+                .find(|v| !taken.contains(&secret_key(v)))
+                .unwrap_or_else(|| secrets::random_word_secret(lang));
+            ("word", value)
+        }
+        _ => {
+            let free: Vec<&str> = secrets::pictures()
+                .iter()
+                .map(|p| p.id)
+                .filter(|id| !taken.contains(*id))
+                .collect();
+            let value = free
+                .choose(&mut OsRng)
+                .copied()
+                .unwrap_or_else(secrets::random_picture_secret);
+            ("picture", value.to_owned())
+        }
+    };
+    taken.insert(secret_key(&value));
+    Secret {
+        kind: kind.into(),
+        value,
     }
 }
 
@@ -565,8 +624,10 @@ pub async fn update(
             }
             // Between picture and word, every managed student gets a secret of the new kind.
             let now = now_millis();
+            let mut taken = HashSet::new();
             for m in &managed {
-                secrets.push(sealed(state, &m.student_id, &random_secret(new, lang), now));
+                let secret = random_secret(new, lang, &mut taken);
+                secrets.push(sealed(state, &m.student_id, &secret, now));
             }
         }
     }

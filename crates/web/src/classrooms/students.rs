@@ -43,6 +43,49 @@ pub(super) fn name_taken(name: &str) -> ApiError {
     )
 }
 
+/// A pasted list that repeats names: all of them are named, so one correction fixes the list.
+/// The code stays the one a single taken name has.
+pub(super) fn names_repeated(names: &[String]) -> ApiError {
+    conflict(
+        "display_name_taken",
+        &format!(
+            "These names are in the list twice or already in the section: {}; add an initial to tell them apart.",
+            names.join(", ")
+        ),
+    )
+}
+
+/// The names of a pasted list that are in it twice or already in the section (`existing`,
+/// in lower case), each once and as first written. Case does not tell children apart.
+pub fn repeated_names(existing: &[String], names: &[String]) -> Vec<String> {
+    let mut seen: Vec<String> = existing.to_vec();
+    let mut repeated: Vec<String> = Vec::new();
+    for name in names {
+        let key = name.to_lowercase();
+        if seen.contains(&key) {
+            if !repeated.iter().any(|r| r.to_lowercase() == key) {
+                repeated.push(name.clone());
+            }
+        } else {
+            seen.push(key);
+        }
+    }
+    repeated
+}
+
+/// The names of a pasted list that cannot be added as they are, for the page to name them.
+pub async fn repeated_in_section(
+    state: &AppState,
+    section_id: &str,
+    names: &[String],
+) -> Result<Vec<String>, ApiError> {
+    let trimmed: Vec<String> = names.iter().map(|n| n.trim().to_owned()).collect();
+    Ok(repeated_names(
+        &existing_names(state, section_id).await?,
+        &trimmed,
+    ))
+}
+
 pub(super) struct Prepared {
     pub(super) new: NewManagedStudent,
     pub(super) secret: Secret,
@@ -61,9 +104,8 @@ pub(super) fn prepare(
     state: &AppState,
     me: &SignedIn,
     section: &SectionRecord,
-    kind: LoginType,
+    secret: Secret,
     draft: Draft,
-    lang: Lang,
     now: Millis,
 ) -> Prepared {
     let Draft {
@@ -73,7 +115,6 @@ pub(super) fn prepare(
         permission,
     } = draft;
     let id = new_id();
-    let secret = random_secret(kind, lang);
     let account = AccountRecord {
         id: id.clone(),
         role: Role::Student,
@@ -183,7 +224,12 @@ pub async fn add_student(
         gender,
         permission: body.school_permission,
     };
-    let p = prepare(state, me, &section, kind, draft, lang, now);
+    let secret = random_secret(
+        kind,
+        lang,
+        &mut secrets_in_use(state, section_id, None).await?,
+    );
+    let p = prepare(state, me, &section, secret, draft, now);
     let mut created = write_students(state, &section, vec![p], now).await?;
     Ok(created.remove(0))
 }
@@ -215,19 +261,19 @@ pub async fn add_students(
     if !body.school_permission {
         return Err(permission_required());
     }
-    let mut seen = existing_names(state, section_id).await?;
     let mut names = Vec::with_capacity(body.names.len());
     for (i, raw) in body.names.iter().enumerate() {
         let name = DisplayName::new(raw)
             .map_err(|e| ApiError::invalid("names", format!("line {}: {e}", i + 1)))?;
-        let key = name.as_str().to_lowercase();
-        if seen.contains(&key) {
-            return Err(name_taken(name.as_str()));
-        }
-        seen.push(key);
         names.push(name);
     }
+    let typed: Vec<String> = names.iter().map(|n| n.as_str().to_owned()).collect();
+    let repeated = repeated_names(&existing_names(state, section_id).await?, &typed);
+    if !repeated.is_empty() {
+        return Err(names_repeated(&repeated));
+    }
     let now = now_millis();
+    let mut taken = secrets_in_use(state, section_id, None).await?;
     let prepared = names
         .into_iter()
         .map(|name| {
@@ -237,7 +283,8 @@ pub async fn add_students(
                 gender: None,
                 permission: true,
             };
-            prepare(state, me, &section, kind, draft, lang, now)
+            let secret = random_secret(kind, lang, &mut taken);
+            prepare(state, me, &section, secret, draft, now)
         })
         .collect();
     write_students(state, &section, prepared, now).await
@@ -332,7 +379,23 @@ pub async fn reset_secret(
             _ => LoginType::Picture,
         },
     };
-    let secret = random_secret(kind, lang);
+    // Unlike every secret of the section, and unlike the student's old one while another is
+    // left; when none is (a section as large as the list), sharing one is worse than keeping it.
+    let mut taken = secrets_in_use(state, section_id, Some(&a.id)).await?;
+    let old = state
+        .store
+        .secret(&a.id)
+        .await?
+        .and_then(|s| opened(state, &s))
+        .map(|s| secret_key(&s.value));
+    if let Some(old) = old {
+        let mut with_old = taken.clone();
+        with_old.insert(old);
+        if secret_left(kind, lang, &with_old) {
+            taken = with_old;
+        }
+    }
+    let secret = random_secret(kind, lang, &mut taken);
     state
         .store
         .set_secret(&sealed(state, &a.id, &secret, now_millis()))

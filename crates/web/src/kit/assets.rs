@@ -1,5 +1,6 @@
 //! The front end's files (`frontend/dist`, built by `build.rs`), embedded in the binary and
-//! served under `/static/dist/` and `/static/blockly-media/`.
+//! served under `/static/dist/` and `/static/blockly-media/`, and the pages' own icons and
+//! small scripts (`static/icons/`, `static/js/`), served under the same names.
 
 use crate::AppState;
 use crate::kit::error::ApiError;
@@ -15,11 +16,38 @@ mod generated {
 }
 use generated::{DIST, MEDIA};
 
-/// `/static/dist/{file}` and `/static/blockly-media/{file}`; anything else there is a 404.
+/// The pages' icons: SVG, so that they show without an emoji font.
+const ICONS: &[(&str, &[u8])] = &[
+    ("check.svg", include_bytes!("../../static/icons/check.svg")),
+    ("lock.svg", include_bytes!("../../static/icons/lock.svg")),
+    ("star.svg", include_bytes!("../../static/icons/star.svg")),
+];
+
+/// Small scripts the pages load (the CSP allows no inline script).
+const SCRIPTS: &[(&str, &[u8])] = &[
+    ("print.js", include_bytes!("../../static/js/print.js")),
+    (
+        "grid-names.js",
+        include_bytes!("../../static/js/grid-names.js"),
+    ),
+];
+
+/// `/static/dist/{file}`, `/static/blockly-media/{file}`, `/static/icons/{file}` and
+/// `/static/js/{file}`; anything else there is a 404.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/dist/{file}", get(dist))
         .route("/static/blockly-media/{*path}", get(media))
+        .route("/static/icons/{file}", get(icon))
+        .route("/static/js/{file}", get(script))
+}
+
+async fn icon(Path(name): Path<String>) -> Response {
+    serve(ICONS, &name)
+}
+
+async fn script(Path(name): Path<String>) -> Response {
+    serve(SCRIPTS, &name)
 }
 
 async fn dist(Path(name): Path<String>) -> Response {

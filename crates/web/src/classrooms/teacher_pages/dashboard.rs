@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 // ---------------------------------------------------------------------------------------------
@@ -133,7 +133,12 @@ pub(super) async fn create(
 pub(super) struct HelpRow {
     pub(super) id: String,
     pub(super) name: String,
+    /// The numbers of the levels the student seems stuck on ("3, 17"), or nothing.
     pub(super) levels: String,
+    /// Where the link lands: the first of those levels on the student's page.
+    pub(super) anchor: String,
+    /// Locked out of signing in after too many wrong secrets.
+    pub(super) locked: bool,
 }
 
 #[derive(Template)]
@@ -242,17 +247,39 @@ pub(super) fn help_levels(s: &GridRow) -> String {
         .join(", ")
 }
 
-/// The students who seem stuck, for the list above the grid.
-pub(super) fn help_rows(grid: &Grid) -> Vec<HelpRow> {
+/// The students who seem stuck or are locked out of signing in, for the list above the grid,
+/// in the grid's order. `locked` holds the ids of the locked-out ones.
+pub(super) fn help_rows(grid: &Grid, locked: &HashSet<String>) -> Vec<HelpRow> {
     grid.rows
         .iter()
-        .filter(|s| s.needs_help().next().is_some())
+        .filter(|s| s.needs_help().next().is_some() || locked.contains(&s.id))
         .map(|s| HelpRow {
             id: s.id.clone(),
             name: s.display_name.clone(),
             levels: help_levels(s),
+            anchor: s
+                .needs_help()
+                .next()
+                .and_then(|i| grid.levels.get(i))
+                .map(|l| format!("#level-{}", l.id))
+                .unwrap_or_default(),
+            locked: locked.contains(&s.id),
         })
         .collect()
+}
+
+/// The ids of the section's students whose sign-in is locked: a child who cannot get in is
+/// as stuck as one who cannot solve a level.
+pub(super) async fn locked_ids(
+    state: &AppState,
+    section_id: &str,
+) -> Result<HashSet<String>, ApiError> {
+    Ok(sections::students(state, section_id)
+        .await?
+        .into_iter()
+        .filter(|s| s.sign_in_locked)
+        .map(|s| s.id)
+        .collect())
 }
 
 pub(super) async fn dashboard(
@@ -264,6 +291,10 @@ pub(super) async fn dashboard(
 ) -> Response {
     let grid = match students::grid_of(&state, &t.section, p.lang()).await {
         Ok(g) => g,
+        Err(e) => return fail(&state, p, &e),
+    };
+    let locked = match locked_ids(&state, &id).await {
+        Ok(l) => l,
         Err(e) => return fail(&state, p, &e),
     };
     let legend = vec![
@@ -279,7 +310,7 @@ pub(super) async fn dashboard(
         h: Head::new(&state, &p, &t, "progress"),
         students: grid.rows.len(),
         levels: grid.levels.len(),
-        help: help_rows(&grid),
+        help: help_rows(&grid, &locked),
         grid: html,
         legend,
         p: p.clone(),
@@ -307,9 +338,13 @@ pub(super) async fn dashboard_live(
         Ok(g) => g,
         Err(e) => return fail(&state, p, &e),
     };
+    let locked = match locked_ids(&state, &id).await {
+        Ok(l) => l,
+        Err(e) => return fail(&state, p, &e),
+    };
     let help = HelpT {
         h: Head::new(&state, &p, &t, "progress"),
-        help: help_rows(&grid),
+        help: help_rows(&grid, &locked),
         p: p.clone(),
     };
     let help = match help.render() {
@@ -346,8 +381,9 @@ pub fn csv_cell(raw: &str, out: &mut String) {
     }
 }
 
-/// The grid as CSV: a header (student, then each level's title) and one row per student
-/// with each level's best status in the teacher's language, or nothing.
+/// The grid as CSV: a header (student, then for each level its title, its tries and its last
+/// try) and one row per student with each level's best status in the teacher's language, the
+/// number of tries and the time of the last one (UTC), or nothing where never tried.
 pub fn grid_csv(p: &Tr, grid: &Grid) -> String {
     // The byte order mark tells spreadsheets that the file is UTF-8 ("Åsa" stays "Åsa").
     let mut out = String::from("\u{feff}");
@@ -357,17 +393,30 @@ pub fn grid_csv(p: &Tr, grid: &Grid) -> String {
         .collect();
     csv_cell(&p.t("sections-grid-student"), &mut out);
     for l in &grid.levels {
-        out.push(',');
-        csv_cell(&l.title, &mut out);
+        for key in [
+            "sections-csv-status",
+            "sections-csv-tries",
+            "sections-csv-last",
+        ] {
+            out.push(',');
+            csv_cell(&p.args(key, &[("level", &l.title)]), &mut out);
+        }
     }
     out.push_str("\r\n");
+    let mut time = String::new();
     for s in &grid.rows {
         csv_cell(&s.display_name, &mut out);
         for column in 0..grid.levels.len() {
+            let Some(c) = s.cells.get(column) else {
+                out.push_str(",,,");
+                continue;
+            };
             out.push(',');
-            if let Some(c) = s.cells.get(column) {
-                csv_cell(label.get(c.status()).map_or(c.status(), |l| l), &mut out);
-            }
+            csv_cell(label.get(c.status()).map_or(c.status(), |l| l), &mut out);
+            let _ = write!(out, ",{},", c.attempts);
+            time.clear();
+            push_short_time(c.last_attempt_at, &mut time);
+            csv_cell(&time, &mut out);
         }
         out.push_str("\r\n");
     }

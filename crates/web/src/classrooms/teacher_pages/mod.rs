@@ -28,6 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/sections/{id}/students/paste", post(add_list))
         .route("/sections/{id}/students/{sid}", get(student_page))
         .route(
+            "/sections/{id}/students/{sid}/levels/{lid}",
+            get(student_level),
+        )
+        .route(
             "/sections/{id}/students/{sid}/edit",
             get(edit_form).post(edit),
         )

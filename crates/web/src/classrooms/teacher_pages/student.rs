@@ -1,4 +1,5 @@
-//! One student's levels and attempts, with programs shown as outlines.
+//! One student's levels and attempts, with programs shown as outlines and failures explained
+//! with the grader's reason, and one level as the student left it.
 
 use super::common::*;
 use crate::AppState;
@@ -7,12 +8,13 @@ use crate::classrooms::students;
 use crate::kit::error::ApiError;
 use crate::kit::i18n::Tr;
 use crate::kit::page::{Page, fail, not_found, render};
+use crate::puzzles::AttemptView;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kodlek_puzzles::Doc;
 use kodlek_puzzles::json::Node;
+use kodlek_puzzles::{Doc, Submission, judge};
 
 // ---------------------------------------------------------------------------------------------
 // 4. One student's levels and attempts
@@ -21,6 +23,8 @@ pub(super) struct AttemptRow {
     pub(super) at: String,
     pub(super) status: String,
     pub(super) status_label: String,
+    /// Why a failed attempt failed, in the teacher's words.
+    pub(super) reason: Option<String>,
     pub(super) code: Option<String>,
     pub(super) answer: Option<String>,
 }
@@ -43,6 +47,7 @@ pub(super) struct StudentT {
     pub(super) p: Page,
     pub(super) h: Head,
     pub(super) name: String,
+    pub(super) student_id: String,
     pub(super) levels: Vec<LevelRow>,
     /// The student's attempts are refused for want of storage: the teacher sees why.
     pub(super) storage_full: bool,
@@ -72,13 +77,7 @@ pub(super) async fn student_page(
             };
             // The newest first: that is what the teacher looks for.
             for a in attempts.into_iter().rev() {
-                rows.push(AttemptRow {
-                    at: short_time(&a.at),
-                    status_label: status_label(&p, &a.status),
-                    status: a.status,
-                    code: a.program.as_ref().map(|prog| outline(&tr(&p), prog.text())),
-                    answer: a.answer,
-                });
+                rows.push(attempt_row(&p, &l.id, a));
             }
         }
         let status = cell.map(|c| c.status()).unwrap_or("none").to_owned();
@@ -107,8 +106,89 @@ pub(super) async fn student_page(
     let view = StudentT {
         h: Head::new(&state, &p, &t, "progress"),
         name: row.display_name.clone(),
+        student_id: sid.clone(),
         levels,
         storage_full,
+        p: p.clone(),
+    };
+    render(&state, &p, StatusCode::OK, &view)
+}
+
+/// An attempt as the student's pages show it.
+pub(super) fn attempt_row(p: &Page, level_id: &str, a: AttemptView) -> AttemptRow {
+    let reason = match (a.status.as_str(), &a.program) {
+        ("failed", Some(prog)) => Some(failure_text(p, level_id, prog.text())),
+        _ => None,
+    };
+    AttemptRow {
+        at: short_time(&a.at),
+        status_label: status_label(p, &a.status),
+        code: a.program.as_ref().map(|prog| outline(&tr(p), prog.text())),
+        status: a.status,
+        reason,
+        answer: a.answer,
+    }
+}
+
+/// Why a stored program failed, in the teacher's words. The reason is not stored: the grader
+/// is deterministic, so running the stored (canonical) program again gives the same verdict.
+pub(super) fn failure_text(p: &Page, level_id: &str, program: &str) -> String {
+    let reason = crate::puzzles::level(level_id).ok().and_then(|level| {
+        let doc = Doc::parse(program).ok()?;
+        judge(level, Submission::Json(doc.root())).ok()?.reason
+    });
+    match reason {
+        Some(r) => p.t(format!("sections-reason-{}", r.as_str().replace('_', "-"))),
+        None => p.t("sections-reason-unknown"),
+    }
+}
+
+/// One level as a student left it.
+#[derive(Template)]
+#[template(path = "classrooms/teacher/student_level.html")]
+pub(super) struct StudentLevelT {
+    pub(super) p: Page,
+    pub(super) h: Head,
+    pub(super) student_id: String,
+    pub(super) name: String,
+    pub(super) level_id: String,
+    pub(super) title: String,
+    pub(super) instructions: String,
+    /// The student's newest attempt at it, if any.
+    pub(super) latest: Option<AttemptRow>,
+}
+
+/// The level with the student's newest program, read-only: what the teacher opens from the
+/// student's page. The program is the stored one, shown as an outline, with its verdict.
+pub(super) async fn student_level(
+    State(state): State<AppState>,
+    p: Page,
+    t: Taught,
+    Path((id, sid, lid)): Path<(String, String, String)>,
+) -> Response {
+    let attempts = match students::student_attempts(&state, &t.me, &id, &sid, &lid).await {
+        Ok(a) => a,
+        Err(e) => return failed(&state, &p, &e).await,
+    };
+    let Ok(level) = crate::puzzles::level(&lid) else {
+        return not_found(State(state), p).await;
+    };
+    let name = match super::students::find_student(&state, &id, &sid).await {
+        Ok(Some(s)) => s.display_name,
+        Ok(None) => return not_found(State(state), p).await,
+        Err(e) => return fail(&state, p, &e),
+    };
+    let view = StudentLevelT {
+        h: Head::new(&state, &p, &t, "progress"),
+        student_id: sid,
+        name,
+        title: level.title.get(p.code()).to_owned(),
+        instructions: level.instructions.get(p.code()).to_owned(),
+        latest: attempts
+            .into_iter()
+            .last()
+            .map(|a| attempt_row(&p, &lid, a)),
+        level_id: lid,
         p: p.clone(),
     };
     render(&state, &p, StatusCode::OK, &view)

@@ -184,7 +184,7 @@ pub(super) async fn add_list(
     form: CsrfForm,
 ) -> Response {
     let body = NewStudents {
-        names: pasted_names(form.get("names")),
+        names: body_names(&form),
         school_permission: form.checked("school_permission"),
     };
     match students::add_students(&state, &t.me, &id, body, p.lang()).await {
@@ -204,14 +204,29 @@ pub(super) async fn add_list(
             students_view(&state, p, &t, StatusCode::OK, extra).await
         }
         Err(e) => {
+            let mut p = p.alerted(&e);
+            // The page names the repeated names in its own language, as the list has them.
+            if e.code == "display_name_taken" {
+                match students::repeated_in_section(&state, &id, &body_names(&form)).await {
+                    Ok(names) if !names.is_empty() => {
+                        p.alert = Some(p.args("sections-names-repeated", "names", names.join(", ")))
+                    }
+                    Ok(_) => {}
+                    Err(e) => return fail(&state, p, &e),
+                }
+            }
             let extra = StudentsExtra {
                 paste: form.get("names").to_owned(),
                 paste_permission: form.checked("school_permission"),
                 ..Default::default()
             };
-            students_view(&state, p.alerted(&e), &t, e.status, extra).await
+            students_view(&state, p, &t, e.status, extra).await
         }
     }
+}
+
+fn body_names(form: &CsrfForm) -> Vec<String> {
+    pasted_names(form.get("names"))
 }
 
 /// A student of the section by id, as the list shows them; None when not in it.
@@ -258,10 +273,15 @@ pub(super) async fn unlock(
     p: Page,
     t: Taught,
     Path((id, sid)): Path<(String, String)>,
-    _form: CsrfForm,
+    form: CsrfForm,
 ) -> Response {
+    // The dashboard's list of who needs help unlocks too, and comes back to the dashboard.
+    let back = match form.get("back") {
+        "progress" => format!("/sections/{id}?ok=unlocked"),
+        _ => format!("/sections/{id}/students?ok=unlocked"),
+    };
     match students::unlock(&state, &t.me, &id, &sid).await {
-        Ok(()) => see_other(&format!("/sections/{id}/students?ok=unlocked")),
+        Ok(()) => see_other(&back),
         Err(e) => failed(&state, &p, &e).await,
     }
 }
