@@ -251,4 +251,134 @@ async fn the_console_needs_staff_a_code_and_a_reason(app: TestApp) {
     assert!(app.state.store.account_by_id(id).await.unwrap().is_none());
 }
 
-on_both_backends!(the_console_needs_staff_a_code_and_a_reason);
+/// The form token in a cookie string made by `sign_in_on_the_page`.
+fn token_of(cookies: &str) -> String {
+    cookies
+        .split("; ")
+        .find_map(|c| c.strip_prefix("kodlek_csrf="))
+        .unwrap()
+        .to_owned()
+}
+
+// promise STAFF-2, SEC-3, NOTICE-2: the console's support requests (support only) and its
+// incidents and notice versions (admin only), in English and Swedish.
+async fn the_console_reads_support_requests_and_publishes_notices(app: TestApp) {
+    let (s_email, s_secret) = make_staff(&app, "support").await;
+    let (a_email, a_secret) = make_staff(&app, "admin").await;
+    let support = sign_in_on_the_page(&app, &s_email, &s_secret).await;
+    let admin = sign_in_on_the_page(&app, &a_email, &a_secret).await;
+    let (learner_cookie, learner) = app.student("Lea", "lea.console@example.org", 15).await;
+    let sent = app
+        .post(
+            "/api/v1/support-requests",
+            serde_json::json!({"topic": "bug", "message": "The robot walks through walls"}),
+            Some(&learner_cookie),
+        )
+        .await;
+    let request_id = sent.json()["id"].as_str().unwrap().to_owned();
+
+    // Support requests: support staff only; the admin and a student do not see them.
+    assert_eq!(
+        app.get("/staff/support", Some(&admin)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/staff/support", Some(&learner_cookie))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let page = app.get("/staff/support?lang=en", Some(&support)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("The robot walks through walls"));
+    assert!(
+        page.text
+            .contains(&format!("/staff/support/{request_id}/close"))
+    );
+    let sv = app.get("/staff/support?lang=sv", Some(&support)).await;
+    assert!(sv.text.contains("Supportförfrågningar"));
+    let r = post_form(
+        &app,
+        &format!("/staff/support/{request_id}/close"),
+        &support,
+        &[("csrf_token", &token_of(&support)), ("note", "Answered")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = app
+        .get("/staff/support?done=support-closed", Some(&support))
+        .await;
+    assert!(page.text.contains("The request is closed."));
+    assert!(
+        !page
+            .text
+            .contains(&format!("/staff/support/{request_id}/close"))
+    );
+
+    // Incidents and notice versions: admins only.
+    assert_eq!(
+        app.get("/staff/notices", Some(&support)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let token = token_of(&admin);
+    let r = post_form(
+        &app,
+        "/staff/incidents",
+        &admin,
+        &[
+            ("csrf_token", &token),
+            ("summary", "A lost laptop"),
+            ("details", "It held display names."),
+            ("user_ids", "no-such-id"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "bad input changes nothing"
+    );
+    assert!(r.text.contains("no-such-id") && r.text.contains("A lost laptop"));
+    let id = learner["id"].as_str().unwrap();
+    let r = post_form(
+        &app,
+        "/staff/incidents",
+        &admin,
+        &[
+            ("csrf_token", &token),
+            ("summary", "A lost laptop"),
+            ("details", "It held display names."),
+            ("user_ids", id),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let account = app.get("/account?lang=en", Some(&learner_cookie)).await;
+    assert!(account.text.contains("A lost laptop"));
+    let r = post_form(
+        &app,
+        "/staff/notice-versions",
+        &admin,
+        &[
+            ("csrf_token", &token),
+            ("version_summary", "Request logs are kept for 30 days"),
+            ("significant", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = app.get("/staff/notices?lang=sv", Some(&admin)).await;
+    assert!(
+        page.text.contains("Nuvarande version är 2"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("Request logs are kept for 30 days"));
+    let privacy = app.get("/privacy?lang=en", None).await;
+    assert!(privacy.text.contains("Request logs are kept for 30 days"));
+}
+
+on_both_backends!(
+    the_console_needs_staff_a_code_and_a_reason,
+    the_console_reads_support_requests_and_publishes_notices
+);

@@ -9,10 +9,12 @@
 use crate::AppState;
 use crate::kit::error::ApiError;
 use crate::kit::extract::MaybeSignedIn;
+use crate::kit::page::{Page, fail, not_found};
 use crate::kit::sessions::SignedIn;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::response::Response;
 use kodlek_domain::{Role, StaffRole, StaffRoles, now_millis};
 use kodlek_privacy::totp;
 use kodlek_store::{AccountRecord, AuditEntry, NewAuditEntry};
@@ -167,4 +169,27 @@ pub async fn check_second_factor(
         return Err(ApiError::invalid_credentials());
     }
     Ok(())
+}
+
+/// The staff member behind the request, or the page to answer with instead: "not found" for
+/// anyone who is not staff, "forbidden" for staff without `role`.
+pub async fn staff_or_page(
+    state: &AppState,
+    p: &Page,
+    me: MaybeSignedIn,
+    role: Option<StaffRole>,
+) -> Result<StaffMember, Response> {
+    let staff = match staff_member(state, me.0).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(not_found(State(state.clone()), p.clone()).await),
+        Err(e) => return Err(fail(state, p.clone(), &e)),
+    };
+    match role {
+        Some(r) if !staff.has(r) => Err(fail(
+            state,
+            p.clone(),
+            &ApiError::forbidden("Your staff roles do not include the one this needs."),
+        )),
+        _ => Ok(staff),
+    }
 }

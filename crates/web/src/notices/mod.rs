@@ -10,6 +10,7 @@ mod mailing;
 mod notices;
 mod pages;
 mod staff_api;
+mod staff_pages;
 mod text;
 mod versions;
 
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(api::routes())
         .merge(staff_api::routes())
+        .merge(staff_pages::routes())
         .merge(pages::routes())
 }
 

@@ -9,9 +9,9 @@ use crate::AppState;
 use crate::accounts::{self, SignInBody};
 use crate::kit::error::ApiError;
 use crate::kit::extract::{ClientIp, MaybeSignedIn};
-use crate::kit::page::{CsrfForm, Page, fail, not_found, render, see_other, with_cookie};
+use crate::kit::page::{CsrfForm, Page, fail, render, see_other, with_cookie};
 use crate::kit::sessions;
-use crate::kit::staff::{StaffMember, staff_member};
+use crate::kit::staff::{StaffMember, staff_or_page};
 use crate::staff::users::{self, AuditView, DisclosureBody, FoundUser, ReasonBody, StaffUserView};
 use askama::Template;
 use axum::Router;
@@ -32,29 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/users/{id}/erase", post(erase))
         .route("/staff/users/{id}/disclose", post(disclose))
         .route("/staff/audit", get(audit))
-}
-
-/// The staff member behind the request, or the page to answer with instead: "not found" for
-/// anyone who is not staff, "forbidden" for staff without `role`.
-async fn staff_or_page(
-    state: &AppState,
-    p: &Page,
-    me: MaybeSignedIn,
-    role: Option<StaffRole>,
-) -> Result<StaffMember, Response> {
-    let staff = match staff_member(state, me.0).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return Err(not_found(State(state.clone()), p.clone()).await),
-        Err(e) => return Err(fail(state, p.clone(), &e)),
-    };
-    match role {
-        Some(r) if !staff.has(r) => Err(fail(
-            state,
-            p.clone(),
-            &ApiError::forbidden("Your staff roles do not include the one this needs."),
-        )),
-        _ => Ok(staff),
-    }
 }
 
 #[derive(Template)]

@@ -5,6 +5,7 @@ mod api;
 mod pages;
 mod requests;
 mod staff_api;
+mod staff_pages;
 
 use crate::AppState;
 use axum::Router;
@@ -33,5 +34,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(api::routes())
         .merge(staff_api::routes())
+        .merge(staff_pages::routes())
         .merge(pages::routes())
 }
