@@ -3,6 +3,7 @@
 use crate::{PgStore, db_err};
 use async_trait::async_trait;
 use kodlek_domain::Millis;
+use kodlek_store::sql::support as sql;
 use kodlek_store::*;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
@@ -24,33 +25,28 @@ fn request_from(r: &PgRow) -> SupportRequestRecord {
 #[async_trait]
 impl SupportStore for PgStore {
     async fn insert_support_request(&self, r: &SupportRequestRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO support_requests (id, topic, message, account_id, reply_to_ciphertext, \
-             created_at, closed_at, closed_by, close_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&r.id)
-        .bind(&r.topic)
-        .bind(&r.message)
-        .bind(&r.account_id)
-        .bind(&r.reply_to_ciphertext)
-        .bind(r.created_at)
-        .bind(r.closed_at)
-        .bind(&r.closed_by)
-        .bind(&r.close_note)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+        sqlx::query(sql::INSERT_REQUEST)
+            .bind(&r.id)
+            .bind(&r.topic)
+            .bind(&r.message)
+            .bind(&r.account_id)
+            .bind(&r.reply_to_ciphertext)
+            .bind(r.created_at)
+            .bind(r.closed_at)
+            .bind(&r.closed_by)
+            .bind(&r.close_note)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
     async fn support_requests(&self, limit: u32) -> StoreResult<Vec<SupportRequestRecord>> {
-        let rows = sqlx::query(
-            "SELECT * FROM support_requests ORDER BY created_at DESC, id DESC LIMIT $1",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::LIST_REQUESTS)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(rows.iter().map(request_from).collect())
     }
 
@@ -62,21 +58,18 @@ impl SupportStore for PgStore {
         now: Millis,
     ) -> StoreResult<Closed> {
         let mut tx = self.begin().await?;
-        let r = sqlx::query(
-            "UPDATE support_requests SET closed_at = $1, closed_by = $2, close_note = $3 \
-             WHERE id = $4 AND closed_at IS NULL",
-        )
-        .bind(now)
-        .bind(by)
-        .bind(note)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::CLOSE_REQUEST)
+            .bind(now)
+            .bind(by)
+            .bind(note)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         let outcome = if r.rows_affected() == 1 {
             Closed::Now
         } else {
-            let found = sqlx::query("SELECT 1 FROM support_requests WHERE id = $1")
+            let found = sqlx::query(sql::REQUEST_EXISTS)
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await
@@ -92,14 +85,11 @@ impl SupportStore for PgStore {
     }
 
     async fn erase_old_reply_addresses(&self, closed_before: Millis) -> StoreResult<u64> {
-        let r = sqlx::query(
-            "UPDATE support_requests SET reply_to_ciphertext = NULL \
-             WHERE closed_at < $1 AND reply_to_ciphertext IS NOT NULL",
-        )
-        .bind(closed_before)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let r = sqlx::query(sql::ERASE_OLD_REPLY_ADDRESSES)
+            .bind(closed_before)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(r.rows_affected())
     }
 }

@@ -2,29 +2,26 @@
 
 use crate::{SqliteStore, db_err};
 use async_trait::async_trait;
+use kodlek_store::sql::consents as sql;
 use kodlek_store::*;
 use sqlx::Row;
 
 #[async_trait]
 impl ConsentStore for SqliteStore {
     async fn set_consent(&self, r: &ConsentRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO consents (account_id, purpose, granted, answered_at) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (account_id, purpose) DO UPDATE SET granted = excluded.granted, \
-             answered_at = excluded.answered_at",
-        )
-        .bind(&r.account_id)
-        .bind(&r.purpose)
-        .bind(r.granted)
-        .bind(r.answered_at)
-        .execute(&self.writer)
-        .await
-        .map_err(db_err)?;
+        sqlx::query(sql::ANSWER)
+            .bind(&r.account_id)
+            .bind(&r.purpose)
+            .bind(r.granted)
+            .bind(r.answered_at)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
     async fn consents_of(&self, account_id: &str) -> StoreResult<Vec<ConsentRecord>> {
-        let rows = sqlx::query("SELECT * FROM consents WHERE account_id = ? ORDER BY purpose")
+        let rows = sqlx::query(sql::ANSWERS_OF)
             .bind(account_id)
             .fetch_all(&self.readers)
             .await
@@ -41,13 +38,11 @@ impl ConsentStore for SqliteStore {
     }
 
     async fn accounts_consenting_to(&self, purpose: &str) -> StoreResult<Vec<String>> {
-        let rows = sqlx::query(
-            "SELECT account_id FROM consents WHERE purpose = ? AND granted ORDER BY account_id",
-        )
-        .bind(purpose)
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::ACCOUNTS_THAT_SAID_YES)
+            .bind(purpose)
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_err)?;
         Ok(rows.iter().map(|r| r.get("account_id")).collect())
     }
 }

@@ -3,6 +3,7 @@
 use crate::{SqliteStore, db_err};
 use async_trait::async_trait;
 use kodlek_domain::Millis;
+use kodlek_store::sql::notices as sql;
 use kodlek_store::*;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -59,30 +60,24 @@ impl NoticeStore for SqliteStore {
 
     async fn record_incident(&self, i: &IncidentRecord, affected: &Affected) -> StoreResult<u64> {
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO incidents (id, summary, details, created_by, created_at) \
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(&i.id)
-        .bind(&i.summary)
-        .bind(&i.details)
-        .bind(&i.created_by)
-        .bind(i.created_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let notified = match affected {
-            Affected::All => sqlx::query(
-                "INSERT INTO account_notices (account_id, kind, ref_id, created_at) \
-                 SELECT id, ?, ?, ? FROM accounts",
-            )
-            .bind(INCIDENT)
+        sqlx::query(sql::INSERT_INCIDENT)
             .bind(&i.id)
+            .bind(&i.summary)
+            .bind(&i.details)
+            .bind(&i.created_by)
             .bind(i.created_at)
             .execute(&mut *tx)
             .await
-            .map_err(db_err)?
-            .rows_affected(),
+            .map_err(db_err)?;
+        let notified = match affected {
+            Affected::All => sqlx::query(sql::NOTICE_FOR_EVERY_ACCOUNT)
+                .bind(INCIDENT)
+                .bind(&i.id)
+                .bind(i.created_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected(),
             Affected::Accounts(ids) => {
                 let mut n = 0;
                 for id in ids {
@@ -117,56 +112,46 @@ impl NoticeStore for SqliteStore {
     async fn publish_notice_version(&self, v: &NoticeVersionRecord) -> StoreResult<i64> {
         // One writer: the next number cannot be taken by anyone else inside this transaction.
         let mut tx = self.begin().await?;
-        let version: i64 =
-            sqlx::query("SELECT COALESCE(MAX(version), 1) + 1 AS v FROM notice_versions")
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_err)?
-                .get("v");
-        sqlx::query(
-            "INSERT INTO notice_versions (version, revised_on, summary, significant, email_users, \
-             created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(version)
-        .bind(&v.revised_on)
-        .bind(&v.summary)
-        .bind(v.significant)
-        .bind(v.email_users)
-        .bind(&v.created_by)
-        .bind(v.created_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        let ref_id = version.to_string();
-        if v.significant {
-            sqlx::query(
-                "INSERT INTO account_notices (account_id, kind, ref_id, created_at) \
-                 SELECT id, ?, ?, ? FROM accounts",
-            )
-            .bind(NOTICE_VERSION)
-            .bind(&ref_id)
+        let version: i64 = sqlx::query(sql::NEXT_VERSION)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .get("v");
+        sqlx::query(sql::INSERT_VERSION)
+            .bind(version)
+            .bind(&v.revised_on)
+            .bind(&v.summary)
+            .bind(v.significant)
+            .bind(v.email_users)
+            .bind(&v.created_by)
             .bind(v.created_at)
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
+        let ref_id = version.to_string();
+        if v.significant {
+            sqlx::query(sql::NOTICE_FOR_EVERY_ACCOUNT)
+                .bind(NOTICE_VERSION)
+                .bind(&ref_id)
+                .bind(v.created_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
         }
         if v.email_users {
-            sqlx::query(
-                "INSERT INTO notice_mailings (kind, ref_id, account_id) SELECT ?, ?, id \
-                 FROM accounts WHERE email_ciphertext IS NOT NULL AND email_verified",
-            )
-            .bind(NOTICE_VERSION)
-            .bind(&ref_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+            sqlx::query(sql::MAILING_FOR_EVERY_VERIFIED)
+                .bind(NOTICE_VERSION)
+                .bind(&ref_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
         }
         tx.commit().await.map_err(db_err)?;
         Ok(version)
     }
 
     async fn notice_versions(&self) -> StoreResult<Vec<NoticeVersionRecord>> {
-        let rows = sqlx::query("SELECT * FROM notice_versions ORDER BY version")
+        let rows = sqlx::query(sql::VERSIONS)
             .fetch_all(&self.readers)
             .await
             .map_err(db_err)?;
@@ -178,7 +163,7 @@ impl NoticeStore for SqliteStore {
         account_id: &str,
         limit: u32,
     ) -> StoreResult<Vec<AccountNotice>> {
-        let rows = sqlx::query(kodlek_store::sql::notices::ACCOUNT_NOTICES)
+        let rows = sqlx::query(sql::ACCOUNT_NOTICES)
             .bind(account_id)
             .bind(i64::from(limit))
             .fetch_all(&self.readers)
@@ -200,16 +185,13 @@ impl NoticeStore for SqliteStore {
         ref_id: &str,
         limit: u32,
     ) -> StoreResult<Vec<String>> {
-        let rows = sqlx::query(
-            "SELECT account_id FROM notice_mailings WHERE kind = ? AND ref_id = ? \
-             AND sent_at IS NULL ORDER BY account_id LIMIT ?",
-        )
-        .bind(kind)
-        .bind(ref_id)
-        .bind(i64::from(limit))
-        .fetch_all(&self.readers)
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query(sql::UNSENT_MAILINGS)
+            .bind(kind)
+            .bind(ref_id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.readers)
+            .await
+            .map_err(db_err)?;
         Ok(rows.iter().map(|r| r.get("account_id")).collect())
     }
 
@@ -220,16 +202,14 @@ impl NoticeStore for SqliteStore {
         account_id: &str,
         now: Millis,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE notice_mailings SET sent_at = ? WHERE kind = ? AND ref_id = ? AND account_id = ?",
-        )
-        .bind(now)
-        .bind(kind)
-        .bind(ref_id)
-        .bind(account_id)
-        .execute(&self.writer)
-        .await
-        .map_err(db_err)?;
+        sqlx::query(sql::MARK_MAILED)
+            .bind(now)
+            .bind(kind)
+            .bind(ref_id)
+            .bind(account_id)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 

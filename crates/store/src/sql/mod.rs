@@ -11,6 +11,7 @@
 // in each backend's file.
 
 pub mod accounts;
+pub mod consents;
 pub mod data;
 pub mod jobs;
 pub mod limits;
@@ -18,6 +19,7 @@ pub mod notices;
 pub mod progress;
 pub mod sections;
 pub mod staff;
+pub mod support;
 
 /// Answers when the database can be reached.
 pub const PING: &str = "SELECT 1";

@@ -150,9 +150,7 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     let headers = req.headers();
     let ip = client_ip(
         peer,
-        headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok()),
+        headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()),
         &state.config.trusted_proxies,
     );
     let user_agent = headers.get(header::USER_AGENT).cloned();
