@@ -98,6 +98,25 @@ fn strict_request_bodies(doc: &mut Value) {
             collect_refs(&op["requestBody"], &mut todo);
         }
     }
+    // Path and query values are refused with U+0000 too (by the layer in front of every
+    // handler), so their schemas say so.
+    for item in doc["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|o| o.values_mut())
+        {
+            for param in op["parameters"].as_array_mut().into_iter().flatten() {
+                if let Some(schema) = param.get_mut("schema") {
+                    no_nul(schema);
+                }
+            }
+        }
+    }
     let mut done: Vec<String> = Vec::new();
     while let Some(name) = todo.pop() {
         if done.contains(&name) {
