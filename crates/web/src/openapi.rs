@@ -110,7 +110,9 @@ fn strict_request_bodies(doc: &mut Value) {
             .into_iter()
             .flat_map(|o| o.values_mut())
         {
-            for param in op["parameters"].as_array_mut().into_iter().flatten() {
+            // `get_mut`, not indexing: indexing a missing key would write `null` into it.
+            let params = op.get_mut("parameters").and_then(Value::as_array_mut);
+            for param in params.into_iter().flatten() {
                 if let Some(schema) = param.get_mut("schema") {
                     no_nul(schema);
                 }

@@ -109,7 +109,34 @@ async fn a_malformed_page_path_answers_the_error_page(app: TestApp) {
     }
 }
 
+/// JSON writes a whole number `10` or `10.0`, and the OpenAPI document's `integer` takes
+/// both: so does the server. `10.5` is refused, naming the field, and nothing is written.
+async fn a_whole_number_may_be_written_with_a_point(app: TestApp) {
+    let (cookie, me) = app
+        .sign_up(json!({"role": "student", "display_name": "Ten Point",
+        "email": "ten.point@example.org", "password": "correct horse battery", "age": 10.0}))
+        .await;
+    assert_eq!(me["age"], 10, "{me}");
+    let r = app
+        .patch("/api/v1/me", json!({"age": 11.5}), Some(&cookie))
+        .await;
+    assert_api_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    assert!(r.text.contains("age"), "{}", r.text);
+    let r = app.get("/api/v1/me", Some(&cookie)).await;
+    assert_eq!(
+        r.json()["user"]["age"],
+        10,
+        "a refused change changes nothing"
+    );
+    let r = app
+        .patch("/api/v1/me", json!({"age": 12.0}), Some(&cookie))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["user"]["age"], 12);
+}
+
 on_both_backends!(
+    a_whole_number_may_be_written_with_a_point,
     a_malformed_path_is_a_json_error,
     a_bad_query_value_never_answers_plain_text,
     a_wrong_method_is_a_json_error,

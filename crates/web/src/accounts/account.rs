@@ -104,6 +104,7 @@ pub struct SignUp {
     pub email: String,
     pub password: String,
     /// Students only: whole years, 4 to 120.
+    #[serde(default, deserialize_with = "crate::kit::extract::whole")]
     pub age: Option<i64>,
     /// Students only: female, male, nonbinary or unspecified.
     pub gender: Option<String>,
@@ -395,7 +396,7 @@ pub(crate) fn double<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 #[serde(deny_unknown_fields)]
 pub struct MePatch {
     pub display_name: Option<String>,
-    #[serde(default, deserialize_with = "double")]
+    #[serde(default, deserialize_with = "crate::kit::extract::whole_or_null")]
     #[schema(value_type = Option<i64>)]
     pub age: Option<Option<i64>>,
     #[serde(default, deserialize_with = "double")]

@@ -140,6 +140,7 @@ pub struct SectionPatch {
 #[serde(deny_unknown_fields)]
 pub struct NewStudent {
     pub display_name: String,
+    #[serde(default, deserialize_with = "crate::kit::extract::whole")]
     pub age: Option<i64>,
     pub gender: Option<String>,
     /// The teacher attests that the school has permission to create this child's account.
@@ -160,7 +161,7 @@ pub struct NewStudents {
 #[serde(deny_unknown_fields)]
 pub struct StudentPatch {
     pub display_name: Option<String>,
-    #[serde(default, deserialize_with = "crate::accounts::double")]
+    #[serde(default, deserialize_with = "crate::kit::extract::whole_or_null")]
     #[schema(value_type = Option<i64>)]
     pub age: Option<Option<i64>>,
     #[serde(default, deserialize_with = "crate::accounts::double")]

@@ -252,6 +252,7 @@ pub struct DisclosureBody {
     /// Days before the user's access log shows the disclosure (0 to 365; default 0), where
     /// the order requires the user not be told at once.
     #[schema(minimum = 0, maximum = 365)]
+    #[serde(default, deserialize_with = "crate::kit::extract::whole")]
     pub defer_notice_days: Option<i64>,
 }
 
