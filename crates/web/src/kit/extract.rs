@@ -322,6 +322,36 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
+/// A whole number, which JSON may write `7` or `7.0`: both are integers to JSON Schema and so
+/// to the OpenAPI document, so both are taken. `7.5` is refused. For an optional field:
+/// `#[serde(default, deserialize_with = "whole")]`.
+pub fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    use serde::Deserialize;
+    use serde::de::Error;
+    // Beyond 2^53 a float no longer holds every whole number exactly.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match Option::<serde_json::Number>::deserialize(d)? {
+        None => Ok(None),
+        Some(n) => n
+            .as_i64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() <= EXACT)
+                    .map(|f| f as i64)
+            })
+            .map(Some)
+            .ok_or_else(|| D::Error::custom("must be a whole number")),
+    }
+}
+
+/// [`whole`] for a patch's field, where absent (keep) and `null` (clear) differ:
+/// `#[serde(default, deserialize_with = "whole_or_null")]`.
+pub fn whole_or_null<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<i64>>, D::Error> {
+    whole(d).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,34 +409,4 @@ mod tests {
         assert_eq!(Lang::from_accept("de, en;q=0.5, sv;q=0.4"), Lang::En);
         assert_eq!(Lang::from_accept(""), Lang::En);
     }
-}
-
-/// A whole number, which JSON may write `7` or `7.0`: both are integers to JSON Schema and so
-/// to the OpenAPI document, so both are taken. `7.5` is refused. For an optional field:
-/// `#[serde(default, deserialize_with = "whole")]`.
-pub fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    use serde::Deserialize;
-    use serde::de::Error;
-    // Beyond 2^53 a float no longer holds every whole number exactly.
-    const EXACT: f64 = 9_007_199_254_740_992.0;
-    match Option::<serde_json::Number>::deserialize(d)? {
-        None => Ok(None),
-        Some(n) => n
-            .as_i64()
-            .or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() <= EXACT)
-                    .map(|f| f as i64)
-            })
-            .map(Some)
-            .ok_or_else(|| D::Error::custom("must be a whole number")),
-    }
-}
-
-/// [`whole`] for a patch's field, where absent (keep) and `null` (clear) differ:
-/// `#[serde(default, deserialize_with = "whole_or_null")]`.
-pub fn whole_or_null<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<i64>>, D::Error> {
-    whole(d).map(Some)
 }
