@@ -5,12 +5,12 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
-use kodlek_domain::{EmailAddress, Role, now_millis};
+use kodlek_domain::now_millis;
 use kodlek_privacy::totp;
-use kodlek_store::{AccountRecord, StaffRecord, new_id};
+use kodlek_store::new_id;
 use serde_json::{Value, json};
 
-const PW: &str = "staff password for tests";
+const PW: &str = common::STAFF_PW;
 
 /// A staff member as the CLI makes one: their id and TOTP secret.
 struct StaffMember {
@@ -20,37 +20,7 @@ struct StaffMember {
 }
 
 async fn make_staff(app: &TestApp, email: &str, roles: &str) -> StaffMember {
-    let keys = &app.state.keys;
-    let address = EmailAddress::new(email).unwrap();
-    let secret = totp::new_secret();
-    let id = new_id();
-    let now = now_millis();
-    let account = AccountRecord {
-        id: id.clone(),
-        role: Role::Staff,
-        display_name: format!("Staff {roles}"),
-        username: None,
-        age_years: None,
-        age_stated_at: None,
-        gender: None,
-        email_lookup: Some(keys.email_lookup(&address)),
-        email_ciphertext: Some(keys.encrypt(address.as_str())),
-        email_verified: true,
-        password_hash: Some(app.state.hasher.hash(PW).await.unwrap()),
-        school_name: None,
-        school_address_ciphertext: None,
-        managed_by_teacher: false,
-        created_at: now,
-        updated_at: now,
-    };
-    let row = StaffRecord {
-        account_id: id.clone(),
-        roles: roles.into(),
-        totp_secret_ciphertext: keys.encrypt(&secret),
-        totp_last_step: None,
-        created_at: now,
-    };
-    app.state.store.insert_staff(&account, &row).await.unwrap();
+    let (id, secret) = app.staff_member(email, roles).await;
     StaffMember {
         id,
         email: email.into(),

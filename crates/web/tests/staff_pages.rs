@@ -6,47 +6,17 @@ mod common;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use common::{Answer, TestApp};
-use kodlek_domain::{EmailAddress, Role, now_millis};
+use kodlek_domain::now_millis;
 use kodlek_privacy::totp;
-use kodlek_store::{AccountRecord, StaffRecord, new_id};
+use kodlek_store::new_id;
 
-const PW: &str = "staff password for tests";
+const PW: &str = common::STAFF_PW;
 const REASON: &str = "Support request 12: the learner lost their progress";
 
 /// A staff member made as the CLI makes one: their email and TOTP secret.
 async fn make_staff(app: &TestApp, roles: &str) -> (String, String) {
-    let keys = &app.state.keys;
     let email = format!("{}@staff.kodlek.example", new_id());
-    let secret = totp::new_secret();
-    let id = new_id();
-    let now = now_millis();
-    let address = EmailAddress::new(&email).unwrap();
-    let account = AccountRecord {
-        id: id.clone(),
-        role: Role::Staff,
-        display_name: "Sam Support".into(),
-        username: None,
-        age_years: None,
-        age_stated_at: None,
-        gender: None,
-        email_lookup: Some(keys.email_lookup(&address)),
-        email_ciphertext: Some(keys.encrypt(&email)),
-        email_verified: true,
-        password_hash: Some(app.state.hasher.hash(PW).await.unwrap()),
-        school_name: None,
-        school_address_ciphertext: None,
-        managed_by_teacher: false,
-        created_at: now,
-        updated_at: now,
-    };
-    let row = StaffRecord {
-        account_id: id,
-        roles: roles.into(),
-        totp_secret_ciphertext: keys.encrypt(&secret),
-        totp_last_step: None,
-        created_at: now,
-    };
-    app.state.store.insert_staff(&account, &row).await.unwrap();
+    let (_, secret) = app.staff_member(&email, roles).await;
     (email, secret)
 }
 
@@ -216,7 +186,10 @@ async fn the_console_needs_staff_a_code_and_a_reason(app: TestApp) {
             .contains("Who at Kodlek has looked at your data")
     );
     assert!(account.text.contains(REASON));
-    assert!(!account.text.contains("Sam Support"));
+    assert!(
+        !account.text.contains("Staff support"),
+        "never the staff member's name"
+    );
     let konto = app.get("/account?lang=sv", Some(&student_cookie)).await;
     assert!(
         konto

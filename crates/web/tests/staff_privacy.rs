@@ -6,9 +6,9 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
-use kodlek_domain::{EmailAddress, Role, now_millis};
+use kodlek_domain::now_millis;
 use kodlek_privacy::totp;
-use kodlek_store::{AccountRecord, StaffRecord, new_id};
+use kodlek_store::new_id;
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 
@@ -35,41 +35,12 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
 const CHILD_EMAIL: &str = "staffcanary.kid.qx@canary-school.example";
 /// What could be derived from the address: its local part, its domain, its normalised form.
 const DERIVED: [&str; 3] = ["staffcanary.kid.qx", "canary-school", "staffcanary"];
-const PW: &str = "staff password for tests";
+const PW: &str = common::STAFF_PW;
 
 async fn staff(app: &TestApp, roles: &str) -> String {
-    let keys = &app.state.keys;
     let email = format!("{}@staff.kodlek.example", new_id());
-    let address = EmailAddress::new(&email).unwrap();
-    let secret = totp::new_secret();
-    let id = new_id();
+    let (_, secret) = app.staff_member(&email, roles).await;
     let now = now_millis();
-    let account = AccountRecord {
-        id: id.clone(),
-        role: Role::Staff,
-        display_name: "Sam Support".into(),
-        username: None,
-        age_years: None,
-        age_stated_at: None,
-        gender: None,
-        email_lookup: Some(keys.email_lookup(&address)),
-        email_ciphertext: Some(keys.encrypt(address.as_str())),
-        email_verified: true,
-        password_hash: Some(app.state.hasher.hash(PW).await.unwrap()),
-        school_name: None,
-        school_address_ciphertext: None,
-        managed_by_teacher: false,
-        created_at: now,
-        updated_at: now,
-    };
-    let row = StaffRecord {
-        account_id: id,
-        roles: roles.into(),
-        totp_secret_ciphertext: keys.encrypt(&secret),
-        totp_last_step: None,
-        created_at: now,
-    };
-    app.state.store.insert_staff(&account, &row).await.unwrap();
     let code = totp::code_at(&secret, (now / 1000) as u64).unwrap();
     let r = app
         .post(

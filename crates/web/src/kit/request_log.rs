@@ -374,21 +374,16 @@ fn truncate_file(path: &Path, before: Millis) -> std::io::Result<()> {
                 time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
             })
             .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as Millis);
-        let old = at.is_none_or(|at| at < before);
-        if old && let Some(ip) = v["ip"].as_str().and_then(|s| s.parse::<IpAddr>().ok()) {
-            let short = truncate_ip(ip);
-            if short != ip {
-                v["ip"] = serde_json::Value::String(short.to_string());
+        if at.is_none_or(|at| at < before) {
+            // An address is cut to its network; anything else in its place is not kept.
+            let short = match v["ip"].as_str().map(str::parse::<IpAddr>) {
+                Some(Ok(ip)) => serde_json::Value::String(truncate_ip(ip).to_string()),
+                _ => serde_json::Value::Null,
+            };
+            if v["ip"] != short {
+                v["ip"] = short;
                 changed = true;
             }
-        } else if old
-            && !v["ip"].is_null()
-            && v["ip"]
-                .as_str()
-                .is_none_or(|s| s.parse::<IpAddr>().is_err())
-        {
-            v["ip"] = serde_json::Value::Null;
-            changed = true;
         }
         out.extend_from_slice(v.to_string().as_bytes());
         out.push(b'\n');

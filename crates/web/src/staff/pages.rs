@@ -249,20 +249,29 @@ async fn access(
             )
             .await
         }
-        Err(e) => {
-            let status = e.status;
-            user_page(
-                &state,
-                p.with_alert(&e),
-                &staff,
-                &id,
-                status,
-                Shown::Nothing,
-                Some(&form),
-            )
-            .await
-        }
+        Err(e) => refused(&state, p, &staff, &id, &e, &form).await,
     }
+}
+
+/// The user's page again after a refused form: the error said, what was typed kept.
+async fn refused(
+    state: &AppState,
+    p: Page,
+    staff: &StaffMember,
+    id: &str,
+    e: &ApiError,
+    form: &CsrfForm,
+) -> Response {
+    user_page(
+        state,
+        p.with_alert(e),
+        staff,
+        id,
+        e.status,
+        Shown::Nothing,
+        Some(form),
+    )
+    .await
 }
 
 async fn erase(
@@ -291,19 +300,7 @@ async fn erase(
     }
     match users::erase(&state, &staff, &id, &reason_body(&form)).await {
         Ok(()) => see_other("/staff/users?done=staff-erased"),
-        Err(e) => {
-            let status = e.status;
-            user_page(
-                &state,
-                p.with_alert(&e),
-                &staff,
-                &id,
-                status,
-                Shown::Nothing,
-                Some(&form),
-            )
-            .await
-        }
+        Err(e) => refused(&state, p, &staff, &id, &e, &form).await,
     }
 }
 
@@ -340,19 +337,7 @@ async fn disclose(
             )
             .await
         }
-        Err(e) => {
-            let status = e.status;
-            user_page(
-                &state,
-                p.with_alert(&e),
-                &staff,
-                &id,
-                status,
-                Shown::Nothing,
-                Some(&form),
-            )
-            .await
-        }
+        Err(e) => refused(&state, p, &staff, &id, &e, &form).await,
     }
 }
 

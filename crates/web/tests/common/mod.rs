@@ -13,6 +13,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower::ServiceExt;
 
+/// The password of every staff member [`TestApp::staff_member`] makes.
+pub const STAFF_PW: &str = "staff password for tests";
+
 pub struct TestApp {
     pub router: axum::Router,
     pub state: AppState,
@@ -265,6 +268,44 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         text
+    }
+
+    /// A staff member made as `kodlek staff add` makes one, with the password [`STAFF_PW`]:
+    /// their account id and their TOTP secret.
+    pub async fn staff_member(&self, email: &str, roles: &str) -> (String, String) {
+        use kodlek_domain::{EmailAddress, Role, now_millis};
+        let keys = &self.state.keys;
+        let address = EmailAddress::new(email).unwrap();
+        let secret = kodlek_privacy::totp::new_secret();
+        let id = kodlek_store::new_id();
+        let now = now_millis();
+        let account = kodlek_store::AccountRecord {
+            id: id.clone(),
+            role: Role::Staff,
+            display_name: format!("Staff {roles}"),
+            username: None,
+            age_years: None,
+            age_stated_at: None,
+            gender: None,
+            email_lookup: Some(keys.email_lookup(&address)),
+            email_ciphertext: Some(keys.encrypt(address.as_str())),
+            email_verified: true,
+            password_hash: Some(self.state.hasher.hash(STAFF_PW).await.unwrap()),
+            school_name: None,
+            school_address_ciphertext: None,
+            managed_by_teacher: false,
+            created_at: now,
+            updated_at: now,
+        };
+        let row = kodlek_store::StaffRecord {
+            account_id: id.clone(),
+            roles: roles.into(),
+            totp_secret_ciphertext: keys.encrypt(&secret),
+            totp_last_step: None,
+            created_at: now,
+        };
+        self.state.store.insert_staff(&account, &row).await.unwrap();
+        (id, secret)
     }
 
     pub fn outbox(&self) -> Vec<String> {
