@@ -162,6 +162,13 @@ class LevelPage {
       move: { scrollbars: true, drag: true, wheel: true },
       rtl: false,
     });
+    // Blockly measures text on a canvas of its own that it appends to <body>, outside every
+    // landmark. Nobody ever sees it: it is hidden from screen readers and kept in the editor.
+    const measuring = document.querySelector('body > canvas.blocklyComputeCanvas');
+    if (measuring) {
+      measuring.setAttribute('aria-hidden', 'true');
+      area.append(measuring);
+    }
     window.kodlekWorkspace = this.ws;
     window.kodlekBlockly = Blockly;
     this.loadProgram();

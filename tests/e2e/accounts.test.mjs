@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { assertAccessible, auditAccessibility } from './browser.mjs';
 import { chromiumOptions, startServer } from './server.mjs';
 
 const TEST_TIMEOUT = 180_000;
@@ -41,6 +42,7 @@ async function withPage(t, { locale = 'en-US' } = {}, body) {
   const context = await browser.newContext({ baseURL: server.baseURL, locale, acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
+  const inaccessible = auditAccessibility(page);
   page.setDefaultNavigationTimeout(60_000);
   const browserProblems = [];
   page.on('pageerror', (err) => browserProblems.push(`page error: ${err.message}`));
@@ -52,6 +54,7 @@ async function withPage(t, { locale = 'en-US' } = {}, body) {
   });
   try {
     await body(page, context);
+    assertAccessible(inaccessible);
   } catch (err) {
     let text = '(could not read the page)';
     try {

@@ -1,6 +1,9 @@
 // What the browser tests share: a fresh browser context per test that collects every problem
 // the browser sees (script errors, CSP violations, failed loads, requests to other sites), and
-// Blockly helpers for the puzzle editor.
+// Blockly helpers for the puzzle editor. Every page a test reaches by `page.goto` or by a form
+// sent with `submit` is checked with axe-core; any violation, of any impact, fails the test.
+
+import { AxeBuilder } from '@axe-core/playwright';
 
 /**
  * Runs `body(page, problems, context)` in a fresh context of `browser` against `server`. On
@@ -11,6 +14,7 @@ export async function withPage(browser, server, t, { locale = 'en-US' } = {}, bo
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   const problems = [];
+  const inaccessible = auditAccessibility(page);
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`);
@@ -25,6 +29,7 @@ export async function withPage(browser, server, t, { locale = 'en-US' } = {}, bo
   });
   try {
     await body(page, problems, context);
+    assertAccessible(inaccessible);
   } catch (err) {
     const text = (await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '')).slice(0, 2_000);
     throw new Error(
@@ -46,6 +51,39 @@ export async function withPage(browser, server, t, { locale = 'en-US' } = {}, bo
 /** Submits a form by its button and waits for the page that answers. */
 export async function submit(page, buttonSelector) {
   await Promise.all([page.waitForEvent('load'), page.click(buttonSelector)]);
+  await page.kodlekAudit?.();
+}
+
+/**
+ * Makes `page.goto` (and `submit`) run axe-core on the page reached; returns the list that
+ * collects what it finds, one line per violation and element.
+ */
+export function auditAccessibility(page) {
+  const found = [];
+  const goto = page.goto.bind(page);
+  page.kodlekAudit = async () => {
+    // The editor's canvas is drawn by script after the load event: check the page as the
+    // child sees it, not half-built.
+    if (await page.locator('#blockly-area').count()) await waitForEditor(page);
+    const results = await new AxeBuilder({ page }).analyze();
+    const where = new URL(page.url()).pathname;
+    for (const v of results.violations) {
+      for (const node of v.nodes) {
+        found.push(`${where}: ${v.id} (${v.impact}): ${node.target.join(' ')}: ${node.failureSummary.split('\n').slice(1).join(' ')}`);
+      }
+    }
+  };
+  page.goto = async (...args) => {
+    const answer = await goto(...args);
+    if (answer === null || answer.headers()['content-type']?.startsWith('text/html')) await page.kodlekAudit();
+    return answer;
+  };
+  return found;
+}
+
+/** Fails with every accessibility violation found, if any. */
+export function assertAccessible(found) {
+  if (found.length) throw new Error(`axe-core found ${found.length} accessibility violation(s):\n${[...new Set(found)].join('\n')}`);
 }
 
 export async function waitForEditor(page) {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { assertAccessible, auditAccessibility } from './browser.mjs';
 import { chromiumOptions, startServer } from './server.mjs';
 
 const TEST_TIMEOUT = 180_000;
@@ -32,6 +33,7 @@ async function withPage(t, options, body) {
   const context = await browser.newContext({ baseURL: server.baseURL, locale: 'en-US', ...options });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
+  const inaccessible = auditAccessibility(page);
   const problems = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('response', (res) => {
@@ -39,6 +41,7 @@ async function withPage(t, options, body) {
   });
   try {
     await body(page);
+    assertAccessible(inaccessible);
     assert.deepEqual(problems, [], 'the browser reported no problem');
   } catch (err) {
     let text = '(could not read the page)';

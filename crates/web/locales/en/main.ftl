@@ -12,6 +12,7 @@ footer-cookies = Cookies
 footer-tagline = Kodlek: coding puzzles for schools. No ads, no trackers.
 form-expired = This form has expired. Please try again.
 page-not-found = We could not find that page.
+error-title = Something went wrong
 something-went-wrong = Something went wrong on our side. Please try again.
 rate-limited = Too many attempts. Please wait a few minutes and try again.
 

@@ -12,6 +12,7 @@ footer-cookies = Kakor
 footer-tagline = Kodlek: programmeringspussel för skolor. Ingen reklam, inga spårare.
 form-expired = Formuläret har gått ut. Försök igen.
 page-not-found = Vi hittade inte sidan.
+error-title = Något gick fel
 something-went-wrong = Något gick fel hos oss. Försök igen.
 rate-limited = För många försök. Vänta några minuter och försök igen.
 
