@@ -56,6 +56,9 @@ struct LevelFile {
     kind: LevelKind,
     title: Text,
     instructions: Text,
+    /// Shown to the learner one at a time, after a failed try or on request.
+    #[serde(default)]
+    hints: Vec<Text>,
     #[serde(default)]
     toolbox: Vec<String>,
     #[serde(default)]
@@ -95,6 +98,8 @@ pub struct Level {
     pub kind: LevelKind,
     pub title: Text,
     pub instructions: Text,
+    /// Up to three hints, the gentlest first (every shipped puzzle level has one or more).
+    pub hints: Vec<Text>,
     pub toolbox: Vec<String>,
     pub required_blocks: Vec<String>,
     pub ideal_blocks: Option<u32>,
@@ -119,6 +124,7 @@ impl Level {
             "kind": self.kind.as_str(),
             "title": self.title.get(lang),
             "instructions": self.instructions.get(lang),
+            "hints": self.hints.iter().map(|h| h.get(lang)).collect::<Vec<_>>(),
             "toolbox": self.toolbox,
             "required_blocks": self.required_blocks,
             "ideal_blocks": self.ideal_blocks,
@@ -303,6 +309,9 @@ fn type_set(id: &str, names: &[String]) -> Result<TypeSet, String> {
     Ok(set)
 }
 
+/// The most hints a level may carry: more would give the solution away.
+const MAX_HINTS: usize = 3;
+
 fn text_ok(t: &Text) -> bool {
     !t.en.trim().is_empty() && !t.sv.trim().is_empty()
 }
@@ -328,6 +337,14 @@ fn level(f: LevelFile) -> Result<Level, String> {
         return err("a required block must be in the toolbox");
     }
     let puzzle = matches!(f.kind, LevelKind::Maze | LevelKind::Artist);
+    // Hints are optional for an operator's own courses; the shipped ones give every puzzle
+    // at least one (a test checks), so that a stuck child gets help from the level itself.
+    if f.hints.len() > MAX_HINTS {
+        return err("a level has at most three hints");
+    }
+    if !f.hints.iter().all(text_ok) {
+        return err("every hint needs English and Swedish");
+    }
     if puzzle != f.solution.is_some() || puzzle != f.ideal_blocks.is_some() {
         return err("maze and artist levels, and only they, have a solution and ideal_blocks");
     }
@@ -413,6 +430,7 @@ fn level(f: LevelFile) -> Result<Level, String> {
         kind: f.kind,
         title: f.title,
         instructions: f.instructions,
+        hints: f.hints,
         toolbox: f.toolbox,
         required_blocks: f.required_blocks,
         ideal_blocks: f.ideal_blocks,
@@ -584,6 +602,7 @@ id = "c-1"
 kind = "maze"
 title = { en = "One", sv = "Ett" }
 instructions = { en = "Go", sv = "Gå" }
+hints = [{ en = "One step", sv = "Ett steg" }]
 toolbox = ["maze_move_forward"]
 ideal_blocks = 1
 solution = "F"
@@ -611,9 +630,32 @@ grid = [[2, 3]]
     }
 
     #[test]
+    fn every_shipped_puzzle_level_has_hints_in_both_languages() {
+        let mut puzzles = 0;
+        for course in catalog().courses() {
+            for level in course.levels() {
+                let json = level.to_json("sv");
+                let hints = json["hints"].as_array().unwrap();
+                if matches!(level.kind, LevelKind::Maze | LevelKind::Artist) {
+                    puzzles += 1;
+                    assert!(!hints.is_empty(), "{} has no hint", level.id);
+                    for h in &level.hints {
+                        assert!(!h.en.trim().is_empty() && !h.sv.trim().is_empty(), "{}", level.id);
+                        assert_ne!(h.en, h.sv, "{}: the Swedish hint is a copy", level.id);
+                    }
+                }
+            }
+        }
+        assert!(puzzles >= 20, "{puzzles} puzzle levels");
+    }
+
+    #[test]
     fn broken_content_is_refused_at_load() {
         assert!(refused(r#"sv = "Ett""#, r#"sv = " ""#).contains("Swedish"));
         assert!(refused(r#"sv = "Lektion""#, r#"sv = """#).contains("Swedish"));
+        assert!(refused(r#"sv = "Ett steg""#, r#"sv = """#).contains("hint"));
+        let four = r#"hints = [{ en = "a", sv = "a" }, { en = "b", sv = "b" }, { en = "c", sv = "c" }, "#;
+        assert!(refused("hints = [", four).contains("at most three hints"));
         assert!(refused(r#"id = "c-1""#, r#"id = "C 1""#).contains("slug"));
         assert!(refused(r#"["maze_move_forward"]"#, r#"["maze_jump"]"#).contains("unknown block"));
         assert!(refused(r#"["maze_move_forward"]"#, r#"["artist_pen_up"]"#).contains("other kind"));

@@ -239,6 +239,7 @@ fn level_json_is_the_apis() {
             "kind",
             "title",
             "instructions",
+            "hints",
             "toolbox",
             "required_blocks",
             "ideal_blocks",
@@ -252,6 +253,12 @@ fn level_json_is_the_apis() {
     assert_eq!(maze["maze"]["grid"][1], json!([0, 2, 1, 1, 0]));
     assert_eq!(maze["toolbox"], json!(["maze_move_forward", "maze_turn"]));
     assert_eq!(maze["required_blocks"], json!([]));
+    assert!(
+        maze["hints"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Räkna rutorna")
+    );
 
     let art = level("artist-8").to_json("en");
     assert_eq!(art["kind"], "artist");
