@@ -92,6 +92,49 @@ async function postAttempt(levelId, body) {
   throw lastError ?? new Error('no answer');
 }
 
+const SOUND_KEY = 'kodlek.sound';
+
+function soundOn() {
+  try {
+    return localStorage.getItem(SOUND_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+function setSound(on) {
+  try {
+    localStorage.setItem(SOUND_KEY, on ? 'on' : 'off');
+  } catch {
+    // a browser that keeps nothing still plays or stays quiet for this page
+  }
+}
+
+let audio = null;
+/** Three rising notes, made in the page (no sound file), unless the learner turned sound off. */
+function chime() {
+  if (!soundOn()) return;
+  try {
+    audio = audio ?? new AudioContext();
+    const start = audio.currentTime + 0.05;
+    [523.25, 659.25, 783.99].forEach((freq, i) => {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = 'triangle';
+      osc.frequency.value = freq;
+      const at = start + i * 0.12;
+      gain.gain.setValueAtTime(0.0001, at);
+      gain.gain.exponentialRampToValueAtTime(0.2, at + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.35);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(at);
+      osc.stop(at + 0.4);
+    });
+  } catch {
+    // no sound here: the stars and the words still say it
+  }
+}
+
 class LevelPage {
   constructor(data) {
     this.data = data;
@@ -100,7 +143,9 @@ class LevelPage {
     this.lang = data.lang === 'sv' ? 'sv' : 'en';
     this.result = document.getElementById('result');
     this.next = document.getElementById('next-link');
+    this.celebration = document.getElementById('celebration');
     this.generation = 0;
+    this.hintsShown = 0;
   }
 
   t(key) {
@@ -115,7 +160,71 @@ class LevelPage {
   }
 
   revealNext(status) {
-    if (this.next && ['passed', 'perfect', 'completed'].includes(status)) this.next.hidden = false;
+    if (!['passed', 'perfect', 'completed'].includes(status)) return;
+    if (this.celebration) this.celebration.hidden = false;
+    if (this.next) {
+      this.next.hidden = false;
+      // The keyboard goes on from the verdict: Enter opens the next level.
+      this.next.focus();
+    }
+    chime();
+  }
+
+  // --- the helpers around the puzzle: hints, reading aloud, starting over, sound ---
+
+  startTools() {
+    const hints = Array.isArray(this.level.hints) ? this.level.hints : [];
+    this.hintBox = document.getElementById('hint');
+    this.hintButton = document.getElementById('hint-button');
+    this.hintButton?.addEventListener('click', () => this.showHint());
+    this.hints = hints;
+
+    const read = document.getElementById('read-button');
+    if (read && 'speechSynthesis' in window && typeof SpeechSynthesisUtterance === 'function') {
+      // The browser's own voice: nothing of the page leaves it.
+      read.hidden = false;
+      read.addEventListener('click', () => {
+        window.speechSynthesis.cancel();
+        const parts = [this.level.title, this.level.instructions];
+        if (this.hintBox && !this.hintBox.hidden) parts.push(this.hintBox.textContent);
+        const u = new SpeechSynthesisUtterance(parts.filter(Boolean).join('. '));
+        u.lang = this.lang === 'sv' ? 'sv-SE' : 'en-GB';
+        u.rate = 0.9;
+        window.speechSynthesis.speak(u);
+      });
+    }
+
+    document.getElementById('start-over-button')?.addEventListener('click', () => this.startOver());
+
+    const sound = document.getElementById('sound-button');
+    if (sound) {
+      const show = () => sound.setAttribute('aria-pressed', soundOn() ? 'true' : 'false');
+      show();
+      sound.addEventListener('click', () => {
+        setSound(!soundOn());
+        show();
+      });
+    }
+  }
+
+  /** The next hint, one at a time; the last one stays once all are shown. */
+  showHint() {
+    const hints = this.hints ?? [];
+    if (!this.hintBox || hints.length === 0) return;
+    const n = Math.min(this.hintsShown + 1, hints.length);
+    this.hintsShown = n;
+    this.hintBox.textContent = fill(this.t('hint'), { n, total: hints.length, text: hints[n - 1] });
+    this.hintBox.hidden = false;
+    if (this.hintButton && n >= hints.length) this.hintButton.disabled = true;
+  }
+
+  /** Back to an empty program under "when run", as the level began. */
+  startOver() {
+    if (!this.ws) return;
+    this.reset();
+    this.ws.clear();
+    Blockly.serialization.blocks.append({ type: 'when_run', x: 20, y: 20, deletable: false }, this.ws);
+    if (this.celebration) this.celebration.hidden = true;
   }
 
   verdictText(v) {
@@ -184,6 +293,7 @@ class LevelPage {
     this.runButton?.addEventListener('click', () => this.run());
     this.resetButton?.addEventListener('click', () => this.reset());
     if (this.runButton) this.runButton.disabled = false;
+    this.startTools();
   }
 
   loadProgram() {
@@ -227,6 +337,7 @@ class LevelPage {
     this.runButton.setAttribute('aria-busy', 'true');
     this.ws.highlightBlock(null);
     this.stage?.reset();
+    if (this.celebration) this.celebration.hidden = true;
     this.say(this.t('running'));
     const program = Blockly.serialization.workspaces.save(this.ws);
     try {
@@ -250,6 +361,7 @@ class LevelPage {
       this.ws.highlightBlock(null);
       this.say(this.verdictText(doc), doc.status);
       this.revealNext(doc.status);
+      if (doc.status === 'failed' && this.hintsShown === 0) this.showHint();
     } finally {
       if (current()) {
         this.runButton.disabled = false;
@@ -260,6 +372,9 @@ class LevelPage {
 
   async play(trace, current) {
     if (!this.stage || trace.length === 0) return;
+    // On a phone the stage sits above the workspace: bring it into view to watch the run.
+    const stageEl = document.getElementById('stage');
+    if (stageEl && window.matchMedia('(max-width: 52rem)').matches) stageEl.scrollIntoView({ block: 'nearest' });
     const ms = Math.max(8, Math.min(STEP_MS, MAX_PLAY_MS / trace.length));
     for (const step of trace) {
       if (!current()) return;

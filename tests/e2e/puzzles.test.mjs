@@ -91,6 +91,83 @@ test('a child solves the first maze without an account, then carries it into a n
   }),
 );
 
+test('a stuck child gets a hint; a solved level celebrates and the keyboard goes on to the next (in Swedish)', { timeout: TEST_TIMEOUT }, (t) =>
+  withPage(browser, server, t, { locale: 'sv-SE' }, async (page, problems) => {
+    await page.goto('/levels/maze-2?lang=sv');
+    await waitForEditor(page);
+    assert.equal((await page.locator('#level-place').innerText()).trim(), 'Nivå 2 av 16');
+    assert.equal(await page.locator('#hint').isHidden(), true, 'no hint before a try');
+
+    // A failed try brings the first hint; the button brings the next, then has no more.
+    await buildMoves(page, 1);
+    await page.click('#run-button');
+    await page.locator('#result[data-verdict=failed]').waitFor({ timeout: 30_000 });
+    await page.locator('#hint', { hasText: 'Ledtråd 1 av 2' }).waitFor();
+    await page.click('#hint-button');
+    await page.locator('#hint', { hasText: 'Ledtråd 2 av 2' }).waitFor();
+    assert.equal(await page.locator('#hint-button').isDisabled(), true);
+    assert.equal(await page.locator('#celebration').isHidden(), true, 'no stars for a failure');
+
+    // Start over leaves only "när start"; the sound can be turned off and stays off.
+    await page.click('#start-over-button');
+    const left = await page.evaluate(() => window.kodlekWorkspace.getAllBlocks(false).map((b) => b.type));
+    assert.deepEqual(left, ['when_run']);
+    await page.click('#sound-button');
+    assert.equal(await page.locator('#sound-button').getAttribute('aria-pressed'), 'false');
+    assert.equal(await page.evaluate(() => localStorage.getItem('kodlek.sound')), 'off');
+
+    // The right program: stars, the verdict, and the focus on "Nästa nivå".
+    await page.evaluate(() => {
+      const ws = window.kodlekWorkspace;
+      const start = ws.getTopBlocks(false).find((b) => b.type === 'when_run');
+      let prev = start;
+      for (const step of ['F', 'F', 'R', 'F', 'F']) {
+        const block = ws.newBlock(step === 'F' ? 'maze_move_forward' : 'maze_turn');
+        if (step === 'R') block.setFieldValue('turnRight', 'DIR');
+        block.initSvg();
+        block.render();
+        prev.nextConnection.connect(block.previousConnection);
+        prev = block;
+      }
+    });
+    await page.click('#run-button');
+    await page.locator('#result[data-verdict=perfect]').waitFor({ timeout: 30_000 });
+    await page.locator('#celebration').waitFor({ state: 'visible' });
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'next-link');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/levels/maze-3'), page.keyboard.press('Enter')]);
+
+    assert.deepEqual(problems, [], 'no script errors, CSP violations or requests to other sites');
+  }),
+);
+
+for (const viewport of [{ width: 1366, height: 768 }, { width: 1280, height: 800 }]) {
+  test(`at ${viewport.width}x${viewport.height} Run, the verdict and the whole stage are on the first screen of every level`, { timeout: TEST_TIMEOUT }, (t) =>
+    withPage(browser, server, t, { viewport }, async (page) => {
+      const ids = [];
+      for (const course of ['maze-intro', 'artist-intro']) {
+        const doc = await (await fetch(`${server.baseURL}/api/v1/courses/${course}`)).json();
+        for (const lesson of doc.course.lessons) for (const level of lesson.levels) if (level.kind === 'maze' || level.kind === 'artist') ids.push(level.id);
+      }
+      assert.ok(ids.length >= 20, `${ids.length} puzzle levels`);
+      for (const id of ids) {
+        await page.goto(`/levels/${id}`);
+        await waitForEditor(page);
+        // The worst case: a hint and a verdict shown above the puzzle.
+        await page.evaluate(() => {
+          for (const id of ['hint', 'result']) {
+            const el = document.getElementById(id);
+            el.textContent = 'Hint 1 of 2: count the squares to the corner first, then turn.';
+            el.hidden = false;
+          }
+        });
+        for (const selector of ['#run-button', '#result', '#stage', '#blockly-area']) {
+          const box = await page.locator(selector).boundingBox();
+          assert.ok(box.y >= 0 && box.y + box.height <= viewport.height, `${id}: ${selector} ends at ${Math.round(box.y + box.height)}`);
+        }
+      }
+    }));
+}
+
 test("the editor's files come from Kodlek itself, with their types", { timeout: TEST_TIMEOUT }, async () => {
   const cases = [
     ['/static/dist/level.js', 'text/javascript'],

@@ -640,7 +640,11 @@ grid = [[2, 3]]
                     puzzles += 1;
                     assert!(!hints.is_empty(), "{} has no hint", level.id);
                     for h in &level.hints {
-                        assert!(!h.en.trim().is_empty() && !h.sv.trim().is_empty(), "{}", level.id);
+                        assert!(
+                            !h.en.trim().is_empty() && !h.sv.trim().is_empty(),
+                            "{}",
+                            level.id
+                        );
                         assert_ne!(h.en, h.sv, "{}: the Swedish hint is a copy", level.id);
                     }
                 }
@@ -654,7 +658,8 @@ grid = [[2, 3]]
         assert!(refused(r#"sv = "Ett""#, r#"sv = " ""#).contains("Swedish"));
         assert!(refused(r#"sv = "Lektion""#, r#"sv = """#).contains("Swedish"));
         assert!(refused(r#"sv = "Ett steg""#, r#"sv = """#).contains("hint"));
-        let four = r#"hints = [{ en = "a", sv = "a" }, { en = "b", sv = "b" }, { en = "c", sv = "c" }, "#;
+        let four =
+            r#"hints = [{ en = "a", sv = "a" }, { en = "b", sv = "b" }, { en = "c", sv = "c" }, "#;
         assert!(refused("hints = [", four).contains("at most three hints"));
         assert!(refused(r#"id = "c-1""#, r#"id = "C 1""#).contains("slug"));
         assert!(refused(r#"["maze_move_forward"]"#, r#"["maze_jump"]"#).contains("unknown block"));

@@ -56,7 +56,7 @@ pub async fn course(
 }
 
 #[utoipa::path(get, tag = TAG, path = "/api/v1/levels/{level_id}", params(("level_id" = String, Path)),
-    responses((status = 200, description = "`{\"level\": Level}`: id, kind, title, instructions, toolbox, required_blocks, ideal_blocks, and maze or artist"), (status = 404, body = ErrorBody, description = "`not_found`")))]
+    responses((status = 200, description = "`{\"level\": Level}`: id, kind, title, instructions, hints (up to three, in the requested language), toolbox, required_blocks, ideal_blocks, and maze or artist"), (status = 404, body = ErrorBody, description = "`not_found`")))]
 pub async fn level(
     lang: Lang,
     Path(id): Path<String>,

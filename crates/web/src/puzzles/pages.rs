@@ -166,6 +166,9 @@ struct LevelT {
     p: Page,
     title: String,
     instructions: String,
+    /// "Level 3 of 15": where the level stands in its course.
+    place: String,
+    has_hints: bool,
     course_id: String,
     next_url: String,
     is_prompt: bool,
@@ -174,7 +177,9 @@ struct LevelT {
 }
 
 /// Texts the editor needs, by the keys it looks them up with.
-const LEVEL_TEXTS: [(&str, &str); 43] = [
+const LEVEL_TEXTS: [(&str, &str); 45] = [
+    ("hint", "level-hint"),
+    ("sound", "level-sound"),
     ("run", "level-run"),
     ("running", "level-running"),
     ("reset", "level-reset"),
@@ -274,10 +279,17 @@ async fn level_page(
     let data = serde_json::to_string(&data)
         .unwrap_or_default()
         .replace('<', "\\u003c");
+    let total = course.levels().count();
+    let n = course.levels().position(|l| l.id == level.id).unwrap_or(0) + 1;
     let t = LevelT {
         p: p.clone(),
         title: level.title.get(p.code()).to_owned(),
         instructions: level.instructions.get(p.code()).to_owned(),
+        place: p.args_all(
+            "level-place",
+            &[("n", &n.to_string()), ("total", &total.to_string())],
+        ),
+        has_hints: !level.hints.is_empty(),
         course_id: course.id.clone(),
         next_url,
         is_prompt: level.kind == kodlek_puzzles::LevelKind::Prompt,
