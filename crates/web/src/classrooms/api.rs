@@ -412,7 +412,7 @@ pub async fn section_sign_in_page(
 }
 
 #[utoipa::path(post, tag = TAG, path = "/api/v1/sign-in/{code}", params(("code" = String, Path)), request_body = SecretSignIn,
-    responses((status = 200, body = UserBody, description = "Signed in; the session cookie is set"), (status = 401, body = ErrorBody, description = "`invalid_credentials`"), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody, description = "This student is locked out, or too many sign-ins: `too_many_attempts`, `rate_limited`")))]
+    responses((status = 200, body = UserBody, description = "Signed in; the session cookie is set"), (status = 401, body = ErrorBody, description = "`invalid_credentials`; deactivated by a parent: `account_deactivated`"), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody, description = "This student is locked out, or too many sign-ins: `too_many_attempts`, `rate_limited`")))]
 pub async fn section_sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

@@ -54,3 +54,5 @@ pub fn routes() -> Router<AppState> {
 
 pub use dashboard::grid_html;
 pub use settings::STUDENT_TABLES;
+// The families' pages show a child's programs to their parent the way teachers see them.
+pub use student::outline;

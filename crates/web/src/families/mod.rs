@@ -1,0 +1,108 @@
+//! Families: parents link to their children with a code, follow their progress and programs,
+//! decide whether a young child may have an account of their own, and ask for it to be
+//! paused, stopped or erased (promise U13-7), with every step on record.
+
+mod api;
+mod children;
+mod links;
+mod pages;
+mod permission;
+mod public_pages;
+mod requests;
+mod review;
+mod staff_api;
+mod staff_pages;
+
+use crate::AppState;
+use crate::kit::error::ApiError;
+use crate::kit::jobs::Runner;
+use axum::Router;
+use kodlek_domain::{Role, now_millis};
+use kodlek_store::AccountRecord;
+use utoipa::OpenApi;
+
+pub use links::{Child, FamilyCode, ParentView, StudentFamilyCode, section_codes};
+pub use permission::{
+    ChildSignUp, EXPIRE_PERMISSION, ask_permission, check_sign_up, permission_of,
+};
+pub use requests::{Action, ERASE_CONTACT, carry_out};
+
+/// The families' JSON operations, for the OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(paths(
+    api::own_code,
+    api::section_codes,
+    api::link,
+    api::children_list,
+    api::unlink_child,
+    api::child_progress,
+    api::child_attempts,
+    api::request_for_child,
+    api::parents_list,
+    api::unlink_parent,
+    api::public_request,
+    api::confirm_request,
+    api::decide_permission,
+    staff_api::list,
+    staff_api::decide,
+))]
+pub struct Api;
+
+/// The families' JSON API and pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(api::routes())
+        .merge(staff_api::routes())
+        .merge(pages::routes())
+        .merge(public_pages::routes())
+        .merge(staff_pages::routes())
+}
+
+/// The families' background work: permissions that lapse unanswered, and requesters'
+/// details erased once their request no longer needs them.
+pub fn register(runner: Runner, state: AppState) -> Runner {
+    let expiry = state.clone();
+    runner
+        .handle(EXPIRE_PERMISSION, move |job| {
+            let state = expiry.clone();
+            async move { permission::expire(&state, job).await }
+        })
+        .handle(ERASE_CONTACT, move |job| {
+            let state = state.clone();
+            async move { requests::erase_contact(&state, job).await }
+        })
+}
+
+/// What the account page says about family: a student's linked parents (and what they can
+/// see), a parent's way to their children.
+pub struct FamilySection {
+    pub student: bool,
+    pub parent: bool,
+    /// A child under 13: they may not remove a parent.
+    pub child: bool,
+    pub parents: Vec<ParentView>,
+    pub children: usize,
+}
+
+pub async fn account_section(
+    state: &AppState,
+    a: &AccountRecord,
+) -> Result<FamilySection, ApiError> {
+    let student = a.role == Role::Student;
+    let parent = a.role == Role::Parent;
+    Ok(FamilySection {
+        student,
+        parent,
+        child: crate::accounts::is_child_account(a, now_millis()),
+        parents: if student {
+            links::parents_of(state, &a.id).await?
+        } else {
+            Vec::new()
+        },
+        children: if parent {
+            state.store.children_of(&a.id).await?.len()
+        } else {
+            0
+        },
+    })
+}

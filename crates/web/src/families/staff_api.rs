@@ -1,0 +1,40 @@
+//! Support staff's side of parents' requests: the list and the decision.
+
+use crate::AppState;
+use crate::families::requests::ParentRequestBody;
+use crate::families::review::{self, StaffDecision, StaffParentRequests};
+use crate::kit::error::{ApiError, ErrorBody};
+use crate::kit::extract::StrictJson;
+use crate::kit::staff::{StaffWithRole, Support};
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+const TAG: &str = "staff";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/staff/parent-requests", get(list))
+        .route("/api/v1/staff/parent-requests/{id}/decision", post(decide))
+}
+
+#[utoipa::path(get, tag = TAG, path = "/api/v1/staff/parent-requests",
+    responses((status = 200, body = StaffParentRequests, description = "Every request, newest first, overdue ones marked; the reading is recorded"), (status = 403, body = ErrorBody, description = "Staff without the support role: `forbidden`"), (status = 404, body = ErrorBody, description = "Not staff: `not_found`")))]
+pub async fn list(
+    State(state): State<AppState>,
+    who: StaffWithRole<Support>,
+) -> Result<Json<StaffParentRequests>, ApiError> {
+    Ok(Json(review::list(&state, &who.staff).await?))
+}
+
+#[utoipa::path(post, tag = TAG, path = "/api/v1/staff/parent-requests/{id}/decision", params(("id" = String, Path)), request_body = StaffDecision,
+    responses((status = 200, body = ParentRequestBody, description = "Decided and recorded; the requester is told"), (status = 403, body = ErrorBody, description = "Staff without the support role: `forbidden`"), (status = 404, body = ErrorBody, description = "Not staff, or no such request: `not_found`"), (status = 409, body = ErrorBody, description = "Decided already, or not yet confirmed: `request_decided`"), (status = 422, body = ErrorBody, description = "`reason_required`, `invalid_field`, `unknown_field`")))]
+pub async fn decide(
+    State(state): State<AppState>,
+    who: StaffWithRole<Support>,
+    Path(id): Path<String>,
+    StrictJson(body): StrictJson<StaffDecision>,
+) -> Result<Json<ParentRequestBody>, ApiError> {
+    let request = review::decide(&state, &who.staff, &id, body).await?;
+    Ok(Json(ParentRequestBody { request }))
+}
