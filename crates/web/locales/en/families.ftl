@@ -169,3 +169,10 @@ staff-pr-status-awaiting_review = awaiting review
 staff-pr-status-done = done
 staff-pr-status-refused = refused
 done-family-asked = We have emailed you a link: open it to confirm your request.
+
+## The letter home's slips
+letter-slips-lead = Add a tear-off slip for each student whose account you made, with a family code: a parent types it on Kodlek to follow their child. Each printing makes new codes, valid for 14 days.
+letter-slips-make = Add family code slips
+letter-slips-title = Family codes
+letter-slip-text = A parent or guardian: create a parent account on Kodlek, then type this code on your page to follow your child's progress.
+letter-slip-until = Valid until { $date }, once.

@@ -168,3 +168,10 @@ staff-pr-status-awaiting_review = väntar på granskning
 staff-pr-status-done = klar
 staff-pr-status-refused = avslagen
 done-family-asked = Vi har mejlat dig en länk: öppna den för att bekräfta din begäran.
+
+## Brevet hems lappar
+letter-slips-lead = Lägg till en lapp att riva av för varje elev vars konto du har skapat, med en familjekod: en förälder skriver in den på Kodlek för att följa sitt barn. Varje utskrift ger nya koder, giltiga i 14 dagar.
+letter-slips-make = Lägg till lappar med familjekoder
+letter-slips-title = Familjekoder
+letter-slip-text = Till förälder eller vårdnadshavare: skapa ett föräldrakonto på Kodlek och skriv sedan in den här koden på din sida för att följa ditt barns framsteg.
+letter-slip-until = Gäller till { $date }, en gång.

@@ -251,7 +251,8 @@ pub async fn expire(state: &AppState, job: JobRecord) -> JobResult {
         .sign_up_permission(id)
         .await
         .map_err(|e| e.to_string())?
-        .filter(|p| p.status == "pending" && p.expires_at <= now_millis());
+        // The job runs when the week is out: still pending, it lapsed.
+        .filter(|p| p.status == "pending");
     if pending.is_none() {
         return Ok(());
     }

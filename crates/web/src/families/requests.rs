@@ -519,7 +519,7 @@ pub(crate) async fn tell_outcome(
 }
 
 /// The job that erases a request's contact details: once it is decided, or when its link
-/// lapsed unconfirmed. A request still under review keeps them until support decides.
+/// lapsed unconfirmed (the job is queued to run then). A request still under review keeps them until support decides.
 pub async fn erase_contact(
     state: &AppState,
     job: kodlek_store::JobRecord,
@@ -537,8 +537,9 @@ pub async fn erase_contact(
     else {
         return Ok(());
     };
-    let lapsed =
-        r.status == "awaiting_email_confirmation" && r.created_at + CONFIRM_FOR <= now_millis();
+    // The job of a lapsing link runs when the link stops working: still unconfirmed then,
+    // the request is dropped with its details.
+    let lapsed = r.status == "awaiting_email_confirmation";
     if r.status == "done" || r.status == "refused" || lapsed {
         state
             .store

@@ -42,7 +42,7 @@ pub fn routes() -> Router<AppState> {
             get(remove_form).post(remove),
         )
         .route("/sections/{id}/cards", get(cards))
-        .route("/sections/{id}/letter", get(letter))
+        .route("/sections/{id}/letter", get(letter).post(letter_slips))
         .route("/sections/{id}/settings", get(settings).post(save_settings))
         .route("/sections/{id}/login-type", post(save_login_type))
         .route("/sections/{id}/code", post(new_code))
