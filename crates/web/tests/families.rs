@@ -221,6 +221,16 @@ async fn codes_link_parents_and_children(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
+    // A teen's address is on file, encrypted; still none of the parent's answers holds it.
+    let teen_id = r.json()["child"]["id"].as_str().unwrap().to_owned();
+    for path in [
+        "/api/v1/me/children".to_owned(),
+        format!("/api/v1/me/children/{teen_id}/progress"),
+    ] {
+        let a = app.get(&path, Some(&parent_cookie)).await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert!(!a.text.contains("tove@example.org"), "{path}");
+    }
     let r = app
         .delete(
             &format!("/api/v1/me/parents/{parent_id}"),
@@ -494,6 +504,13 @@ async fn stop_collection_keeps_nothing(app: TestApp) {
         (import.status, import.code()),
         (StatusCode::CONFLICT, "not_collecting".into())
     );
+    let patch = app
+        .patch("/api/v1/me", json!({"display_name": "Kimmy"}), Some(&child))
+        .await;
+    assert_eq!(
+        (patch.status, patch.code()),
+        (StatusCode::CONFLICT, "not_collecting".into())
+    );
     assert_eq!(rows_of(&app, &child_id).await, before, "no row changed");
     ask_and_confirm(&app, &parent_cookie, &child_id, "resume").await;
     assert_eq!(attempt(&app, &child).await["saved"], true);
@@ -549,6 +566,55 @@ async fn delete_erases_and_keeps_the_record(app: TestApp) {
         )
         .await;
     assert_eq!(s.code(), "invalid_credentials");
+}
+
+// promise U13-7: support asks the teachers of the section the parent named to confirm the
+// relationship; the teacher never gets the parent's address, and the step is recorded.
+async fn support_asks_the_teacher(app: TestApp) {
+    let teacher = app.verified_teacher("Tess", "tess@example.org").await;
+    let section = app.section(&teacher, "picture").await;
+    let sent = app
+        .post(
+            "/api/v1/parent-requests",
+            json!({"parent_name": "Pat Parent", "parent_email": "pat.parent@example.net",
+                "child_display_name": "Kim", "section_code": section["code"], "action": "delete"}),
+            None,
+        )
+        .await;
+    let id = sent.json()["request"]["id"].as_str().unwrap().to_owned();
+    let (_, support) = staff_cookie(&app, "support").await;
+    let early = app
+        .post(
+            &format!("/api/v1/staff/parent-requests/{id}/ask-teacher"),
+            json!({}),
+            Some(&support),
+        )
+        .await;
+    assert_eq!(early.code(), "request_decided", "not yet confirmed");
+    let token = app.last_link_token("/parent-requests/");
+    app.post(&format!("/api/v1/parent-requests/{token}"), json!({}), None)
+        .await;
+    let r = app
+        .post(
+            &format!("/api/v1/staff/parent-requests/{id}/ask-teacher"),
+            json!({}),
+            Some(&support),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["teachers_asked"], 1);
+    let mail = app.outbox().pop().unwrap();
+    assert!(mail.contains("To: tess@example.org") && mail.contains("Pat Parent"));
+    assert!(
+        !mail.contains("pat.parent@example.net"),
+        "the parent's address stays with support"
+    );
+    let audit = app.state.store.audit_entries(None, 0, 100).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "parent_request.teacher_asked")
+    );
 }
 
 // promise U13-7: a parent without a link writes in, confirms by email, and support decides
@@ -1045,6 +1111,7 @@ on_both_backends!(
     stop_collection_keeps_nothing,
     delete_erases_and_keeps_the_record,
     public_requests_are_reviewed_by_support,
+    support_asks_the_teacher,
     a_parent_grants_a_childs_own_account,
     declined_or_lapsed_permissions_erase_the_account,
     the_child_sign_up_rule,

@@ -151,7 +151,7 @@ async fn staff_sign_in_needs_a_current_code_used_once(app: TestApp) {
 
 /// Every staff route with the role it needs: a staff route added without a row here fails
 /// `every_staff_route_is_in_the_table`.
-const ROUTES: [(&str, &str, &str); 11] = [
+const ROUTES: [(&str, &str, &str); 12] = [
     ("GET", "/api/v1/staff/users", "support"),
     ("POST", "/api/v1/staff/users/{id}/access", "support"),
     ("POST", "/api/v1/staff/users/{id}/erase", "support"),
@@ -172,6 +172,11 @@ const ROUTES: [(&str, &str, &str); 11] = [
     (
         "POST",
         "/api/v1/staff/parent-requests/{id}/decision",
+        "support",
+    ),
+    (
+        "POST",
+        "/api/v1/staff/parent-requests/{id}/ask-teacher",
         "support",
     ),
 ];

@@ -176,3 +176,16 @@ letter-slips-make = Add family code slips
 letter-slips-title = Family codes
 letter-slip-text = A parent or guardian: create a parent account on Kodlek, then type this code on your page to follow your child's progress.
 letter-slip-until = Valid until { $date }, once.
+account-family-awaiting = We have asked your parent if you may have an account. Until they say yes, nothing you do is kept here: your progress stays in this browser, and you can carry it over once they have said yes.
+account-family-stopped = Your parent has asked us to keep nothing new: you can play, but your progress is not saved.
+staff-pr-ask-teacher = Ask the section's teachers to confirm
+done-family-teacher-asked = The section's teachers have been asked to confirm; the step is recorded.
+mail-teacher-confirm-subject = Kodlek support: can you confirm a parent of { $child }?
+mail-teacher-confirm-body =
+    Hello,
+
+    { $parent } has asked Kodlek's support about the account of { $child } in your section
+    { $section }, as their parent or guardian. Before we act, we ask you: is { $parent } the
+    parent or guardian of { $child }, as far as the school knows?
+
+    Please answer by replying to this message or through the support page. Thank you.

@@ -175,3 +175,16 @@ letter-slips-make = Lägg till lappar med familjekoder
 letter-slips-title = Familjekoder
 letter-slip-text = Till förälder eller vårdnadshavare: skapa ett föräldrakonto på Kodlek och skriv sedan in den här koden på din sida för att följa ditt barns framsteg.
 letter-slip-until = Gäller till { $date }, en gång.
+account-family-awaiting = Vi har frågat din förälder om du får ha ett konto. Tills hen säger ja sparas inget du gör här: dina framsteg stannar i den här webbläsaren, och du kan flytta över dem när hen har sagt ja.
+account-family-stopped = Din förälder har bett oss att inte spara något nytt: du kan spela, men dina framsteg sparas inte.
+staff-pr-ask-teacher = Be gruppens lärare bekräfta
+done-family-teacher-asked = Gruppens lärare har ombetts bekräfta; steget är sparat.
+mail-teacher-confirm-subject = Kodleks support: kan du bekräfta en förälder till { $child }?
+mail-teacher-confirm-body =
+    Hej,
+
+    { $parent } har frågat Kodleks support om kontot för { $child } i din grupp { $section },
+    som förälder eller vårdnadshavare. Innan vi gör något frågar vi dig: är { $parent } förälder
+    eller vårdnadshavare till { $child }, så vitt skolan vet?
+
+    Svara gärna på det här meddelandet eller via supportsidan. Tack.

@@ -438,6 +438,9 @@ pub async fn update_me(
     lang: Lang,
 ) -> Result<AccountRecord, ApiError> {
     let old = &me.account;
+    // Nothing the learner changes is kept while a parent's yes is awaited or collection is
+    // stopped (promise U13-7).
+    crate::families::ensure_collecting(state, &old.id).await?;
     let mut a = old.clone();
     let now = now_millis();
     let student = a.role == Role::Student;

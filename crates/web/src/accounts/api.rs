@@ -100,7 +100,7 @@ pub async fn me(State(state): State<AppState>, me: SignedIn) -> Result<Json<User
 }
 
 #[utoipa::path(patch, tag = TAG, path = "/api/v1/me", request_body = MePatch,
-    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "`reauthentication_required`"), (status = 409, body = ErrorBody, description = "`email_taken`, `username_taken`"), (status = 422, body = ErrorBody, description = "`invalid_field`")))]
+    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "`reauthentication_required`"), (status = 409, body = ErrorBody, description = "`email_taken`, `username_taken`; nothing is kept for this account now (a parent's permission is awaited, or collection is stopped): `not_collecting`"), (status = 422, body = ErrorBody, description = "`invalid_field`")))]
 pub async fn update_me(
     State(state): State<AppState>,
     lang: Lang,

@@ -45,6 +45,7 @@ pub use requests::{Action, ERASE_CONTACT, carry_out};
     api::decide_permission,
     staff_api::list,
     staff_api::decide,
+    staff_api::ask_teacher,
 ))]
 pub struct Api;
 
@@ -73,6 +74,22 @@ pub fn register(runner: Runner, state: AppState) -> Runner {
         })
 }
 
+/// 409 `not_collecting` when nothing may be kept for the account now: a child awaiting a
+/// parent's permission, or whose parent stopped collection. Other features call this before
+/// they store a change the learner makes.
+pub async fn ensure_collecting(state: &AppState, account_id: &str) -> Result<(), ApiError> {
+    match state.store.child_control(account_id).await? {
+        Some(c) if c.status == "awaiting_permission" || c.status == "collection_stopped" => {
+            Err(ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                "not_collecting",
+                "Nothing is kept for this account now, so this cannot be saved.",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// What the account page says about family: a student's linked parents (and what they can
 /// see), a parent's way to their children.
 pub struct FamilySection {
@@ -82,6 +99,9 @@ pub struct FamilySection {
     pub child: bool,
     pub parents: Vec<ParentView>,
     pub children: usize,
+    /// What holds a student's account back: "awaiting_permission", "collection_stopped", or
+    /// empty (a deactivated account is not signed in).
+    pub held: String,
 }
 
 pub async fn account_section(
@@ -103,6 +123,10 @@ pub async fn account_section(
             state.store.children_of(&a.id).await?.len()
         } else {
             0
+        },
+        held: match state.store.child_control(&a.id).await? {
+            Some(c) if student => c.status,
+            _ => String::new(),
         },
     })
 }

@@ -102,6 +102,94 @@ pub async fn list(state: &AppState, staff: &StaffMember) -> Result<StaffParentRe
     })
 }
 
+/// 200 of POST /api/v1/staff/parent-requests/{id}/ask-teacher.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeachersAsked {
+    /// How many teachers of the section the parent named were written to (0 when the code
+    /// names no section).
+    pub teachers_asked: usize,
+}
+
+/// Support asks the teachers of the section the parent named to confirm the relationship
+/// (they answer support by email); the step is recorded. The parent's address is not passed
+/// on: the teacher learns the parent's name and the child's name only.
+pub async fn ask_teacher(
+    state: &AppState,
+    staff: &StaffMember,
+    id: &str,
+) -> Result<TeachersAsked, ApiError> {
+    let r = state
+        .store
+        .parent_request(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if r.status != "awaiting_review" {
+        return Err(request_decided());
+    }
+    let section = match r
+        .section_code
+        .as_deref()
+        .and_then(|c| kodlek_domain::JoinCode::parse(c).ok())
+    {
+        Some(code) => state.store.section_by_code(code.as_str()).await?,
+        None => None,
+    };
+    let mut asked = 0;
+    if let Some(s) = &section {
+        let parent = r.parent_name.clone().unwrap_or_default();
+        let child = r.child_display_name.clone().unwrap_or_default();
+        for t in state.store.section_teachers(&s.id).await? {
+            let Some(to) = state
+                .store
+                .account_by_id(&t.teacher_id)
+                .await?
+                .and_then(|a| a.email_ciphertext)
+                .and_then(|c| state.keys.decrypt(&c))
+                .and_then(|e| EmailAddress::new(&e).ok())
+            else {
+                continue;
+            };
+            let tr = crate::kit::i18n::Tr::new(crate::kit::extract::Lang::En);
+            let args = [
+                ("parent", parent.as_str()),
+                ("child", child.as_str()),
+                ("section", s.name.as_str()),
+            ];
+            crate::kit::mail::send_mail(
+                state,
+                crate::kit::mail::MailKind::Notice,
+                &to,
+                false,
+                tr.args("mail-teacher-confirm-subject", &args),
+                tr.args("mail-teacher-confirm-body", &args),
+            )
+            .await?;
+            asked += 1;
+        }
+    }
+    append_audit(
+        state,
+        staff,
+        NewAuditEntry {
+            at: now_millis(),
+            actor_id: String::new(),
+            action: "parent_request.teacher_asked".into(),
+            subject_id: r.child_id.clone(),
+            reason: None,
+            ticket: None,
+            detail: Some(format!(
+                "request={} section={} teachers={asked}",
+                r.id,
+                section.map(|s| s.id).unwrap_or_default()
+            )),
+        },
+    )
+    .await?;
+    Ok(TeachersAsked {
+        teachers_asked: asked,
+    })
+}
+
 /// Support carries out or refuses a confirmed request; the requester is told, and their
 /// details are erased by the job queued here.
 pub async fn decide(

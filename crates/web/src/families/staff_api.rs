@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::families::requests::ParentRequestBody;
-use crate::families::review::{self, StaffDecision, StaffParentRequests};
+use crate::families::review::{self, StaffDecision, StaffParentRequests, TeachersAsked};
 use crate::kit::error::{ApiError, ErrorBody};
 use crate::kit::extract::StrictJson;
 use crate::kit::staff::{StaffWithRole, Support};
@@ -16,6 +16,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/staff/parent-requests", get(list))
         .route("/api/v1/staff/parent-requests/{id}/decision", post(decide))
+        .route(
+            "/api/v1/staff/parent-requests/{id}/ask-teacher",
+            post(ask_teacher),
+        )
 }
 
 #[utoipa::path(get, tag = TAG, path = "/api/v1/staff/parent-requests",
@@ -37,4 +41,14 @@ pub async fn decide(
 ) -> Result<Json<ParentRequestBody>, ApiError> {
     let request = review::decide(&state, &who.staff, &id, body).await?;
     Ok(Json(ParentRequestBody { request }))
+}
+
+#[utoipa::path(post, tag = TAG, path = "/api/v1/staff/parent-requests/{id}/ask-teacher", params(("id" = String, Path)),
+    responses((status = 200, body = TeachersAsked, description = "The teachers of the section the parent named are asked to confirm the relationship; recorded"), (status = 403, body = ErrorBody, description = "Staff without the support role: `forbidden`"), (status = 404, body = ErrorBody, description = "Not staff, or no such request: `not_found`"), (status = 409, body = ErrorBody, description = "Decided already, or not yet confirmed: `request_decided`")))]
+pub async fn ask_teacher(
+    State(state): State<AppState>,
+    who: StaffWithRole<Support>,
+    Path(id): Path<String>,
+) -> Result<Json<TeachersAsked>, ApiError> {
+    Ok(Json(review::ask_teacher(&state, &who.staff, &id).await?))
 }

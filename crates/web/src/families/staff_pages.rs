@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/parent-requests", get(list))
         .route("/staff/parent-requests/{id}/decision", post(decide))
+        .route("/staff/parent-requests/{id}/ask-teacher", post(ask_teacher))
 }
 
 #[derive(Template)]
@@ -74,6 +75,23 @@ async fn decide(
     };
     match review::decide(&state, &staff, &id, body).await {
         Ok(_) => see_other("/staff/parent-requests"),
+        Err(e) => fail(&state, p, &e),
+    }
+}
+
+async fn ask_teacher(
+    State(state): State<AppState>,
+    p: Page,
+    me: MaybeSignedIn,
+    Path(id): Path<String>,
+    _form: CsrfForm,
+) -> Response {
+    let staff = match staff_or_page(&state, &p, me, Some(StaffRole::Support)).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match review::ask_teacher(&state, &staff, &id).await {
+        Ok(_) => see_other("/staff/parent-requests?done=family-teacher-asked"),
         Err(e) => fail(&state, p, &e),
     }
 }
