@@ -43,9 +43,9 @@ pub use requests::{Action, ERASE_CONTACT, carry_out};
     api::public_request,
     api::confirm_request,
     api::decide_permission,
-    staff_api::list,
-    staff_api::decide,
-    staff_api::ask_teacher,
+    staff_api::list_parent_requests,
+    staff_api::decide_parent_request,
+    staff_api::ask_teacher_to_confirm,
 ))]
 pub struct Api;
 

@@ -29,11 +29,12 @@ pub fn routes() -> Router<AppState> {
         .route("/account/parents/{id}/remove", post(remove_parent))
 }
 
-fn parent(me: Option<SignedIn>) -> Result<SignedIn, Response> {
+/// The signed-in parent, or where anyone else goes instead.
+fn parent(me: Option<SignedIn>) -> Result<SignedIn, &'static str> {
     match me {
         Some(m) if m.account.role == Role::Parent => Ok(m),
-        Some(_) => Err(see_other("/account")),
-        None => Err(see_other("/sign-in")),
+        Some(_) => Err("/account"),
+        None => Err("/sign-in"),
     }
 }
 
@@ -73,7 +74,7 @@ async fn parents_page(
 ) -> Response {
     let me = match parent(me) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(to) => return see_other(to),
     };
     show_parents(&state, p, &me, StatusCode::OK, String::new()).await
 }
@@ -86,7 +87,7 @@ async fn link(
 ) -> Response {
     let me = match parent(me) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(to) => return see_other(to),
     };
     let code = form.get("code").to_owned();
     match links::link(&state, &me, LinkBody { code: code.clone() }).await {
@@ -221,7 +222,7 @@ async fn child_page(
 ) -> Response {
     let me = match parent(me) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(to) => return see_other(to),
     };
     let asked = p.done.as_deref() == Some("done-family-asked");
     show_child(&state, p, &me, &id, StatusCode::OK, asked).await
@@ -236,7 +237,7 @@ async fn unlink(
 ) -> Response {
     let me = match parent(me) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(to) => return see_other(to),
     };
     match links::unlink_child(&state, &me, &id).await {
         Ok(()) => see_other("/parents"),
@@ -253,7 +254,7 @@ async fn ask(
 ) -> Response {
     let me = match parent(me) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(to) => return see_other(to),
     };
     let Some(action) = Action::parse(form.get("action")) else {
         let e = ApiError::invalid("action", "choose what should happen");
@@ -298,7 +299,7 @@ async fn level_page(
 ) -> Response {
     let me = match parent(me) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(to) => return see_other(to),
     };
     let attempts = match children::attempts(&state, &me, &id, &level_id).await {
         Ok(a) => a,
