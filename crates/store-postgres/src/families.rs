@@ -86,6 +86,12 @@ impl FamilyStore for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
+        sqlx::query(sql::KEEP_NEWEST_CODES)
+            .bind(&c.child_id)
+            .bind(FAMILY_CODES_PER_CHILD - 1)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
         sqlx::query(sql::INSERT_CODE)
             .bind(&c.code_hash)
             .bind(&c.child_id)

@@ -77,8 +77,12 @@ pub struct ParentRequestRecord {
     pub decision_reason: Option<String>,
 }
 
+/// The most codes of one child that work at once: a new one retires the oldest.
+pub const FAMILY_CODES_PER_CHILD: i64 = 5;
+
 #[async_trait]
 pub trait FamilyStore {
+    /// Stores a code; the child's oldest beyond [`FAMILY_CODES_PER_CHILD`] stop working.
     async fn insert_family_code(&self, c: &FamilyCodeRecord) -> StoreResult<()>;
     /// Removes the code and returns its child if it exists and is unexpired: a code links once.
     async fn take_family_code(&self, code_hash: &str, now: Millis) -> StoreResult<Option<String>>;

@@ -59,6 +59,30 @@ pub async fn family_codes_link_once_and_links_end_with_the_account(s: &dyn Store
     assert!(!s.link_family(&link).await.unwrap(), "once");
     assert_eq!(s.children_of("mum").await.unwrap(), vec![link.clone()]);
     assert_eq!(s.parents_of("kid").await.unwrap(), vec![link.clone()]);
+    // A child's codes are bounded: the oldest beyond the limit stop working.
+    for i in 0..FAMILY_CODES_PER_CHILD + 2 {
+        s.insert_family_code(&FamilyCodeRecord {
+            created_at: 100 + i,
+            ..code(&format!("many{i}"), 1_000)
+        })
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        s.take_family_code("many0", 200).await.unwrap(),
+        None,
+        "retired"
+    );
+    assert_eq!(
+        s.take_family_code("many1", 200).await.unwrap(),
+        None,
+        "retired"
+    );
+    let last = format!("many{}", FAMILY_CODES_PER_CHILD + 1);
+    assert_eq!(
+        s.take_family_code(&last, 200).await.unwrap().as_deref(),
+        Some("kid")
+    );
     assert!(s.unlink_family("mum", "kid").await.unwrap());
     assert!(!s.unlink_family("mum", "kid").await.unwrap());
     s.link_family(&link).await.unwrap();

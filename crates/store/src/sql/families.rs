@@ -7,6 +7,11 @@ pub const TAKE_CODE: &str =
     "DELETE FROM family_codes WHERE code_hash = $1 AND expires_at > $2 RETURNING child_id";
 /// Expired codes go as a new one is made.
 pub const DELETE_EXPIRED_CODES: &str = "DELETE FROM family_codes WHERE expires_at <= $1";
+/// A child has at most `FAMILY_CODES_PER_CHILD` codes that work: a new one retires the oldest
+/// beyond that (`$2` is one fewer, room for the new one).
+pub const KEEP_NEWEST_CODES: &str = "DELETE FROM family_codes WHERE child_id = $1 AND \
+     code_hash NOT IN (SELECT code_hash FROM family_codes WHERE child_id = $1 \
+     ORDER BY created_at DESC, code_hash LIMIT $2)";
 
 pub const INSERT_LINK: &str = "INSERT INTO family_links (parent_id, child_id, linked_at) \
      VALUES ($1, $2, $3) ON CONFLICT (parent_id, child_id) DO NOTHING";

@@ -119,7 +119,7 @@ pub async fn child_attempts(
 }
 
 #[utoipa::path(post, tag = TAG, path = "/api/v1/me/children/{id}/requests", params(("id" = String, Path)), request_body = LinkedRequest,
-    responses((status = 202, body = ParentRequestBody, description = "Asked; an emailed link confirms it, and it is carried out then"), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "Wrong password: `reauthentication_required`"), (status = 404, body = ErrorBody, description = "Not a linked child: `not_found`")))]
+    responses((status = 202, body = ParentRequestBody, description = "Asked; an emailed link confirms it, and it is carried out then"), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "Wrong password: `reauthentication_required`"), (status = 404, body = ErrorBody, description = "Not a linked child: `not_found`"), (status = 429, body = ErrorBody, description = "Too many requests mailed to the parent: `rate_limited`")))]
 pub async fn request_for_child(
     State(state): State<AppState>,
     me: SignedIn,

@@ -218,6 +218,8 @@ pub async fn request_for_child(
     else {
         return Err(ApiError::internal());
     };
+    // Each request mails the parent: a few an hour, as for other mails asked for.
+    limits::check(state, limits::MAIL_PER_ADDRESS, to.as_str(), now_millis()).await?;
     let token = new_token();
     let r = ParentRequestRecord {
         id: new_id(),
