@@ -82,6 +82,11 @@ impl Server {
             .env_remove("KODLEK_HASH_THREADS")
             .env_remove("KODLEK_TRUSTED_PROXIES")
             .env("KODLEK_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+            // The benchmarks' learners are children who sign up and play at once, with no
+            // parent to answer a permission email: what they measure is the attempts, so their
+            // server takes children's own sign-ups as `open` does (the router and browser
+            // tests prove the parent's permission).
+            .env("KODLEK_CHILD_SIGN_UP", "open")
             .stdin(Stdio::null())
             .stdout(log_file.try_clone()?)
             .stderr(log_file);

@@ -354,7 +354,9 @@ class LevelPage {
         return;
       }
       // The server has judged; remember it even if the learner resets during the animation.
-      if (!this.data.signed_in) rememberVerdict(this.level.id, doc.status, { program });
+      // What the server did not keep (no account, or a child whose parent has not yet said
+      // yes) stays in this browser, to carry over later.
+      if (doc.saved !== true) rememberVerdict(this.level.id, doc.status, { program });
       if (!current()) return;
       await this.play(doc.trace ?? [], current);
       if (!current()) return;
@@ -406,7 +408,7 @@ class LevelPage {
           this.say(this.problemText(status, doc), 'problem');
           return;
         }
-        if (!this.data.signed_in) rememberVerdict(this.level.id, doc.status, { answer: text });
+        if (doc.saved !== true) rememberVerdict(this.level.id, doc.status, { answer: text });
         this.say(this.verdictText(doc), doc.status);
         this.revealNext(doc.status);
       } catch {

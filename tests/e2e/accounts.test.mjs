@@ -198,6 +198,23 @@ function hasKeyValue(doc, key, value) {
 
 // --- the tests ---
 
+/**
+ * A parent says yes to a child's own account, through the link in their mail (promise U13-7:
+ * a child under 13 signs up with a parent's address, and nothing is kept until the yes).
+ */
+async function parentGrants(parentEmail) {
+  const mails = await server.waitForMail(
+    (m) => (m.headers.to || '').toLowerCase().includes(parentEmail) && m.text.includes('/permissions/'),
+  );
+  const token = /\/permissions\/([A-Za-z0-9_-]+)/.exec(mails[mails.length - 1].text)[1];
+  const res = await fetch(`${server.baseURL}/api/v1/permissions/${token}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ decision: 'grant' }),
+  });
+  assert.equal(res.status, 200, 'the parent grants the permission');
+}
+
 // promise ACCT-1 (a student signs up with a display name and an age, never a birth date)
 // promise RIGHTS-1 (download everything: a JSON file and a human-readable page)
 // promise RIGHTS-2 (delete the account: signing in with it fails afterwards)
@@ -228,10 +245,13 @@ test('a student signs up, signs out and in, edits, downloads and deletes the acc
     await fill(page, form, 'display_name', name);
     await fill(page, form, 'age', age);
     await fill(page, form, 'email', email);
+    const parentEmail = uniqueEmail('parent');
+    await fill(page, form, 'parent_email', parentEmail);
     await fill(page, form, 'password', password);
     await submit(page, `${form} button[type=submit]`);
     await expectPath(page, '/account');
     await expectText(page, name);
+    await parentGrants(parentEmail);
 
     // A 10-year-old's address is kept only as a keyed hash: not in the database files, the
     // outbox or the log. Nor is the password.

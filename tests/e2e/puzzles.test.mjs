@@ -24,6 +24,23 @@ after(async () => {
   await server?.stop();
 });
 
+/**
+ * A parent says yes to a child's own account, through the link in their mail (promise U13-7:
+ * a child under 13 signs up with a parent's address, and nothing is kept until the yes).
+ */
+async function parentGrants(parentEmail) {
+  const mails = await server.waitForMail(
+    (m) => (m.headers.to || '').toLowerCase().includes(parentEmail) && m.text.includes('/permissions/'),
+  );
+  const token = /\/permissions\/([A-Za-z0-9_-]+)/.exec(mails[mails.length - 1].text)[1];
+  const res = await fetch(`${server.baseURL}/api/v1/permissions/${token}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ decision: 'grant' }),
+  });
+  assert.equal(res.status, 200, 'the parent grants the permission');
+}
+
 test('a child solves the first maze without an account, then carries it into a new account', { timeout: TEST_TIMEOUT }, (t) =>
   withPage(browser, server, t, {}, async (page, problems) => {
     await page.goto('/levels/maze-1?lang=en');
@@ -67,8 +84,11 @@ test('a child solves the first maze without an account, then carries it into a n
     await form.locator('[name=display_name]').fill('Maze Kid');
     await form.locator('[name=age]').fill('8');
     await form.locator('[name=email]').fill(`maze.kid.${Date.now()}@example.org`);
+    const parentEmail = `maze.parent.${Date.now()}@example.net`;
+    await form.locator('[name=parent_email]').fill(parentEmail);
     await form.locator('[name=password]').fill('correct horse battery');
     await Promise.all([page.waitForURL((u) => u.pathname === '/account'), form.locator('button[type=submit]').click()]);
+    await parentGrants(parentEmail);
     await page.goto('/courses/maze-intro');
     await page.locator('#carry-progress').waitFor({ state: 'visible' });
     await Promise.all([page.waitForEvent('load'), page.click('#carry-button')]);

@@ -112,6 +112,7 @@ async fn teacher(state: &AppState, password: &str) -> anyhow::Result<SignedIn> {
                 school_name: Some("Demo School".into()),
                 school_address: None,
                 remember_me: false,
+                parent_email: None,
             },
             Lang::En,
             [127, 0, 0, 1].into(),

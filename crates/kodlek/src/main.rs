@@ -124,6 +124,15 @@ struct ServeArgs {
     /// Days a request log file in <data-dir>/logs/ is kept; 0 keeps no request logs at all.
     #[arg(long, env = "KODLEK_LOG_DAYS", default_value_t = 30)]
     log_days: u32,
+    /// Who may sign a child (under 13) up with an account of their own: parent_permission
+    /// (a parent's address is asked, and nothing of the child's play is kept until the parent
+    /// says yes), open, or closed (children get accounts only from their teachers).
+    #[arg(
+        long,
+        env = "KODLEK_CHILD_SIGN_UP",
+        default_value = "parent_permission"
+    )]
+    child_sign_up: kodlek_web::families::ChildSignUp,
 }
 
 async fn open_store(args: &StorageArgs) -> anyhow::Result<Arc<dyn Store>> {
@@ -171,6 +180,7 @@ fn app_state(
         config: Arc::new(WebConfig {
             public_url,
             trusted_proxies,
+            child_sign_up: Default::default(),
         }),
         writer: kodlek_web::writer::AttemptWriter::start(store),
         anonymous: Arc::new(Default::default()),
@@ -259,6 +269,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         args.trusted_proxies.clone(),
         args.hash_threads,
     );
+    state.config = Arc::new(WebConfig {
+        child_sign_up: args.child_sign_up,
+        ..(*state.config).clone()
+    });
     if args.log_days > 0 {
         let config = kodlek_web::request_log::RequestLogConfig {
             dir: args.storage.data_dir.join("logs"),

@@ -175,6 +175,7 @@ mod tests {
             assert!(
                 [
                     "account", "session", "link", "hour", "wish", "reply", "records", "record",
+                    "request",
                 ]
                 .contains(&c.retention.as_str()),
                 "{}",

@@ -6,6 +6,7 @@ pub mod kit;
 // The features, each with its use cases, JSON handlers, pages and routes.
 pub mod accounts;
 pub mod classrooms;
+pub mod families;
 pub mod notices;
 pub mod puzzles;
 pub mod staff;
@@ -35,6 +36,8 @@ pub struct WebConfig {
     pub public_url: String,
     /// Proxies whose X-Forwarded-For is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Who may sign a child up with an account of their own (`KODLEK_CHILD_SIGN_UP`).
+    pub child_sign_up: families::ChildSignUp,
 }
 
 impl WebConfig {
@@ -70,7 +73,7 @@ pub struct AppState {
 }
 
 /// The background work of every server: the kit's chores, the erasure of old support reply
-/// addresses, and the notice emails.
+/// addresses, the notice emails and the families' permissions and requests.
 pub fn background(state: &AppState) -> jobs::Runner {
     let support_state = state.clone();
     let runner = jobs::with_chores(state.store.clone()).every(
@@ -81,7 +84,8 @@ pub fn background(state: &AppState) -> jobs::Runner {
             async move { support::erase_old_reply_addresses(&state).await }
         },
     );
-    notices::register(runner, state.clone())
+    let runner = notices::register(runner, state.clone());
+    families::register(runner, state.clone())
 }
 
 /// The whole application: API, pages, static files, with the security layers around them.
@@ -98,6 +102,7 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(staff::routes())
         .merge(support::routes())
         .merge(notices::routes())
+        .merge(families::routes())
         .merge(openapi::routes())
         .merge(site::routes())
         .merge(assets::routes())

@@ -151,7 +151,7 @@ async fn staff_sign_in_needs_a_current_code_used_once(app: TestApp) {
 
 /// Every staff route with the role it needs: a staff route added without a row here fails
 /// `every_staff_route_is_in_the_table`.
-const ROUTES: [(&str, &str, &str); 9] = [
+const ROUTES: [(&str, &str, &str); 12] = [
     ("GET", "/api/v1/staff/users", "support"),
     ("POST", "/api/v1/staff/users/{id}/access", "support"),
     ("POST", "/api/v1/staff/users/{id}/erase", "support"),
@@ -167,6 +167,18 @@ const ROUTES: [(&str, &str, &str); 9] = [
     // promise SEC-3, NOTICE-2
     ("POST", "/api/v1/staff/incidents", "admin"),
     ("POST", "/api/v1/staff/notice-versions", "admin"),
+    // promise U13-7: parents' requests are reviewed by support staff.
+    ("GET", "/api/v1/staff/parent-requests", "support"),
+    (
+        "POST",
+        "/api/v1/staff/parent-requests/{id}/decision",
+        "support",
+    ),
+    (
+        "POST",
+        "/api/v1/staff/parent-requests/{id}/ask-teacher",
+        "support",
+    ),
 ];
 
 #[test]
@@ -199,6 +211,8 @@ fn body_for(path: &str, subject: &str) -> Option<Value> {
         )
     } else if path.ends_with("/notice-versions") {
         Some(json!({"summary": "Clearer words", "significant": false, "email_users": false}))
+    } else if path.ends_with("/decision") {
+        Some(json!({"decision": "refuse", "reason": REASON}))
     } else if path.ends_with("/close") {
         Some(json!({"note": "Answered by email"}))
     } else if path.ends_with("/disclosures") {
@@ -234,6 +248,8 @@ async fn each_staff_route_answers_each_role(app: TestApp) {
                 .await;
             assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text);
             sent.json()["id"].as_str().unwrap().to_owned()
+        } else if template.contains("/parent-requests/") {
+            common::confirmed_parent_request(&app).await
         } else {
             victim_id.clone()
         };

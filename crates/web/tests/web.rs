@@ -255,11 +255,14 @@ async fn the_account_page_saves_and_explains() {
             ("display_name", "Kim"),
             ("age", "11"),
             ("email", "kim@example.org"),
+            ("parent_email", common::PARENT_EMAIL),
             ("password", PW),
         ],
     )
     .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text);
+    // promise U13-7: the parent says yes before anything Kim changes is kept.
+    app.grant_permission().await;
     let session = a.session_cookie().unwrap();
     let cookies = format!("{csrf}; {session}");
     let page = app.get("/account", Some(&cookies)).await;

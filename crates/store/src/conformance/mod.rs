@@ -6,6 +6,7 @@
 
 mod accounts;
 mod consents;
+mod families;
 mod limits;
 mod notices;
 mod progress;
@@ -17,6 +18,7 @@ mod support;
 pub use crate::jobs::conformance::*;
 pub use accounts::*;
 pub use consents::*;
+pub use families::*;
 pub use limits::*;
 pub use notices::*;
 pub use progress::*;
@@ -50,7 +52,10 @@ macro_rules! conformance_suite {
             support_requests_are_listed_closed_and_forgotten,
             only_consenting_accounts_are_offered_to_a_purpose,
             incidents_notify_the_affected_and_their_teachers,
-            notice_versions_are_numbered_and_announced);
+            notice_versions_are_numbered_and_announced,
+            family_codes_link_once_and_links_end_with_the_account,
+            child_controls_and_sign_up_permissions,
+            parent_requests_move_once_and_outlive_the_child);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod consents;
 pub mod data;
+pub mod families;
 pub mod jobs;
 pub mod limits;
 pub mod notices;

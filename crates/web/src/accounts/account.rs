@@ -40,6 +40,10 @@ pub struct Me {
     /// Staff only: their roles (support, moderator, research, legal, admin); absent for others.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub staff_roles: Option<Vec<String>>,
+    /// A parent's permission for a child's own account: "pending" (nothing of the child's
+    /// play is kept yet), "granted" or "not_needed".
+    #[schema(example = "not_needed")]
+    pub permission: String,
 }
 
 pub fn stated_age(a: &AccountRecord) -> Option<StatedAge> {
@@ -79,12 +83,14 @@ impl Me {
                 .and_then(|c| state.keys.decrypt(c)),
             created_at: rfc3339(a.created_at),
             staff_roles: None,
+            permission: "not_needed".into(),
         }
     }
 
     /// [`Me::of`] with a staff member's roles filled in.
     pub async fn with_roles(state: &AppState, a: &AccountRecord) -> Result<Me, ApiError> {
         let mut me = Me::of(state, a);
+        me.permission = crate::families::permission_of(state, a).await?;
         if a.role == Role::Staff
             && let Some(row) = state.store.staff_member(&a.id).await?
         {
@@ -114,6 +120,10 @@ pub struct SignUp {
     pub school_address: Option<String>,
     #[serde(default)]
     pub remember_me: bool,
+    /// Students under 13 signing up themselves (with `KODLEK_CHILD_SIGN_UP` at
+    /// `parent_permission`): a parent's address, asked for permission and then forgotten.
+    #[schema(max_length = 254)]
+    pub parent_email: Option<String>,
 }
 
 fn field<T>(name: &str, r: Result<T, Invalid>) -> Result<T, ApiError> {
@@ -206,6 +216,8 @@ pub async fn sign_up(
     });
     let child = role == Role::Student && is_child(stated, now);
     ensure_email_free(state, &email, None).await?;
+    let parent =
+        crate::families::check_sign_up(state, role, child, &email, input.parent_email.as_deref())?;
     let (email_lookup, email_ciphertext) = email_columns(state, &email, child);
     let account = AccountRecord {
         id: new_id(),
@@ -226,6 +238,9 @@ pub async fn sign_up(
         updated_at: now,
     };
     state.store.insert_account(&account).await?;
+    if let Some(parent) = &parent {
+        crate::families::ask_permission(state, &account, parent, lang).await?;
+    }
     if !child {
         send_verification(state, &account, &email, lang).await?;
     }
@@ -423,6 +438,9 @@ pub async fn update_me(
     lang: Lang,
 ) -> Result<AccountRecord, ApiError> {
     let old = &me.account;
+    // Nothing the learner changes is kept while a parent's yes is awaited or collection is
+    // stopped (promise U13-7).
+    crate::families::ensure_collecting(state, &old.id).await?;
     let mut a = old.clone();
     let now = now_millis();
     let student = a.role == Role::Student;

@@ -27,12 +27,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/password-resets/{token}", post(complete_reset))
 }
 
-fn user(state: &AppState, a: &kodlek_store::AccountRecord) -> Json<UserBody> {
-    Json(UserBody {
-        user: Me::of(state, a),
-    })
-}
-
 /// `{"user": Me}` with a staff member's roles.
 async fn user_with_roles(
     state: &AppState,
@@ -44,7 +38,7 @@ async fn user_with_roles(
 }
 
 #[utoipa::path(post, tag = TAG, path = "/api/v1/accounts", request_body = SignUp,
-    responses((status = 201, body = UserBody, description = "Signed up and signed in"), (status = 409, body = ErrorBody, description = "`email_taken`"), (status = 422, body = ErrorBody, description = "`invalid_field`"), (status = 429, body = ErrorBody, description = "`rate_limited`")))]
+    responses((status = 201, body = UserBody, description = "Signed up and signed in"), (status = 409, body = ErrorBody, description = "`email_taken`"), (status = 422, body = ErrorBody, description = "`invalid_field`; a child under 13 without a parent's address: `parent_email_required`; children's own sign-up switched off: `child_sign_up_closed`"), (status = 429, body = ErrorBody, description = "`rate_limited`")))]
 pub async fn sign_up(
     State(state): State<AppState>,
     lang: Lang,
@@ -57,7 +51,7 @@ pub async fn sign_up(
     Ok((
         StatusCode::CREATED,
         [(header::SET_COOKIE, cookie)],
-        user(&state, &a),
+        user_with_roles(&state, &a).await?,
     )
         .into_response())
 }
@@ -73,7 +67,7 @@ pub async fn verify_email(
 }
 
 #[utoipa::path(post, tag = TAG, path = "/api/v1/session", request_body = SignInBody,
-    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody, description = "`invalid_credentials`; a staff account without `totp`: `totp_required`"), (status = 429, body = ErrorBody, description = "`rate_limited`"), (status = 503, body = ErrorBody, description = "Too many sign-ins at once: `overloaded`")))]
+    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody, description = "`invalid_credentials`; a staff account without `totp`: `totp_required`; an account a parent has deactivated: `account_deactivated`"), (status = 429, body = ErrorBody, description = "`rate_limited`"), (status = 503, body = ErrorBody, description = "Too many sign-ins at once: `overloaded`")))]
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -106,7 +100,7 @@ pub async fn me(State(state): State<AppState>, me: SignedIn) -> Result<Json<User
 }
 
 #[utoipa::path(patch, tag = TAG, path = "/api/v1/me", request_body = MePatch,
-    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "`reauthentication_required`"), (status = 409, body = ErrorBody, description = "`email_taken`, `username_taken`"), (status = 422, body = ErrorBody, description = "`invalid_field`")))]
+    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "`reauthentication_required`"), (status = 409, body = ErrorBody, description = "`email_taken`, `username_taken`; nothing is kept for this account now (a parent's permission is awaited, or collection is stopped): `not_collecting`"), (status = 422, body = ErrorBody, description = "`invalid_field`")))]
 pub async fn update_me(
     State(state): State<AppState>,
     lang: Lang,
@@ -114,7 +108,7 @@ pub async fn update_me(
     StrictJson(body): StrictJson<MePatch>,
 ) -> Result<Json<UserBody>, ApiError> {
     let a = accounts::update_me(&state, &me, body, lang).await?;
-    Ok(user(&state, &a))
+    user_with_roles(&state, &a).await
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -58,6 +58,7 @@ struct SignUpValues {
     email: String,
     school_name: String,
     school_address: String,
+    parent_email: String,
 }
 
 #[derive(Template)]
@@ -128,6 +129,10 @@ async fn sign_up(
                 school_name: form.opt("school_name"),
                 school_address: form.opt("school_address"),
                 remember_me: form.checked("remember_me"),
+                // The form always shows the field to students; it is a parent's only under 13.
+                parent_email: form
+                    .opt("parent_email")
+                    .filter(|_| role == "student" && age.is_some_and(|a| a < 13)),
             };
             accounts::sign_up(&state, input, p.lang(), ip).await
         }
@@ -146,6 +151,7 @@ async fn sign_up(
                 email: form.get("email").to_owned(),
                 school_name: form.get("school_name").to_owned(),
                 school_address: form.get("school_address").to_owned(),
+                parent_email: form.get("parent_email").to_owned(),
             };
             let p = p.with_alert(&e);
             render(
@@ -261,6 +267,8 @@ struct AccountT {
     /// The user's notices and consent answers (the notices feature's).
     notices: Vec<crate::notices::NoticeEntry>,
     consents: Vec<crate::notices::ConsentView>,
+    /// Linked parents, or a parent's children (the families feature's).
+    family: crate::families::FamilySection,
 }
 
 async fn account(
@@ -290,6 +298,10 @@ pub(crate) async fn account_page(
         Ok(s) => s,
         Err(e) => return fail(state, p, &e),
     };
+    let family = match crate::families::account_section(state, &me.account).await {
+        Ok(f) => f,
+        Err(e) => return fail(state, p, &e),
+    };
     render(
         state,
         &p,
@@ -302,6 +314,7 @@ pub(crate) async fn account_page(
             access_log,
             notices: section.notices,
             consents: section.consents,
+            family,
         },
     )
 }

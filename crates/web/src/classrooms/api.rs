@@ -355,7 +355,7 @@ pub async fn accept_invitation(
 }
 
 #[utoipa::path(post, tag = TAG, path = "/api/v1/sections/join", request_body = JoinBody,
-    responses((status = 200, body = JoinedBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "Not a student: `forbidden`"), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody, description = "`rate_limited`")))]
+    responses((status = 200, body = JoinedBody), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 403, body = ErrorBody, description = "Not a student: `forbidden`"), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 409, body = ErrorBody, description = "Nothing is kept for this account now (a parent's permission is awaited, or collection is stopped): `not_collecting`"), (status = 429, body = ErrorBody, description = "`rate_limited`")))]
 pub async fn join_section(
     State(state): State<AppState>,
     me: SignedIn,
@@ -412,7 +412,7 @@ pub async fn section_sign_in_page(
 }
 
 #[utoipa::path(post, tag = TAG, path = "/api/v1/sign-in/{code}", params(("code" = String, Path)), request_body = SecretSignIn,
-    responses((status = 200, body = UserBody, description = "Signed in; the session cookie is set"), (status = 401, body = ErrorBody, description = "`invalid_credentials`"), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody, description = "This student is locked out, or too many sign-ins: `too_many_attempts`, `rate_limited`")))]
+    responses((status = 200, body = UserBody, description = "Signed in; the session cookie is set"), (status = 401, body = ErrorBody, description = "`invalid_credentials`; deactivated by a parent: `account_deactivated`"), (status = 404, body = ErrorBody, description = "`section_not_found`"), (status = 429, body = ErrorBody, description = "This student is locked out, or too many sign-ins: `too_many_attempts`, `rate_limited`")))]
 pub async fn section_sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

@@ -21,6 +21,7 @@ pub async fn join(
     if me.account.role != Role::Student {
         return Err(ApiError::forbidden("Only students join sections by code."));
     }
+    crate::families::ensure_collecting(state, &me.account.id).await?;
     let now = now_millis();
     // A student guessing codes would find other classes: tries are limited, each counted
     // before it is looked up, so that tries sent together cannot pass the limit.

@@ -16,7 +16,7 @@ use utoipa::OpenApi;
 pub use joining::*;
 pub use sections::*;
 pub use students::*;
-pub use teacher_pages::{STUDENT_TABLES, grid_html};
+pub use teacher_pages::{STUDENT_TABLES, grid_html, outline};
 
 /// The classrooms' JSON operations, for the OpenAPI document.
 #[derive(OpenApi)]

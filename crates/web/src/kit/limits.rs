@@ -53,6 +53,13 @@ pub const JOIN_TRIES: Limit = Limit {
     max: 20,
     window: 60 * MINUTE,
 };
+/// Family codes typed by one parent, right or wrong: plenty for a family, too few to find
+/// other families' children by guessing.
+pub const FAMILY_CODE_TRIES: Limit = Limit {
+    name: "family-code-tries",
+    max: 20,
+    window: 60 * MINUTE,
+};
 /// Section sign-in pages and secret sign-ins from one address: a whole class shares one
 /// address, and 40 children with a few wrong pictures each stay well inside it.
 pub const SECTION_SIGN_IN_PER_IP: Limit = Limit {

@@ -83,6 +83,12 @@ impl Page {
         self.alert = Some(self.tr.t(key));
         self
     }
+    /// The same page in another language: for a page whose language is its link's (a parent's
+    /// page in the language their child chose), until the reader switches with `?lang=`.
+    pub(crate) fn in_lang(mut self, lang: Lang) -> Page {
+        self.tr = Tr::new(lang);
+        self
+    }
     pub(crate) fn with_done(mut self, key: &str) -> Page {
         self.done = Some(key.to_owned());
         self

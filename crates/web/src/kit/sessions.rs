@@ -55,6 +55,19 @@ async fn start_with(
     remember: bool,
     idle: Millis,
 ) -> Result<HeaderValue, ApiError> {
+    // An account a parent has deactivated signs in nowhere (promise U13-7).
+    if state
+        .store
+        .child_control(account_id)
+        .await?
+        .is_some_and(|c| c.status == "deactivated")
+    {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "account_deactivated",
+            "A parent has deactivated this account.",
+        ));
+    }
     let token = new_token();
     let now = now_millis();
     state

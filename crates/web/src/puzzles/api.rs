@@ -100,7 +100,7 @@ pub async fn my_attempts(
 }
 
 #[utoipa::path(post, tag = TAG, path = "/api/v1/me/progress/import", request_body = crate::puzzles::ImportBody,
-    responses((status = 200, body = crate::puzzles::ImportAnswer), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 409, body = ErrorBody, description = "The attempts do not fit in the learner's storage: `storage_full`"), (status = 422, body = ErrorBody, description = "`unknown_level`, `invalid_program`, `invalid_answer`, `invalid_field`")))]
+    responses((status = 200, body = crate::puzzles::ImportAnswer), (status = 401, body = ErrorBody, description = "Not signed in: `not_signed_in`"), (status = 409, body = ErrorBody, description = "The attempts do not fit in the learner's storage: `storage_full`; nothing is kept for this account now (a parent's permission is awaited, or collection is stopped): `not_collecting`"), (status = 422, body = ErrorBody, description = "`unknown_level`, `invalid_program`, `invalid_answer`, `invalid_field`")))]
 pub async fn import_progress(
     State(state): State<AppState>,
     me: SignedIn,

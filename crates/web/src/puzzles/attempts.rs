@@ -215,6 +215,11 @@ pub async fn attempt(
     };
     let v = judge(level, doc.as_ref(), body.answer.as_deref())?;
     let program = doc.as_ref().map(stored_doc).transpose()?;
+    // Nothing is kept for a child awaiting a parent's permission, or whose parent stopped
+    // collection (promise U13-7): the verdict is given, and the browser keeps it.
+    if state.store.child_control(&me.account.id).await?.is_some() {
+        return Ok(answer_of(v, false, None));
+    }
     let answer = body.answer.as_ref().map(|a| a.trim().to_owned());
     let new = NewAttempt {
         id: new_id(),
@@ -360,6 +365,13 @@ pub async fn import(
 ) -> Result<ImportAnswer, ApiError> {
     if body.attempts.len() > 500 {
         return Err(ApiError::invalid("attempts", "at most 500 at a time"));
+    }
+    if state.store.child_control(&me.account.id).await?.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_collecting",
+            "Nothing is kept for this account now; your progress stays in this browser.",
+        ));
     }
     let now = now_millis();
     let mut batch = Vec::with_capacity(body.attempts.len());

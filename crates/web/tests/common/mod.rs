@@ -13,6 +13,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower::ServiceExt;
 
+/// The parent's address that [`TestApp::sign_up`] gives for a child under 13.
+pub const PARENT_EMAIL: &str = "parent.of.a.child@example.net";
+
 /// The password of every staff member [`TestApp::staff_member`] makes.
 pub const STAFF_PW: &str = "staff password for tests";
 
@@ -79,6 +82,7 @@ impl TestApp {
             config: Arc::new(WebConfig {
                 public_url: public_url.into(),
                 trusted_proxies: vec![],
+                child_sign_up: Default::default(),
             }),
             writer: kodlek_web::writer::AttemptWriter::start(store.clone()),
             anonymous: Arc::new(Default::default()),
@@ -183,11 +187,57 @@ impl TestApp {
         self.call(Method::DELETE, path, body, cookie).await
     }
 
-    /// Signs up and returns the session cookie and the user.
+    /// Signs up and returns the session cookie and the user. A child under 13 signing up
+    /// themselves gives [`PARENT_EMAIL`] unless the body names a parent, and the parent grants
+    /// the permission through the emailed link, as a parent would: the account then keeps
+    /// its progress, as most tests expect. [`TestApp::sign_up_pending`] stops before the grant.
     pub async fn sign_up(&self, body: Value) -> (String, Value) {
+        let (cookie, mut user) = self.sign_up_pending(body).await;
+        if user["permission"] == "pending" {
+            self.grant_permission().await;
+            user["permission"] = Value::from("granted");
+        }
+        (cookie, user)
+    }
+
+    /// [`TestApp::sign_up`] without the parent's answer: a child's permission stays pending.
+    pub async fn sign_up_pending(&self, mut body: Value) -> (String, Value) {
+        let child = body["role"] == "student"
+            && body["age"].as_f64().is_some_and(|a| a < 13.0)
+            && body.get("parent_email").is_none()
+            && self.state.config.child_sign_up
+                == kodlek_web::families::ChildSignUp::ParentPermission;
+        if child {
+            body["parent_email"] = Value::from(PARENT_EMAIL);
+        }
         let a = self.post("/api/v1/accounts", body, None).await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
         (a.session_cookie().unwrap(), a.json()["user"].clone())
+    }
+
+    /// The parent grants the last permission asked for, through the link in their mail: the
+    /// family code the answer offers.
+    pub async fn grant_permission(&self) -> String {
+        let token = self.last_link_token("/permissions/");
+        let r = self
+            .post(
+                &format!("/api/v1/permissions/{token}"),
+                serde_json::json!({"decision": "grant"}),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.json()["family_code"].as_str().unwrap_or("").to_owned()
+    }
+
+    /// The same app with another rule for children's own sign-up (`KODLEK_CHILD_SIGN_UP`).
+    pub fn with_child_sign_up(mut self, rule: kodlek_web::families::ChildSignUp) -> TestApp {
+        self.state.config = Arc::new(WebConfig {
+            child_sign_up: rule,
+            ..(*self.state.config).clone()
+        });
+        self.router = kodlek_web::router(self.state.clone());
+        self
     }
 
     pub async fn student(&self, name: &str, email: &str, age: i64) -> (String, Value) {
@@ -324,6 +374,15 @@ impl TestApp {
             .collect()
     }
 
+    /// The mails in the outbox but those to the parents asked for a child's permission.
+    pub fn outbox_but_parents(&self) -> Vec<String> {
+        let to = format!("To: {PARENT_EMAIL}");
+        self.outbox()
+            .into_iter()
+            .filter(|m| !m.contains(&to))
+            .collect()
+    }
+
     /// The token of the last link to `path_prefix` in the outbox.
     pub fn last_link_token(&self, path_prefix: &str) -> String {
         let mails = self.outbox();
@@ -372,6 +431,32 @@ impl TestApp {
         }
         out
     }
+}
+
+/// A request from the public form for parents, confirmed through its emailed link, waiting
+/// for support's review: its id.
+pub async fn confirmed_parent_request(app: &TestApp) -> String {
+    let sent = app
+        .post(
+            "/api/v1/parent-requests",
+            serde_json::json!({"parent_name": "Pat Parent", "parent_email": "pat.parent@example.net",
+                "child_display_name": "Kim", "section_code": "KMNPQR", "school_name": "Hill School",
+                "action": "deactivate", "details": "Kim is 8."}),
+            None,
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.text);
+    let token = app.last_link_token("/parent-requests/");
+    let confirmed = app
+        .post(
+            &format!("/api/v1/parent-requests/{token}"),
+            serde_json::json!({}),
+            None,
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text);
+    assert_eq!(confirmed.json()["request"]["status"], "awaiting_review");
+    sent.json()["request"]["id"].as_str().unwrap().to_owned()
 }
 
 /// The OpenAPI document, read once.

@@ -42,7 +42,7 @@ pub fn routes() -> Router<AppState> {
             get(remove_form).post(remove),
         )
         .route("/sections/{id}/cards", get(cards))
-        .route("/sections/{id}/letter", get(letter))
+        .route("/sections/{id}/letter", get(letter).post(letter_slips))
         .route("/sections/{id}/settings", get(settings).post(save_settings))
         .route("/sections/{id}/login-type", post(save_login_type))
         .route("/sections/{id}/code", post(new_code))
@@ -54,3 +54,5 @@ pub fn routes() -> Router<AppState> {
 
 pub use dashboard::grid_html;
 pub use settings::STUDENT_TABLES;
+// The families' pages show a child's programs to their parent the way teachers see them.
+pub use student::outline;

@@ -232,6 +232,8 @@ pub(super) struct LetterT {
     pub(super) teacher: String,
     pub(super) tables: Vec<LetterTable>,
     pub(super) privacy_url: String,
+    /// A tear-off slip per managed student with a family code, once the teacher asks for them.
+    pub(super) slips: Vec<crate::families::StudentFamilyCode>,
 }
 
 /// The tables a student's data lives in, in the order the letter lists them.
@@ -285,6 +287,29 @@ pub(super) fn letter_tables(state: &AppState, p: &Page) -> Vec<LetterTable> {
 }
 
 pub(super) async fn letter(State(state): State<AppState>, p: Page, t: Taught) -> Response {
+    letter_with(state, p, t, Vec::new())
+}
+
+/// The letter with a slip per managed student: new family codes, made when asked for (not
+/// on every view) so that each printing gives codes that work for 14 days.
+pub(super) async fn letter_slips(
+    State(state): State<AppState>,
+    p: Page,
+    t: Taught,
+    _form: CsrfForm,
+) -> Response {
+    match crate::families::section_codes(&state, &t.section.id).await {
+        Ok(c) => letter_with(state, p, t, c.codes),
+        Err(e) => fail(&state, p, &e),
+    }
+}
+
+fn letter_with(
+    state: AppState,
+    p: Page,
+    t: Taught,
+    slips: Vec<crate::families::StudentFamilyCode>,
+) -> Response {
     let course = catalog().course(&t.section.course_id);
     let view = LetterT {
         h: Head::new(&state, &p, &t, "letter"),
@@ -295,6 +320,7 @@ pub(super) async fn letter(State(state): State<AppState>, p: Page, t: Taught) ->
         teacher: t.me.account.display_name.clone(),
         tables: letter_tables(&state, &p),
         privacy_url: format!("{}/privacy", state.config.public_url),
+        slips,
         p: p.clone(),
     };
     render(&state, &p, StatusCode::OK, &view)
