@@ -10,6 +10,7 @@ mod jobs;
 mod limits;
 mod notices;
 mod progress;
+mod projects;
 mod sections;
 pub mod sql;
 mod staff;
@@ -21,6 +22,7 @@ pub use jobs::*;
 pub use limits::*;
 pub use notices::*;
 pub use progress::*;
+pub use projects::*;
 pub use sections::*;
 pub use staff::*;
 pub use support::*;
@@ -72,6 +74,7 @@ pub trait Store:
     + SupportStore
     + NoticeStore
     + ConsentStore
+    + ProjectStore
     + Send
     + Sync
 {
@@ -91,6 +94,7 @@ impl<T> Store for T where
         + SupportStore
         + NoticeStore
         + ConsentStore
+        + ProjectStore
         + Send
         + Sync
 {

@@ -9,6 +9,7 @@ mod consents;
 mod limits;
 mod notices;
 mod progress;
+mod projects;
 mod samples;
 mod sections;
 mod staff;
@@ -20,6 +21,7 @@ pub use consents::*;
 pub use limits::*;
 pub use notices::*;
 pub use progress::*;
+pub use projects::*;
 pub use samples::*;
 pub use sections::*;
 pub use staff::*;
@@ -50,7 +52,9 @@ macro_rules! conformance_suite {
             support_requests_are_listed_closed_and_forgotten,
             only_consenting_accounts_are_offered_to_a_purpose,
             incidents_notify_the_affected_and_their_teachers,
-            notice_versions_are_numbered_and_announced);
+            notice_versions_are_numbered_and_announced,
+            projects_are_kept_by_their_owner, sharing_the_gallery_and_remixes,
+            teachers_switch_sharing_and_hide, reports_hide_until_a_moderator_decides);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(
