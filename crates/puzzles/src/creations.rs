@@ -92,6 +92,27 @@ pub fn uses_media(root: Node<'_>, media_id: &str) -> bool {
     false
 }
 
+/// The texts a program shows to whoever plays it (its speech bubbles), to check before it is
+/// shared. Walked with an explicit stack, whatever the nesting.
+pub fn shown_texts(root: Node<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut todo = vec![root];
+    while let Some(n) = todo.pop() {
+        if let Some(items) = n.elements() {
+            todo.extend(items);
+            continue;
+        }
+        for (key, v) in n.entries() {
+            if key == "fields" {
+                out.extend(v.get("TEXT").and_then(|t| t.as_str()).map(str::to_owned));
+            } else {
+                todo.push(v);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +159,7 @@ mod tests {
         check_sprites(doc(ok).root()).unwrap();
         assert!(uses_media(doc(ok).root(), "abc123"));
         assert!(!uses_media(doc(ok).root(), "abc12"));
+        assert_eq!(shown_texts(doc(ok).root()), ["Hej!"]);
         for bad in [
             r#"{"blocks":{"blocks":[{"type":"when_run","next":{"block":{"type":"artist_pen_up"}}}]}}"#,
             r#"{"blocks":{"blocks":[{"type":"sprites_when_key","fields":{"KEY":"f1"}}]}}"#,

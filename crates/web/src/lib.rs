@@ -6,6 +6,7 @@ pub mod kit;
 // The features, each with its use cases, JSON handlers, pages and routes.
 pub mod accounts;
 pub mod classrooms;
+pub mod creations;
 pub mod notices;
 pub mod puzzles;
 pub mod staff;
@@ -98,6 +99,7 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(staff::routes())
         .merge(support::routes())
         .merge(notices::routes())
+        .merge(creations::routes())
         .merge(openapi::routes())
         .merge(site::routes())
         .merge(assets::routes())
