@@ -4,10 +4,14 @@
 //! teachers hiding, reports and moderation.
 
 mod api;
+mod files;
+mod pages;
 pub mod projects;
 pub mod safety;
 pub mod sharing;
 mod staff_api;
+mod staff_pages;
+mod teacher_pages;
 pub mod title;
 
 use crate::AppState;
@@ -55,4 +59,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(api::routes())
         .merge(staff_api::routes())
+        .merge(pages::routes())
+        .merge(teacher_pages::routes())
+        .merge(staff_pages::routes())
+        .merge(files::routes())
 }
