@@ -158,3 +158,28 @@ test('a child makes and shares a game, a visitor plays it, a friend remixes it, 
     assert.deepEqual(problems, []);
   }),
 );
+
+test('a child keeps a drawing from free play as a project of their own', { timeout: TEST_TIMEOUT }, (t) =>
+  withPage(browser, server, t, {}, async (page, problems) => {
+    await childSignsUp(page, 'Alva', `alva.${Date.now()}@example.org`);
+    await page.goto('/levels/artist-free');
+    await page.waitForFunction(() => window.kodlekWorkspace !== undefined);
+    await page.evaluate(() => {
+      const ws = window.kodlekWorkspace;
+      const start = ws.getTopBlocks(false).find((b) => b.type === 'when_run');
+      const block = ws.newBlock('artist_move_forward');
+      block.initSvg();
+      block.render();
+      start.nextConnection.connect(block.previousConnection);
+    });
+    await Promise.all([page.waitForURL(/\/projects\/[0-9a-f]+$/), page.click('#keep-drawing')]);
+    await page.waitForFunction(() => window.kodlekWorkspace !== undefined);
+    const id = new URL(page.url()).pathname.split('/').pop();
+    const kept = await (await page.request.get(`/api/v1/projects/${id}`)).json();
+    assert.equal(kept.project.kind, 'artist');
+    assert.equal(kept.project.program.blocks.blocks[0].next.block.type, 'artist_move_forward');
+    await page.click('#play-button');
+    await page.locator('#stage canvas.artist').waitFor();
+    assert.deepEqual(problems, []);
+  }),
+);

@@ -87,3 +87,4 @@ title-personal-information = That looks like an email address or a phone number.
 too-many-projects = You have as many projects as you can keep; delete one to make another.
 invalid-program = These blocks cannot be kept as they are.
 invalid-title = Give the project a title of 1 to 60 characters.
+creations-keep-drawing = Keep this drawing

@@ -87,3 +87,4 @@ title-personal-information = Det ser ut som en e-postadress eller ett telefonnum
 too-many-projects = Du har så många projekt du kan spara; radera ett för att göra ett nytt.
 invalid-program = De här blocken kan inte sparas som de är.
 invalid-title = Ge projektet en titel på 1 till 60 tecken.
+creations-keep-drawing = Spara teckningen
