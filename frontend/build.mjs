@@ -81,6 +81,7 @@ const bundle = (entry, banner) =>
 const OURS = 'Kodlek, AGPL-3.0-or-later.';
 await bundle('src/level.js', `/*! ${OURS} Includes Blockly (https://github.com/RaspberryPiFoundation/blockly), Apache-2.0, Copyright Google LLC. */`);
 await bundle('src/common.js', `/*! ${OURS} */`);
+await bundle('src/creations.js', `/*! ${OURS} Includes Blockly (https://github.com/RaspberryPiFoundation/blockly), Apache-2.0, Copyright Google LLC. */`);
 await bundle('src/grid.js', `/*! ${OURS} */`);
 
 // Blockly's CSS (common and renderer) followed by ours (src/level.css): the editor page's sheet.
@@ -99,7 +100,7 @@ writeFileSync(path.join(dist, 'blockly.css'), css.code);
 
 cpSync(path.join(blocklyDir, 'media'), path.join(dist, 'blockly-media'), { recursive: true });
 
-for (const file of ['level.js', 'common.js', 'blockly.css']) {
+for (const file of ['level.js', 'common.js', 'creations.js', 'blockly.css']) {
   const text = readFileSync(path.join(dist, file), 'utf8');
   for (const host of ['blockly-demo', 'unpkg', 'jsdelivr', 'googleapis']) {
     if (text.includes(host)) throw new Error(`dist/${file} names ${host}`);

@@ -13,7 +13,13 @@ use std::process::Command;
 use std::time::SystemTime;
 
 /// Files that `npm run build` must produce (besides the media folder).
-const BUNDLES: [&str; 4] = ["level.js", "common.js", "grid.js", "blockly.css"];
+const BUNDLES: [&str; 5] = [
+    "level.js",
+    "common.js",
+    "grid.js",
+    "creations.js",
+    "blockly.css",
+];
 
 fn main() {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));

@@ -291,9 +291,39 @@ class LevelPage {
     this.runButton = document.getElementById('run-button');
     this.resetButton = document.getElementById('reset-button');
     this.runButton?.addEventListener('click', () => this.run());
+    this.offerKeeping();
     this.resetButton?.addEventListener('click', () => this.reset());
     if (this.runButton) this.runButton.disabled = false;
     this.startTools();
+  }
+
+  /** On an artist level, a student keeps the drawing as a project of their own. */
+  offerKeeping() {
+    const keep = document.getElementById('keep-drawing');
+    if (!keep || !this.level.artist) return;
+    keep.hidden = false;
+    keep.addEventListener('click', async () => {
+      keep.disabled = true;
+      const title = String(this.level.title ?? 'Drawing').slice(0, 60);
+      const program = Blockly.serialization.workspaces.save(this.ws);
+      try {
+        const res = await fetch('/api/v1/projects', {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify({ kind: 'artist', title, program }),
+        });
+        const doc = await res.json().catch(() => null);
+        if (res.status === 201 && doc?.project?.id) {
+          window.location.assign(`/projects/${encodeURIComponent(doc.project.id)}`);
+          return;
+        }
+        this.say(doc?.error?.message ?? this.t('error_network'), 'problem');
+      } catch {
+        this.say(this.t('error_network'), 'problem');
+      }
+      keep.disabled = false;
+    });
   }
 
   loadProgram() {

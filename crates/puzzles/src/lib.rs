@@ -4,6 +4,7 @@
 mod artist;
 mod canvas;
 mod content;
+pub mod creations;
 mod drawing;
 pub mod json;
 mod maze;

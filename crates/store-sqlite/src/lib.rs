@@ -19,6 +19,7 @@ mod jobs;
 mod limits;
 mod notices;
 mod progress;
+mod projects;
 mod sections;
 mod staff;
 mod support;

@@ -17,6 +17,7 @@ fn section_from(r: &SqliteRow) -> SectionRecord {
         login_type: r.get("login_type"),
         code: r.get("code"),
         created_at: r.get("created_at"),
+        sharing_allowed: r.get("sharing_allowed"),
     }
 }
 

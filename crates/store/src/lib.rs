@@ -11,6 +11,7 @@ mod jobs;
 mod limits;
 mod notices;
 mod progress;
+mod projects;
 mod sections;
 pub mod sql;
 mod staff;
@@ -23,6 +24,7 @@ pub use jobs::*;
 pub use limits::*;
 pub use notices::*;
 pub use progress::*;
+pub use projects::*;
 pub use sections::*;
 pub use staff::*;
 pub use support::*;
@@ -75,6 +77,7 @@ pub trait Store:
     + NoticeStore
     + ConsentStore
     + FamilyStore
+    + ProjectStore
     + Send
     + Sync
 {
@@ -95,6 +98,7 @@ impl<T> Store for T where
         + NoticeStore
         + ConsentStore
         + FamilyStore
+        + ProjectStore
         + Send
         + Sync
 {

@@ -16,6 +16,8 @@ pub struct SectionRecord {
     pub login_type: String,
     pub code: String,
     pub created_at: Millis,
+    /// Whether its students may share their projects (written by `ProjectStore`).
+    pub sharing_allowed: bool,
 }
 
 /// A teacher of a section. The owner may delete it; co-teachers may do everything else.

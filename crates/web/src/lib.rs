@@ -7,6 +7,7 @@ pub mod kit;
 pub mod accounts;
 pub mod classrooms;
 pub mod families;
+pub mod creations;
 pub mod notices;
 pub mod puzzles;
 pub mod staff;
@@ -103,6 +104,7 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(support::routes())
         .merge(notices::routes())
         .merge(families::routes())
+        .merge(creations::routes())
         .merge(openapi::routes())
         .merge(site::routes())
         .merge(assets::routes())

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 const MAX_LINES: usize = 800;
-const FEATURES: [&str; 7] = [
+const FEATURES: [&str; 8] = [
     "accounts",
     "puzzles",
     "classrooms",
@@ -12,6 +12,7 @@ const FEATURES: [&str; 7] = [
     "support",
     "notices",
     "families",
+    "creations",
 ];
 
 fn workspace() -> PathBuf {

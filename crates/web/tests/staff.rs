@@ -151,7 +151,7 @@ async fn staff_sign_in_needs_a_current_code_used_once(app: TestApp) {
 
 /// Every staff route with the role it needs: a staff route added without a row here fails
 /// `every_staff_route_is_in_the_table`.
-const ROUTES: [(&str, &str, &str); 12] = [
+const ROUTES: [(&str, &str, &str); 14] = [
     ("GET", "/api/v1/staff/users", "support"),
     ("POST", "/api/v1/staff/users/{id}/access", "support"),
     ("POST", "/api/v1/staff/users/{id}/erase", "support"),
@@ -178,6 +178,13 @@ const ROUTES: [(&str, &str, &str); 12] = [
         "POST",
         "/api/v1/staff/parent-requests/{id}/ask-teacher",
         "support",
+    ),
+    // Shared projects: the reports' queue and the decisions are the moderators'.
+    ("GET", "/api/v1/staff/reports", "moderator"),
+    (
+        "POST",
+        "/api/v1/staff/projects/{share_id}/moderation",
+        "moderator",
     ),
 ];
 
@@ -213,6 +220,8 @@ fn body_for(path: &str, subject: &str) -> Option<Value> {
         Some(json!({"summary": "Clearer words", "significant": false, "email_users": false}))
     } else if path.ends_with("/decision") {
         Some(json!({"decision": "refuse", "reason": REASON}))
+    } else if path.ends_with("/moderation") {
+        Some(json!({"decision": "restore", "reason": REASON}))
     } else if path.ends_with("/close") {
         Some(json!({"note": "Answered by email"}))
     } else if path.ends_with("/disclosures") {
@@ -222,6 +231,32 @@ fn body_for(path: &str, subject: &str) -> Option<Value> {
     } else {
         None
     }
+}
+
+/// A project a new student shares by link: its share id.
+async fn shared_project(app: &TestApp) -> String {
+    let (cookie, _) = app
+        .student("Ann", &format!("ann{}@example.org", new_id()), 12)
+        .await;
+    let made = app
+        .post(
+            "/api/v1/projects",
+            json!({"kind": "sprites", "title": "My game"}),
+            Some(&cookie),
+        )
+        .await;
+    let id = made.json()["project"]["id"].as_str().unwrap().to_owned();
+    let shared = app
+        .patch(
+            &format!("/api/v1/projects/{id}"),
+            json!({"sharing": "link"}),
+            Some(&cookie),
+        )
+        .await;
+    shared.json()["project"]["share_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 // promise STAFF-1: 404 for anyone who is not staff, 403 for staff without the role.
@@ -254,6 +289,11 @@ async fn each_staff_route_answers_each_role(app: TestApp) {
             victim_id.clone()
         };
         let path = template.replace("{id}", &id);
+        let path = if template.contains("{share_id}") {
+            template.replace("{share_id}", &shared_project(&app).await)
+        } else {
+            path
+        };
         let path = if method == "GET" && path.ends_with("/users") {
             format!("{path}?q=nobody")
         } else {

@@ -6,6 +6,8 @@ use crate::json;
 use crate::{Invalid, invalid};
 use serde_json::Value;
 
+pub mod sprites;
+
 /// Blocks nested deeper than this (the `when_run` stack is depth 1, a loop's body one more) make
 /// the program invalid. The parser recurses once per level, so the check comes before the call.
 pub const MAX_DEPTH: usize = 32;

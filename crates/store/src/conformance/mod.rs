@@ -10,6 +10,7 @@ mod families;
 mod limits;
 mod notices;
 mod progress;
+mod projects;
 mod samples;
 mod sections;
 mod staff;
@@ -22,6 +23,7 @@ pub use families::*;
 pub use limits::*;
 pub use notices::*;
 pub use progress::*;
+pub use projects::*;
 pub use samples::*;
 pub use sections::*;
 pub use staff::*;
@@ -55,7 +57,9 @@ macro_rules! conformance_suite {
             notice_versions_are_numbered_and_announced,
             family_codes_link_once_and_links_end_with_the_account,
             child_controls_and_sign_up_permissions,
-            parent_requests_move_once_and_outlive_the_child);
+            parent_requests_move_once_and_outlive_the_child,
+            projects_are_kept_by_their_owner, sharing_the_gallery_and_remixes,
+            teachers_switch_sharing_and_hide, reports_hide_until_a_moderator_decides);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

@@ -55,6 +55,7 @@ pub fn sample_section(id: &str, code: &str) -> SectionRecord {
         login_type: "picture".into(),
         code: code.into(),
         created_at: 5_000,
+        sharing_allowed: true,
     }
 }
 

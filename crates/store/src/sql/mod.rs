@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod limits;
 pub mod notices;
 pub mod progress;
+pub mod projects;
 pub mod sections;
 pub mod staff;
 pub mod support;

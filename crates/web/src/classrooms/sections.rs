@@ -42,6 +42,8 @@ pub struct Section {
     pub login_type: String,
     pub code: String,
     pub created_at: String,
+    /// Whether its students may share their projects (default true).
+    pub sharing_allowed: bool,
 }
 
 impl From<&SectionRecord> for Section {
@@ -53,6 +55,7 @@ impl From<&SectionRecord> for Section {
             login_type: s.login_type.clone(),
             code: s.code.clone(),
             created_at: rfc3339(s.created_at),
+            sharing_allowed: s.sharing_allowed,
         }
     }
 }
@@ -134,6 +137,8 @@ pub struct SectionPatch {
     pub name: Option<String>,
     pub course_id: Option<String>,
     pub login_type: Option<String>,
+    /// Switched off, the section's students cannot share and what they share is hidden.
+    pub sharing_allowed: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -433,6 +438,7 @@ pub async fn create(
         login_type: login_type.as_str().to_owned(),
         code: String::new(),
         created_at: now_millis(),
+        sharing_allowed: true,
     };
     let code = with_fresh_code(|code| {
         let r = SectionRecord {
@@ -633,6 +639,10 @@ pub async fn update(
         }
     }
     state.store.update_section(&s, &secrets).await?;
+    if let Some(allowed) = p.sharing_allowed {
+        state.store.set_section_sharing(section_id, allowed).await?;
+        s.sharing_allowed = allowed;
+    }
     // New secrets replace the old ones: the sessions opened with those end.
     for secret in &secrets {
         state

@@ -14,6 +14,14 @@ pub struct Limit {
 
 const MINUTE: Millis = 60 * 1000;
 
+impl Limit {
+    /// A feature's own limit: at most `max` hits per `window` for one subject. The name is the
+    /// bucket's prefix and must be unique.
+    pub const fn new(name: &'static str, max: i64, window: Millis) -> Limit {
+        Limit { name, max, window }
+    }
+}
+
 /// Sign-in attempts from one address. A whole class shares one address: 40 children with a
 /// few mistypes each stay well inside it.
 pub const SIGN_IN_PER_IP: Limit = Limit {

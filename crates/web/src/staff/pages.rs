@@ -89,6 +89,7 @@ struct HomeT {
     roles: Vec<(String, String)>,
     support: bool,
     admin: bool,
+    moderator: bool,
 }
 
 async fn home(State(state): State<AppState>, p: Page, me: MaybeSignedIn) -> Response {
@@ -112,6 +113,7 @@ async fn home(State(state): State<AppState>, p: Page, me: MaybeSignedIn) -> Resp
         roles,
         support: staff.has(StaffRole::Support),
         admin: staff.has(StaffRole::Admin),
+        moderator: staff.has(StaffRole::Moderator),
     };
     render(&state, &p, StatusCode::OK, &t)
 }

@@ -93,6 +93,7 @@ pub(super) async fn save_settings(
         name: Some(form.get("name").to_owned()),
         course_id: Some(form.get("course_id").to_owned()),
         login_type: None,
+        sharing_allowed: None,
     };
     change(&state, p, &t, patch, "saved").await
 }
