@@ -6,8 +6,8 @@ pub mod kit;
 // The features, each with its use cases, JSON handlers, pages and routes.
 pub mod accounts;
 pub mod classrooms;
-pub mod families;
 pub mod creations;
+pub mod families;
 pub mod notices;
 pub mod puzzles;
 pub mod staff;
