@@ -124,6 +124,11 @@ struct ServeArgs {
     /// Days a request log file in <data-dir>/logs/ is kept; 0 keeps no request logs at all.
     #[arg(long, env = "KODLEK_LOG_DAYS", default_value_t = 30)]
     log_days: u32,
+    /// Where uploaded pictures and sounds go: s3://bucket/prefix for an S3-compatible bucket
+    /// (with AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION); default:
+    /// <data-dir>/media/.
+    #[arg(long, env = "KODLEK_MEDIA_URL")]
+    media_url: Option<String>,
 }
 
 async fn open_store(args: &StorageArgs) -> anyhow::Result<Arc<dyn Store>> {
@@ -159,6 +164,7 @@ fn app_state(
     public_url: String,
     trusted_proxies: Vec<IpAddr>,
     hash_threads: Option<usize>,
+    media: kodlek_services::MediaFiles,
 ) -> AppState {
     let hasher =
         PasswordHasher::start(hash_threads.unwrap_or_else(PasswordHasher::default_threads));
@@ -176,6 +182,7 @@ fn app_state(
         anonymous: Arc::new(Default::default()),
         progress: Arc::new(Default::default()),
         request_log: None,
+        media: kodlek_web::media::Media::new(media),
     }
 }
 
@@ -190,6 +197,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         public_url.clone(),
         Vec::new(),
         Some(1),
+        kodlek_services::MediaFiles::local(&args.storage.data_dir.join("media"))?,
     );
     let d = demo::load(&state).await?;
     println!("The demo is ready. Start the server (`kodlek serve`), then:\n");
@@ -258,6 +266,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         public_url.clone(),
         args.trusted_proxies.clone(),
         args.hash_threads,
+        kodlek_services::MediaFiles::from_setting(
+            args.media_url.as_deref(),
+            &args.storage.data_dir,
+        )
+        .context("the media store")?,
     );
     if args.log_days > 0 {
         let config = kodlek_web::request_log::RequestLogConfig {

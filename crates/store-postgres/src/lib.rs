@@ -14,6 +14,7 @@ mod consents;
 pub mod data;
 mod jobs;
 mod limits;
+mod media;
 mod notices;
 mod progress;
 mod sections;

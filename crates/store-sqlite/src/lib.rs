@@ -16,6 +16,7 @@ mod consents;
 pub mod data;
 mod jobs;
 mod limits;
+mod media;
 mod notices;
 mod progress;
 mod sections;

@@ -8,6 +8,7 @@ pub mod conformance;
 mod consents;
 mod jobs;
 mod limits;
+mod media;
 mod notices;
 mod progress;
 mod sections;
@@ -19,6 +20,7 @@ pub use accounts::*;
 pub use consents::*;
 pub use jobs::*;
 pub use limits::*;
+pub use media::*;
 pub use notices::*;
 pub use progress::*;
 pub use sections::*;
@@ -72,6 +74,7 @@ pub trait Store:
     + SupportStore
     + NoticeStore
     + ConsentStore
+    + MediaStore
     + Send
     + Sync
 {
@@ -91,6 +94,7 @@ impl<T> Store for T where
         + SupportStore
         + NoticeStore
         + ConsentStore
+        + MediaStore
         + Send
         + Sync
 {

@@ -6,6 +6,7 @@ pub mod kit;
 // The features, each with its use cases, JSON handlers, pages and routes.
 pub mod accounts;
 pub mod classrooms;
+pub mod media;
 pub mod notices;
 pub mod puzzles;
 pub mod staff;
@@ -67,6 +68,8 @@ pub struct AppState {
     pub progress: Arc<classrooms::progress_cache::ProgressCache>,
     /// Where each request's line goes (TECH-1); none when the operator keeps no request logs.
     pub request_log: Option<request_log::RequestLog>,
+    /// Where uploaded pictures and sounds are kept, and the bounds on uploads at once.
+    pub media: media::Media,
 }
 
 /// The background work of every server: the kit's chores, the erasure of old support reply
@@ -81,7 +84,13 @@ pub fn background(state: &AppState) -> jobs::Runner {
             async move { support::erase_old_reply_addresses(&state).await }
         },
     );
+    let runner = media::register(runner, state.clone());
     notices::register(runner, state.clone())
+}
+
+/// Whether a request's handler bounds its body itself instead of the edge's 1 MiB.
+pub fn reads_own_body(method: &axum::http::Method, path: &str) -> bool {
+    media::reads_own_body(method, path)
 }
 
 /// The whole application: API, pages, static files, with the security layers around them.
@@ -98,6 +107,7 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(staff::routes())
         .merge(support::routes())
         .merge(notices::routes())
+        .merge(media::routes())
         .merge(openapi::routes())
         .merge(site::routes())
         .merge(assets::routes())

@@ -7,6 +7,7 @@
 mod accounts;
 mod consents;
 mod limits;
+mod media;
 mod notices;
 mod progress;
 mod samples;
@@ -18,6 +19,7 @@ pub use crate::jobs::conformance::*;
 pub use accounts::*;
 pub use consents::*;
 pub use limits::*;
+pub use media::*;
 pub use notices::*;
 pub use progress::*;
 pub use samples::*;
@@ -50,7 +52,9 @@ macro_rules! conformance_suite {
             support_requests_are_listed_closed_and_forgotten,
             only_consenting_accounts_are_offered_to_a_purpose,
             incidents_notify_the_affected_and_their_teachers,
-            notice_versions_are_numbered_and_announced);
+            notice_versions_are_numbered_and_announced,
+            media_rows_are_kept_within_the_allowance, erasing_an_account_queues_its_media_bytes,
+            concurrent_media_never_pass_the_allowance);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

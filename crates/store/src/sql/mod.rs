@@ -15,6 +15,7 @@ pub mod consents;
 pub mod data;
 pub mod jobs;
 pub mod limits;
+pub mod media;
 pub mod notices;
 pub mod progress;
 pub mod sections;

@@ -93,6 +93,7 @@ impl TestApp {
                 )
                 .unwrap(),
             ),
+            media: kodlek_web::media::Media::local(&dir.join("media")),
         };
         let backend = state.store.backend();
         TestApp {
