@@ -20,13 +20,25 @@ fn file(id: &str, owner: &str, bytes: i64, at: i64) -> MediaRecord {
 pub async fn media_rows_are_kept_within_the_allowance(s: &dyn Store) {
     s.insert_account(&sample_account("a1", None)).await.unwrap();
     s.insert_account(&sample_account("a2", None)).await.unwrap();
-    assert!(s.insert_media(&file("m1", "a1", 40, 10), 100).await.unwrap());
-    assert!(s.insert_media(&file("m2", "a1", 60, 20), 100).await.unwrap());
+    assert!(
+        s.insert_media(&file("m1", "a1", 40, 10), 100)
+            .await
+            .unwrap()
+    );
+    assert!(
+        s.insert_media(&file("m2", "a1", 60, 20), 100)
+            .await
+            .unwrap()
+    );
     assert!(
         !s.insert_media(&file("m3", "a1", 1, 30), 100).await.unwrap(),
         "the allowance is full"
     );
-    assert!(s.insert_media(&file("m4", "a2", 50, 30), 100).await.unwrap());
+    assert!(
+        s.insert_media(&file("m4", "a2", 50, 30), 100)
+            .await
+            .unwrap()
+    );
     assert_eq!(s.media_bytes_used("a1").await.unwrap(), 100);
     assert_eq!(s.media_bytes_used("nobody").await.unwrap(), 0);
     let mine = s.media_of("a1").await.unwrap();
@@ -39,7 +51,11 @@ pub async fn media_rows_are_kept_within_the_allowance(s: &dyn Store) {
         Some(file("m4", "a2", 50, 30))
     );
 
-    assert_eq!(s.delete_media("m1", "a2").await.unwrap(), None, "not theirs");
+    assert_eq!(
+        s.delete_media("m1", "a2").await.unwrap(),
+        None,
+        "not theirs"
+    );
     assert!(s.media_erasures(10).await.unwrap().is_empty());
     assert_eq!(
         s.delete_media("m1", "a1").await.unwrap(),
@@ -49,7 +65,11 @@ pub async fn media_rows_are_kept_within_the_allowance(s: &dyn Store) {
     assert_eq!(s.media_erasures(10).await.unwrap(), ["key-m1"]);
     s.forget_media_erasure("key-m1").await.unwrap();
     assert!(s.media_erasures(10).await.unwrap().is_empty());
-    assert!(s.insert_media(&file("m5", "a1", 40, 40), 100).await.unwrap());
+    assert!(
+        s.insert_media(&file("m5", "a1", 40, 40), 100)
+            .await
+            .unwrap()
+    );
 }
 
 // promise RIGHTS-2: the rows go with the account, and their bytes are queued for erasure.
@@ -58,7 +78,11 @@ pub async fn erasing_an_account_queues_its_media_bytes(s: &dyn Store) {
     s.insert_account(&sample_account("a2", None)).await.unwrap();
     for (i, owner) in ["a1", "a1", "a2"].iter().enumerate() {
         let id = format!("m{i}");
-        assert!(s.insert_media(&file(&id, owner, 10, i as i64), 100).await.unwrap());
+        assert!(
+            s.insert_media(&file(&id, owner, 10, i as i64), 100)
+                .await
+                .unwrap()
+        );
     }
     assert!(s.erase_account("a1").await.unwrap());
     assert!(s.media_of("a1").await.unwrap().is_empty());
@@ -66,7 +90,11 @@ pub async fn erasing_an_account_queues_its_media_bytes(s: &dyn Store) {
     let mut queued = s.media_erasures(10).await.unwrap();
     queued.sort();
     assert_eq!(queued, ["key-m0", "key-m1"]);
-    assert_eq!(s.media_of("a2").await.unwrap().len(), 1, "others keep theirs");
+    assert_eq!(
+        s.media_of("a2").await.unwrap().len(),
+        1,
+        "others keep theirs"
+    );
 }
 
 // Uploads that arrive together are counted one after the other: the allowance holds.

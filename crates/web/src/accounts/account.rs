@@ -607,6 +607,8 @@ pub async fn erase(state: &AppState, a: &AccountRecord) -> Result<(), ApiError> 
         crate::classrooms::hand_over_sections(state, &a.id).await?;
     }
     state.store.erase_account(&a.id).await?;
+    // The rows of the account's media went with it; their bytes go from the object store now.
+    crate::media::erase_deleted_bytes(state).await;
     state.progress.forget(&a.id);
     Ok(())
 }

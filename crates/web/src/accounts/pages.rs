@@ -261,6 +261,8 @@ struct AccountT {
     /// The user's notices and consent answers (the notices feature's).
     notices: Vec<crate::notices::NoticeEntry>,
     consents: Vec<crate::notices::ConsentView>,
+    /// Whether the media page is offered (a learner aged 13 or more).
+    media: bool,
 }
 
 async fn account(
@@ -302,6 +304,7 @@ pub(crate) async fn account_page(
             access_log,
             notices: section.notices,
             consents: section.consents,
+            media: crate::media::offered_to(&me.account),
         },
     )
 }

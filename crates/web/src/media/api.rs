@@ -53,7 +53,7 @@ impl IntoResponse for MediaFile {
     }
 }
 
-#[utoipa::path(post, tag = "media", path = "/api/v1/media",
+#[utoipa::path(post, tag = "media", path = "/api/v1/media", operation_id = "upload_media",
     request_body(description = "The file itself (at most 5,000,000 bytes), recognised by its content whatever its declared type", content((Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/gif"), (Vec<u8> = "image/webp"), (Vec<u8> = "audio/mpeg"), (Vec<u8> = "audio/wav"), (Vec<u8> = "audio/ogg"), (Vec<u8> = "application/octet-stream"))),
     responses(
         (status = 201, body = MediaCreated, description = "Stored, cleaned of its metadata (pictures re-encoded, sounds without tags)"),
@@ -87,14 +87,17 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[utoipa::path(get, tag = "media", path = "/api/v1/media",
+#[utoipa::path(get, tag = "media", path = "/api/v1/media", operation_id = "list_media",
     responses((status = 200, body = MediaList, description = "The caller's own files, newest first, with the bytes they take and may take"),
         (status = 401, body = ErrorBody, description = "`not_signed_in`")))]
-pub async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Json<MediaList>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    me: SignedIn,
+) -> Result<Json<MediaList>, ApiError> {
     Ok(Json(files::list(&state, &me.account).await?))
 }
 
-#[utoipa::path(get, tag = "media", path = "/api/v1/media/{id}",
+#[utoipa::path(get, tag = "media", path = "/api/v1/media/{id}", operation_id = "read_media",
     params(("id" = String, Path, description = "The file's id")),
     responses((status = 200, content((Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/gif"), (Vec<u8> = "image/webp"), (Vec<u8> = "audio/mpeg"), (Vec<u8> = "audio/wav"), (Vec<u8> = "audio/ogg")), description = "The file, as stored"),
         (status = 401, body = ErrorBody, description = "`not_signed_in`"),
@@ -107,7 +110,7 @@ pub async fn read(
     files::own_file(&state, &me.account, &id).await
 }
 
-#[utoipa::path(delete, tag = "media", path = "/api/v1/media/{id}",
+#[utoipa::path(delete, tag = "media", path = "/api/v1/media/{id}", operation_id = "delete_media",
     params(("id" = String, Path, description = "The file's id")),
     responses((status = 204, description = "Deleted, and its bytes erased"),
         (status = 401, body = ErrorBody, description = "`not_signed_in`"),
@@ -121,7 +124,7 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, tag = "media", path = "/api/v1/shared/{share_id}/media/{media_id}",
+#[utoipa::path(get, tag = "media", path = "/api/v1/shared/{share_id}/media/{media_id}", operation_id = "read_shared_media",
     params(("share_id" = String, Path, description = "The shared project's id"), ("media_id" = String, Path, description = "The file's id")),
     responses((status = 200, content((Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/gif"), (Vec<u8> = "image/webp"), (Vec<u8> = "audio/mpeg"), (Vec<u8> = "audio/wav"), (Vec<u8> = "audio/ogg")), description = "The file, when that shared project's program uses it"),
         (status = 404, body = ErrorBody, description = "`not_found`: no such shared project, or its program does not use the file")))]

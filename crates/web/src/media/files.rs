@@ -227,7 +227,11 @@ fn stored_failed(e: kodlek_services::MediaStoreError) -> ApiError {
 
 /// Stores an upload: recognised by its content, cleaned, its bytes put in the object store
 /// under a random key, and its row added while the owner's allowance has room.
-pub async fn upload(state: &AppState, a: &AccountRecord, body: Bytes) -> Result<MediaCreated, ApiError> {
+pub async fn upload(
+    state: &AppState,
+    a: &AccountRecord,
+    body: Bytes,
+) -> Result<MediaCreated, ApiError> {
     let format = sniff::recognise(&body).ok_or_else(unsupported)?;
     if state.store.media_bytes_used(&a.id).await? >= ALLOWANCE {
         return Err(storage_full());
@@ -292,7 +296,11 @@ async fn read(state: &AppState, m: &MediaRecord) -> Result<MediaFile, ApiError> 
 }
 
 /// The owner's own file; anyone else's is 404, as if it did not exist.
-pub async fn own_file(state: &AppState, a: &AccountRecord, id: &str) -> Result<MediaFile, ApiError> {
+pub async fn own_file(
+    state: &AppState,
+    a: &AccountRecord,
+    id: &str,
+) -> Result<MediaFile, ApiError> {
     if !plausible_id(id) {
         return Err(ApiError::not_found());
     }
@@ -343,7 +351,11 @@ pub fn program_uses(program: &str, media_id: &str) -> bool {
 
 /// A file inside a shared project (CREATE-4: shown nowhere else): only when the project is
 /// shared and visible now, its program uses the file, and the file is the project owner's.
-pub async fn shared_file(state: &AppState, share_id: &str, media_id: &str) -> Result<MediaFile, ApiError> {
+pub async fn shared_file(
+    state: &AppState,
+    share_id: &str,
+    media_id: &str,
+) -> Result<MediaFile, ApiError> {
     if !plausible_id(media_id) || share_id.len() > 64 {
         return Err(ApiError::not_found());
     }

@@ -5,6 +5,7 @@
 mod api;
 mod files;
 mod images;
+mod pages;
 mod sniff;
 mod sounds;
 
@@ -53,5 +54,5 @@ pub struct Api;
 
 /// The media JSON API and page.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(api::routes())
+    Router::new().merge(api::routes()).merge(pages::routes())
 }

@@ -138,7 +138,12 @@ mod tests {
             b"",
             b"RIFF\0\0\0\0AVI ",
         ] {
-            assert_eq!(recognise(other), None, "{:?}", String::from_utf8_lossy(other));
+            assert_eq!(
+                recognise(other),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(other)
+            );
         }
     }
 }

@@ -110,9 +110,7 @@ fn pages(b: &[u8]) -> Result<Vec<Page<'_>>, NotSound> {
         let n = usize::from(head[26]);
         let lacing = b.get(at + 27..at + 27 + n).ok_or(NotSound)?;
         let len: usize = lacing.iter().map(|x| usize::from(*x)).sum();
-        let body = b
-            .get(at + 27 + n..at + 27 + n + len)
-            .ok_or(NotSound)?;
+        let body = b.get(at + 27 + n..at + 27 + n + len).ok_or(NotSound)?;
         out.push(Page {
             header: head,
             lacing,
@@ -209,7 +207,9 @@ pub fn clean_ogg(b: &[u8]) -> Result<Vec<u8>, NotSound> {
     }
     let audio_from = audio_from.ok_or(NotSound)?;
     // The first page must hold the identification header alone.
-    if first.lacing.last().is_none_or(|l| *l == 255) || first.lacing.iter().filter(|l| **l < 255).count() != 1 {
+    if first.lacing.last().is_none_or(|l| *l == 255)
+        || first.lacing.iter().filter(|l| **l < 255).count() != 1
+    {
         return Err(NotSound);
     }
     packets[1] = empty_comment;
@@ -235,7 +235,15 @@ pub fn clean_ogg(b: &[u8]) -> Result<Vec<u8>, NotSound> {
             left -= l;
             let done = l < 255;
             if lacing.len() == 255 {
-                write_page(&mut out, first.header, if continued { 1 } else { 0 }, &zero, seq, &lacing, &body);
+                write_page(
+                    &mut out,
+                    first.header,
+                    if continued { 1 } else { 0 },
+                    &zero,
+                    seq,
+                    &lacing,
+                    &body,
+                );
                 seq += 1;
                 lacing.clear();
                 body.clear();
@@ -247,7 +255,15 @@ pub fn clean_ogg(b: &[u8]) -> Result<Vec<u8>, NotSound> {
         }
     }
     if !lacing.is_empty() {
-        write_page(&mut out, first.header, if continued { 1 } else { 0 }, &zero, seq, &lacing, &body);
+        write_page(
+            &mut out,
+            first.header,
+            if continued { 1 } else { 0 },
+            &zero,
+            seq,
+            &lacing,
+            &body,
+        );
         seq += 1;
     }
     for page in &pages[audio_from..] {
