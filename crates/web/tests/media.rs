@@ -74,6 +74,8 @@ on_every_store!(
     erasing_the_account_erases_the_bytes,
     the_export_lists_the_files,
     every_media_route_for_every_role,
+    uploads_beyond_the_bound_are_shed,
+    the_page_speaks_english_and_swedish,
 );
 
 // --- files made here ------------------------------------------------------------------
@@ -825,4 +827,114 @@ async fn every_media_route_for_every_role(app: TestApp) {
         let r = app.get("/media", cookie.map(|c| c.as_str())).await;
         assert_eq!(r.status.as_u16(), want, "/media as {role}");
     }
+}
+
+// Uploads held at once are bounded: beyond the bound, after a short wait, 503 with
+// Retry-After, and nothing is stored.
+async fn uploads_beyond_the_bound_are_shed(mut app: TestApp) {
+    let (cookie, _) = teen(&app, "Tove").await;
+    app.state.media =
+        app.state
+            .media
+            .clone()
+            .with_bounds(0, 0, std::time::Duration::from_millis(50));
+    app.router = kodlek_web::router(app.state.clone());
+    let r = upload(&app, Some(&cookie), "image/png", png_with_text(8, 8)).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::SERVICE_UNAVAILABLE, "overloaded".into())
+    );
+    assert!(r.headers.contains_key("retry-after"));
+    // Room to hold the body, none to decode it: shed as well.
+    app.state.media =
+        app.state
+            .media
+            .clone()
+            .with_bounds(1, 0, std::time::Duration::from_millis(50));
+    app.router = kodlek_web::router(app.state.clone());
+    let r = upload(&app, Some(&cookie), "image/png", png_with_text(8, 8)).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        app.get("/api/v1/media", Some(&cookie)).await.json()["media"],
+        json!([])
+    );
+}
+
+/// A page request in a language, signed in with `cookie`.
+async fn page_in(app: &TestApp, path: &str, cookie: &str, lang: &str) -> Answer {
+    let req = Request::builder()
+        .uri(path)
+        .header("cookie", cookie)
+        .header("accept-language", lang)
+        .body(Body::empty())
+        .unwrap();
+    app.send(req).await
+}
+
+// promise CREATE-4: the learner's page lists their files with upload and delete, in English
+// and Swedish, loading nothing from another site.
+async fn the_page_speaks_english_and_swedish(app: TestApp) {
+    let (cookie, _) = teen(&app, "Tove").await;
+    let m = uploaded(&app, &cookie, "image/png", png_with_text(8, 8)).await;
+    let s = uploaded(&app, &cookie, "audio/wav", wav_with_info()).await;
+    let en = page_in(&app, "/media", &cookie, "en").await;
+    assert_eq!(en.status, StatusCode::OK);
+    assert!(en.text.contains("Your pictures and sounds"), "{}", en.text);
+    assert!(en.text.contains(&format!(
+        "src=\"/api/v1/media/{}\"",
+        m["id"].as_str().unwrap()
+    )));
+    assert!(en.text.contains("<audio"));
+    assert!(
+        en.text
+            .contains(&format!("media:{}", s["id"].as_str().unwrap()))
+    );
+    assert!(en.text.contains("type=\"file\""));
+    assert!(en.text.contains("/static/js/media.js"));
+    assert!(
+        !en.text.contains("<script>")
+            && !en.text.contains("http://")
+            && !en.text.contains("https://")
+    );
+    let sv = page_in(&app, "/media", &cookie, "sv").await;
+    assert!(sv.text.contains("Dina bilder och ljud"), "{}", sv.text);
+    assert!(sv.text.contains("Radera"));
+    let account = page_in(&app, "/account", &cookie, "en").await;
+    assert!(account.text.contains("href=\"/media\""));
+    let script = app.get("/static/js/media.js", None).await;
+    assert_eq!(script.status, StatusCode::OK);
+    // Deleting from the page, with the form's token.
+    let csrf = en
+        .set_cookies()
+        .into_iter()
+        .chain(std::iter::once(String::new()))
+        .find_map(|c| {
+            c.strip_prefix("kodlek_csrf=")
+                .map(|v| v.split(';').next().unwrap().to_owned())
+        });
+    let token = en
+        .text
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let cookies = match csrf {
+        Some(c) => format!("{cookie}; kodlek_csrf={c}"),
+        None => cookie.clone(),
+    };
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/media/{}/delete", m["id"].as_str().unwrap()))
+        .header("cookie", cookies)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf_token={token}")))
+        .unwrap();
+    let r = app.send(req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(r.headers["location"], "/media?done=media-deleted");
+    let list = app.get("/api/v1/media", Some(&cookie)).await.json();
+    assert_eq!(list["media"].as_array().unwrap().len(), 1);
 }

@@ -27,7 +27,7 @@ pub const UPLOADS: usize = 4;
 /// Pictures decoded at once, each on a blocking thread.
 pub const DECODES: usize = 2;
 /// How long an upload waits for its turn before it is shed.
-const WAIT: Duration = Duration::from_secs(5);
+pub const WAIT: Duration = Duration::from_secs(5);
 
 /// A shared project as the media route needs it: whose it is and its stored program.
 pub struct SharedProgram {
@@ -60,6 +60,7 @@ pub struct Media {
     pub projects: Arc<dyn SharedProjects>,
     uploads: Arc<Semaphore>,
     decodes: Arc<Semaphore>,
+    wait: Duration,
 }
 
 impl Media {
@@ -69,7 +70,16 @@ impl Media {
             projects: Arc::new(NoSharedProjects),
             uploads: Arc::new(Semaphore::new(UPLOADS)),
             decodes: Arc::new(Semaphore::new(DECODES)),
+            wait: WAIT,
         }
+    }
+
+    /// Other bounds than [`UPLOADS`], [`DECODES`] and [`WAIT`].
+    pub fn with_bounds(mut self, uploads: usize, decodes: usize, wait: Duration) -> Media {
+        self.uploads = Arc::new(Semaphore::new(uploads));
+        self.decodes = Arc::new(Semaphore::new(decodes));
+        self.wait = wait;
+        self
     }
 
     /// Files in `<dir>` (tests and the default).
@@ -172,14 +182,14 @@ pub fn offered_to(a: &AccountRecord) -> bool {
 
 /// A turn to hold an upload's body in memory; 503 when none frees up in time.
 pub async fn upload_turn(state: &AppState) -> Result<OwnedSemaphorePermit, ApiError> {
-    turn(&state.media.uploads).await
+    turn(&state.media.uploads, state.media.wait).await
 }
 
-async fn turn(s: &Arc<Semaphore>) -> Result<OwnedSemaphorePermit, ApiError> {
+async fn turn(s: &Arc<Semaphore>, wait: Duration) -> Result<OwnedSemaphorePermit, ApiError> {
     if let Ok(p) = s.clone().try_acquire_owned() {
         return Ok(p);
     }
-    match tokio::time::timeout(WAIT, s.clone().acquire_owned()).await {
+    match tokio::time::timeout(wait, s.clone().acquire_owned()).await {
         Ok(Ok(p)) => Ok(p),
         _ => Err(ApiError::overloaded(2)),
     }
@@ -193,7 +203,7 @@ async fn clean(state: &AppState, format: Format, body: Bytes) -> Result<Vec<u8>,
         Format::Wav => sounds::clean_wav(&body).map_err(|_| unsupported()),
         Format::Ogg => sounds::clean_ogg(&body).map_err(|_| unsupported()),
         _ => {
-            let _decoding = turn(&state.media.decodes).await?;
+            let _decoding = turn(&state.media.decodes, state.media.wait).await?;
             let done = tokio::task::spawn_blocking(move || images::reencode(format, &body))
                 .await
                 .map_err(|_| ApiError::internal())?;
