@@ -765,6 +765,15 @@ async fn the_export_lists_the_files(app: TestApp) {
     let rows = &export.json()["tables"]["media"];
     assert_eq!(rows[0]["id"], m["id"], "{rows}");
     assert_eq!(rows[0]["content_type"], "image/png");
+    let url = format!(
+        "http://kodlek.test/api/v1/media/{}",
+        m["id"].as_str().unwrap()
+    );
+    assert_eq!(rows[0]["url"], url);
+    let file = served(&app, &cookie, m["id"].as_str().unwrap()).await;
+    assert_eq!(file.status, StatusCode::OK);
+    let page = app.get("/account/data", Some(&cookie)).await;
+    assert!(page.text.contains(m["id"].as_str().unwrap()));
     assert!(!export.text.contains("object_key") || rows[0].get("object_key").is_none());
 }
 

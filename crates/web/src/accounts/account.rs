@@ -633,6 +633,8 @@ pub async fn export(state: &AppState, a: &AccountRecord) -> Result<Export, ApiEr
             serde_json::Value::Array(state.inventory.export_rows(table, rows, &state.keys)),
         );
     }
+    // Each uploaded file with the address to download it from.
+    crate::media::link_in_export(state, &mut tables);
     // Programs are stored once for everyone who ran them; the export carries the caller's own,
     // never read into a tree of values (a long chain of blocks is deeply nested).
     let mut programs = std::collections::BTreeMap::new();

@@ -9,7 +9,7 @@ use crate::kit::error::ApiError;
 use async_trait::async_trait;
 use axum::http::StatusCode;
 use bytes::Bytes;
-use kodlek_domain::{Role, now_millis};
+use kodlek_domain::{Role, StatedAge, is_child, now_millis};
 use kodlek_services::MediaFiles;
 use kodlek_store::{AccountRecord, MediaRecord};
 use serde::Serialize;
@@ -169,7 +169,15 @@ pub fn may_upload(a: &AccountRecord) -> Result<(), ApiError> {
             "Only students keep pictures and sounds for their projects.",
         ));
     }
-    if crate::accounts::is_child_account(a, now_millis()) {
+    // An age not given counts as a child's, as everywhere (promise U13-1).
+    let age = match (a.age_years, a.age_stated_at) {
+        (Some(years), Some(stated_at)) => Some(StatedAge {
+            years: u8::try_from(years).unwrap_or(u8::MAX),
+            stated_at,
+        }),
+        _ => None,
+    };
+    if is_child(age, now_millis()) {
         return Err(age_restricted());
     }
     Ok(())
@@ -332,6 +340,20 @@ pub async fn delete(state: &AppState, a: &AccountRecord, id: &str) -> Result<(),
         .ok_or_else(ApiError::not_found)?;
     erase_deleted_bytes(state).await;
     Ok(())
+}
+
+/// The export's media rows (promise RIGHTS-1) with the address each file is downloaded from
+/// by its owner.
+pub fn link_in_export(state: &AppState, tables: &mut serde_json::Map<String, serde_json::Value>) {
+    let Some(serde_json::Value::Array(rows)) = tables.get_mut("media") else {
+        return;
+    };
+    for row in rows {
+        if let Some(id) = row["id"].as_str().map(str::to_owned) {
+            row["url"] =
+                serde_json::Value::String(format!("{}/api/v1/media/{id}", state.config.public_url));
+        }
+    }
 }
 
 /// Whether a program uses the file: one of its blocks has a field whose value is

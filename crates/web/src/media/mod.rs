@@ -17,7 +17,7 @@ use utoipa::OpenApi;
 pub use files::{
     ALLOWANCE, DECODES, MAX_BYTES, Media, MediaCreated, MediaList, MediaView, NoSharedProjects,
     SharedProgram, SharedProjects, UPLOADS, erase_deleted_bytes, erase_deleted_bytes_now,
-    offered_to, program_uses,
+    link_in_export, offered_to, program_uses,
 };
 
 /// Where files are uploaded.
