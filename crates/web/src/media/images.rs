@@ -114,3 +114,57 @@ fn reencode_gif(bytes: &[u8]) -> Result<Vec<u8>, NotPicture> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{Delay, Frame, Rgba, RgbaImage};
+
+    #[test]
+    fn pictures_wider_than_the_limit_are_refused() {
+        let mut png = Vec::new();
+        image::GrayImage::new(MAX_SIDE + 1, 1)
+            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+            .unwrap();
+        assert_eq!(reencode(Format::Png, &png), Err(NotPicture::TooBig));
+        assert_eq!(
+            reencode(Format::Jpeg, b"\xFF\xD8\xFFnot really"),
+            Err(NotPicture::Broken)
+        );
+    }
+
+    #[test]
+    fn an_animated_gif_keeps_its_frames() {
+        let mut gif = Vec::new();
+        {
+            let mut e = GifEncoder::new(&mut gif);
+            let frames = (0..3u8).map(|i| {
+                Frame::from_parts(
+                    RgbaImage::from_pixel(4, 4, Rgba([i * 80, 0, 0, 255])),
+                    0,
+                    0,
+                    Delay::from_numer_denom_ms(100, 1),
+                )
+            });
+            e.encode_frames(frames).unwrap();
+        }
+        let out = reencode(Format::Gif, &gif).unwrap();
+        let frames = GifDecoder::new(Cursor::new(&out))
+            .unwrap()
+            .into_frames()
+            .collect_frames()
+            .unwrap();
+        assert_eq!(frames.len(), 3);
+        assert_eq!(frames[2].delay().numer_denom_ms(), (100, 1));
+    }
+
+    #[test]
+    fn webp_is_written_again() {
+        let mut webp = Vec::new();
+        image::RgbaImage::from_pixel(6, 5, Rgba([1, 2, 3, 255]))
+            .write_to(&mut Cursor::new(&mut webp), ImageFormat::WebP)
+            .unwrap();
+        let out = reencode(Format::WebP, &webp).unwrap();
+        assert_eq!(image::load_from_memory(&out).unwrap().width(), 6);
+    }
+}

@@ -273,3 +273,95 @@ pub fn clean_ogg(b: &[u8]) -> Result<Vec<u8>, NotSound> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page of whole packets; with `open`, the last one goes on in the next page (its
+    /// length a multiple of 255, with no closing lacing value).
+    fn page_of(kind: u8, seq: u32, packets: &[&[u8]], open: bool) -> Vec<u8> {
+        let mut lacing = Vec::new();
+        let mut body = Vec::new();
+        for (i, p) in packets.iter().enumerate() {
+            lacing.extend(std::iter::repeat_n(255u8, p.len() / 255));
+            if !(open && i == packets.len() - 1) {
+                lacing.push((p.len() % 255) as u8);
+            }
+            body.extend_from_slice(p);
+        }
+        let like = b"OggS\0\0\0\0\0\0\0\0\0\0\x07\0\0\0";
+        let mut out = Vec::new();
+        write_page(&mut out, like, kind, &[0; 8], seq, &lacing, &body);
+        out
+    }
+
+    fn page(kind: u8, seq: u32, packets: &[&[u8]]) -> Vec<u8> {
+        page_of(kind, seq, packets, false)
+    }
+
+    fn packets_of(b: &[u8]) -> Vec<Vec<u8>> {
+        let mut all = Vec::new();
+        let mut current = Vec::new();
+        for p in pages(b).unwrap() {
+            let mut crc_zeroed = [p.header, p.lacing, p.body].concat();
+            crc_zeroed[22..26].copy_from_slice(&[0; 4]);
+            assert_eq!(ogg_crc(&crc_zeroed).to_le_bytes(), p.header[22..26]);
+            let mut at = 0;
+            for &l in p.lacing {
+                current.extend_from_slice(&p.body[at..at + usize::from(l)]);
+                at += usize::from(l);
+                if l < 255 {
+                    all.push(std::mem::take(&mut current));
+                }
+            }
+        }
+        all
+    }
+
+    // promise LOC-1: a Vorbis comment header (here long enough to need several pages once
+    // laced, as a cover picture is) is emptied; the setup header and the audio stay.
+    #[test]
+    fn vorbis_comments_are_emptied() {
+        let ident = b"\x01vorbis-identification".as_slice();
+        let mut comment = b"\x03vorbis".to_vec();
+        comment.extend(b"ARTIST=Secret Person ");
+        comment.resize(70_000, b'x');
+        let setup = vec![5u8; 300];
+        // The comment alone takes more than 255 lacing values: it spans pages.
+        let mut stream = page(2, 0, &[ident]);
+        let full_page = 255 * 255;
+        stream.extend(page_of(0, 1, &[&comment[..full_page]], true));
+        let rest = [&comment[full_page..], &setup[..]];
+        stream.extend(page(1, 2, &rest));
+        stream.extend(page(0, 3, &[b"audio-1", b"audio-2"]));
+        stream.extend(page(4, 4, &[b"audio-3"]));
+        let cleaned = clean_ogg(&stream).unwrap();
+        let packets = packets_of(&cleaned);
+        assert_eq!(packets.len(), 6);
+        assert_eq!(packets[0], ident);
+        assert_eq!(packets[1], b"\x03vorbis\0\0\0\0\0\0\0\0\x01");
+        assert_eq!(packets[2], setup);
+        assert_eq!(
+            packets[3..],
+            [
+                b"audio-1".to_vec(),
+                b"audio-2".to_vec(),
+                b"audio-3".to_vec()
+            ]
+        );
+        assert!(!cleaned.windows(6).any(|w| w == b"Secret"));
+    }
+
+    #[test]
+    fn what_is_not_a_sound_is_refused() {
+        assert_eq!(clean_ogg(b"OggS\0garbage"), Err(NotSound));
+        assert_eq!(clean_ogg(&page(2, 0, &[b"\x80theora"])), Err(NotSound));
+        assert_eq!(clean_wav(b"RIFF\x04\0\0\0WAVE"), Err(NotSound));
+        assert_eq!(clean_mp3(b"ID3\x03\0\0\0\0\0\x01x"), Err(NotSound));
+        // A tag that claims more than the file holds cuts nothing it should not.
+        let mut tagged = vec![0xFF, 0xFB, 0x90, 0x64];
+        tagged.extend(b"APETAGEX\xd0\x07\0\0\xff\xff\xff\x7f\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+        assert!(clean_mp3(&tagged).is_err() || clean_mp3(&tagged).unwrap().len() <= 4);
+    }
+}
