@@ -12,6 +12,21 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
+/// A file's bytes, as the document describes them: a binary string.
+pub struct FileBytes;
+
+impl utoipa::PartialSchema for FileBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FileBytes {}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(super::UPLOAD_PATH, get(list).post(upload))
@@ -54,7 +69,7 @@ impl IntoResponse for MediaFile {
 }
 
 #[utoipa::path(post, tag = "media", path = "/api/v1/media", operation_id = "upload_media",
-    request_body(description = "The file itself (at most 5,000,000 bytes), recognised by its content whatever its declared type", content((Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/gif"), (Vec<u8> = "image/webp"), (Vec<u8> = "audio/mpeg"), (Vec<u8> = "audio/wav"), (Vec<u8> = "audio/ogg"), (Vec<u8> = "application/octet-stream"))),
+    request_body(description = "The file itself, at most 5,000,000 bytes: a PNG, JPEG, GIF or WebP picture or an MP3, WAV or OGG sound, recognised by its content whatever type is declared", content((FileBytes = "application/octet-stream"))),
     responses(
         (status = 201, body = MediaCreated, description = "Stored, cleaned of its metadata (pictures re-encoded, sounds without tags)"),
         (status = 401, body = ErrorBody, description = "`not_signed_in`"),
@@ -99,7 +114,7 @@ pub async fn list(
 
 #[utoipa::path(get, tag = "media", path = "/api/v1/media/{id}", operation_id = "read_media",
     params(("id" = String, Path, description = "The file's id")),
-    responses((status = 200, content((Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/gif"), (Vec<u8> = "image/webp"), (Vec<u8> = "audio/mpeg"), (Vec<u8> = "audio/wav"), (Vec<u8> = "audio/ogg")), description = "The file, as stored"),
+    responses((status = 200, content((FileBytes = "image/png"), (FileBytes = "image/jpeg"), (FileBytes = "image/gif"), (FileBytes = "image/webp"), (FileBytes = "audio/mpeg"), (FileBytes = "audio/wav"), (FileBytes = "audio/ogg")), description = "The file, as stored"),
         (status = 401, body = ErrorBody, description = "`not_signed_in`"),
         (status = 404, body = ErrorBody, description = "`not_found`: no such file of the caller's")))]
 pub async fn read(
@@ -126,7 +141,7 @@ pub async fn delete(
 
 #[utoipa::path(get, tag = "media", path = "/api/v1/shared/{share_id}/media/{media_id}", operation_id = "read_shared_media",
     params(("share_id" = String, Path, description = "The shared project's id"), ("media_id" = String, Path, description = "The file's id")),
-    responses((status = 200, content((Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/gif"), (Vec<u8> = "image/webp"), (Vec<u8> = "audio/mpeg"), (Vec<u8> = "audio/wav"), (Vec<u8> = "audio/ogg")), description = "The file, when that shared project's program uses it"),
+    responses((status = 200, content((FileBytes = "image/png"), (FileBytes = "image/jpeg"), (FileBytes = "image/gif"), (FileBytes = "image/webp"), (FileBytes = "audio/mpeg"), (FileBytes = "audio/wav"), (FileBytes = "audio/ogg")), description = "The file, when that shared project's program uses it"),
         (status = 404, body = ErrorBody, description = "`not_found`: no such shared project, or its program does not use the file")))]
 pub async fn read_shared(
     State(state): State<AppState>,

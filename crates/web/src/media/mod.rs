@@ -48,7 +48,7 @@ pub fn reads_own_body(method: &Method, path: &str) -> bool {
 #[derive(OpenApi)]
 #[openapi(
     paths(api::upload, api::list, api::read, api::delete, api::read_shared),
-    components(schemas(MediaCreated, MediaList, MediaView))
+    components(schemas(MediaCreated, MediaList, MediaView, api::FileBytes))
 )]
 pub struct Api;
 
