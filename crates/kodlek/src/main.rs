@@ -133,6 +133,11 @@ struct ServeArgs {
         default_value = "parent_permission"
     )]
     child_sign_up: kodlek_web::families::ChildSignUp,
+    /// Where uploaded pictures and sounds go: s3://bucket/prefix for an S3-compatible bucket
+    /// (with AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION); default:
+    /// <data-dir>/media/.
+    #[arg(long, env = "KODLEK_MEDIA_URL")]
+    media_url: Option<String>,
 }
 
 async fn open_store(args: &StorageArgs) -> anyhow::Result<Arc<dyn Store>> {
@@ -168,6 +173,7 @@ fn app_state(
     public_url: String,
     trusted_proxies: Vec<IpAddr>,
     hash_threads: Option<usize>,
+    media: kodlek_services::MediaFiles,
 ) -> AppState {
     let hasher =
         PasswordHasher::start(hash_threads.unwrap_or_else(PasswordHasher::default_threads));
@@ -182,10 +188,12 @@ fn app_state(
             trusted_proxies,
             child_sign_up: Default::default(),
         }),
-        writer: kodlek_web::writer::AttemptWriter::start(store),
+        writer: kodlek_web::writer::AttemptWriter::start(store.clone()),
         anonymous: Arc::new(Default::default()),
         progress: Arc::new(Default::default()),
         request_log: None,
+        media: kodlek_web::media::Media::new(media)
+            .with_projects(Arc::new(kodlek_web::creations::SharedPrograms(store))),
     }
 }
 
@@ -200,6 +208,7 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         public_url.clone(),
         Vec::new(),
         Some(1),
+        kodlek_services::MediaFiles::local(&args.storage.data_dir.join("media"))?,
     );
     let d = demo::load(&state).await?;
     println!("The demo is ready. Start the server (`kodlek serve`), then:\n");
@@ -268,6 +277,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         public_url.clone(),
         args.trusted_proxies.clone(),
         args.hash_threads,
+        kodlek_services::MediaFiles::from_setting(
+            args.media_url.as_deref(),
+            &args.storage.data_dir,
+        )
+        .context("the media store")?,
     );
     state.config = Arc::new(WebConfig {
         child_sign_up: args.child_sign_up,

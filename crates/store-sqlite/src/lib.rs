@@ -17,6 +17,7 @@ pub mod data;
 mod families;
 mod jobs;
 mod limits;
+mod media;
 mod notices;
 mod progress;
 mod projects;

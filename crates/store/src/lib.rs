@@ -9,6 +9,7 @@ mod consents;
 mod families;
 mod jobs;
 mod limits;
+mod media;
 mod notices;
 mod progress;
 mod projects;
@@ -22,6 +23,7 @@ pub use consents::*;
 pub use families::*;
 pub use jobs::*;
 pub use limits::*;
+pub use media::*;
 pub use notices::*;
 pub use progress::*;
 pub use projects::*;
@@ -78,6 +80,7 @@ pub trait Store:
     + ConsentStore
     + FamilyStore
     + ProjectStore
+    + MediaStore
     + Send
     + Sync
 {
@@ -99,6 +102,7 @@ impl<T> Store for T where
         + ConsentStore
         + FamilyStore
         + ProjectStore
+        + MediaStore
         + Send
         + Sync
 {

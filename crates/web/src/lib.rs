@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod classrooms;
 pub mod creations;
 pub mod families;
+pub mod media;
 pub mod notices;
 pub mod puzzles;
 pub mod staff;
@@ -71,6 +72,8 @@ pub struct AppState {
     pub progress: Arc<classrooms::progress_cache::ProgressCache>,
     /// Where each request's line goes (TECH-1); none when the operator keeps no request logs.
     pub request_log: Option<request_log::RequestLog>,
+    /// Where uploaded pictures and sounds are kept, and the bounds on uploads at once.
+    pub media: media::Media,
 }
 
 /// The background work of every server: the kit's chores, the erasure of old support reply
@@ -85,8 +88,14 @@ pub fn background(state: &AppState) -> jobs::Runner {
             async move { support::erase_old_reply_addresses(&state).await }
         },
     );
+    let runner = media::register(runner, state.clone());
     let runner = notices::register(runner, state.clone());
     families::register(runner, state.clone())
+}
+
+/// Whether a request's handler bounds its body itself instead of the edge's 1 MiB.
+pub fn reads_own_body(method: &axum::http::Method, path: &str) -> bool {
+    media::reads_own_body(method, path)
 }
 
 /// The whole application: API, pages, static files, with the security layers around them.
@@ -105,6 +114,7 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(notices::routes())
         .merge(families::routes())
         .merge(creations::routes())
+        .merge(media::routes())
         .merge(openapi::routes())
         .merge(site::routes())
         .merge(assets::routes())

@@ -51,6 +51,7 @@ pub fn document() -> Value {
     api.merge(crate::notices::Api::openapi());
     api.merge(crate::families::Api::openapi());
     api.merge(crate::creations::Api::openapi());
+    api.merge(crate::media::Api::openapi());
     let mut doc = serde_json::to_value(api).expect("the document serialises");
     complete_responses(&mut doc);
     optional_empty_bodies(&mut doc);
@@ -130,7 +131,8 @@ fn strict_request_bodies(doc: &mut Value) {
         if schema["type"] == "object" {
             schema["additionalProperties"] = json!(false);
         }
-        if let Some(props) = schema["properties"].as_object_mut() {
+        // `get_mut`, not indexing: a schema without properties (a binary string) gets none.
+        if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
             for (field, p) in props.iter_mut() {
                 limits_of(field, p);
                 no_nul(p);
@@ -251,7 +253,10 @@ fn name_the_catalog(doc: &mut Value) {
     };
     for schema in schemas.values_mut() {
         for (field, ids) in [("course_id", &courses), ("level_id", &levels)] {
-            let Some(p) = schema["properties"].get_mut(field) else {
+            let Some(p) = schema
+                .get_mut("properties")
+                .and_then(|props| props.get_mut(field))
+            else {
                 continue;
             };
             let nullable = p["type"]

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 const MAX_LINES: usize = 800;
-const FEATURES: [&str; 8] = [
+const FEATURES: [&str; 9] = [
     "accounts",
     "puzzles",
     "classrooms",
@@ -13,6 +13,7 @@ const FEATURES: [&str; 8] = [
     "notices",
     "families",
     "creations",
+    "media",
 ];
 
 fn workspace() -> PathBuf {

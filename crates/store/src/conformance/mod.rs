@@ -8,6 +8,7 @@ mod accounts;
 mod consents;
 mod families;
 mod limits;
+mod media;
 mod notices;
 mod progress;
 mod projects;
@@ -21,6 +22,7 @@ pub use accounts::*;
 pub use consents::*;
 pub use families::*;
 pub use limits::*;
+pub use media::*;
 pub use notices::*;
 pub use progress::*;
 pub use projects::*;
@@ -59,7 +61,9 @@ macro_rules! conformance_suite {
             child_controls_and_sign_up_permissions,
             parent_requests_move_once_and_outlive_the_child,
             projects_are_kept_by_their_owner, sharing_the_gallery_and_remixes,
-            teachers_switch_sharing_and_hide, reports_hide_until_a_moderator_decides);
+            teachers_switch_sharing_and_hide, reports_hide_until_a_moderator_decides,
+            media_rows_are_kept_within_the_allowance, erasing_an_account_queues_its_media_bytes,
+            concurrent_media_never_pass_the_allowance);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

@@ -16,6 +16,7 @@ pub mod data;
 pub mod families;
 pub mod jobs;
 pub mod limits;
+pub mod media;
 pub mod notices;
 pub mod progress;
 pub mod projects;

@@ -625,6 +625,8 @@ pub async fn erase(state: &AppState, a: &AccountRecord) -> Result<(), ApiError> 
         crate::classrooms::hand_over_sections(state, &a.id).await?;
     }
     state.store.erase_account(&a.id).await?;
+    // The rows of the account's media went with it; their bytes go from the object store now.
+    crate::media::erase_deleted_bytes(state).await;
     state.progress.forget(&a.id);
     Ok(())
 }
@@ -649,6 +651,8 @@ pub async fn export(state: &AppState, a: &AccountRecord) -> Result<Export, ApiEr
             serde_json::Value::Array(state.inventory.export_rows(table, rows, &state.keys)),
         );
     }
+    // Each uploaded file with the address to download it from.
+    crate::media::link_in_export(state, &mut tables);
     // Programs are stored once for everyone who ran them; the export carries the caller's own,
     // never read into a tree of values (a long chain of blocks is deeply nested).
     let mut programs = std::collections::BTreeMap::new();

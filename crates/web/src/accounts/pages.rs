@@ -269,6 +269,8 @@ struct AccountT {
     consents: Vec<crate::notices::ConsentView>,
     /// Linked parents, or a parent's children (the families feature's).
     family: crate::families::FamilySection,
+    /// Whether the media page is offered (a learner aged 13 or more).
+    media: bool,
 }
 
 async fn account(
@@ -315,6 +317,7 @@ pub(crate) async fn account_page(
             notices: section.notices,
             consents: section.consents,
             family,
+            media: crate::media::offered_to(&me.account),
         },
     )
 }

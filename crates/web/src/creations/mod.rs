@@ -18,7 +18,7 @@ use crate::AppState;
 use axum::Router;
 use utoipa::OpenApi;
 
-pub use sharing::shared_media_owner;
+pub use sharing::SharedPrograms;
 
 /// The creations' JSON operations, for the OpenAPI document.
 #[derive(OpenApi)]

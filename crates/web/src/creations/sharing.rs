@@ -178,20 +178,23 @@ pub async fn thumbnail(state: &AppState, share_id: &str) -> Result<String, ApiEr
     Ok(creations::thumbnail_svg(&lines))
 }
 
-/// For the media files of shared projects: the account that owns the shared project
-/// `share_id` when anyone may see it now and its program uses the file `media_id` (a field of
-/// one of its blocks is `media:<media_id>`). The file is to be shown only when it belongs to
-/// that account, so that a remix does not show files of the original's author.
-pub async fn shared_media_owner(
-    state: &AppState,
-    share_id: &str,
-    media_id: &str,
-) -> Result<Option<String>, ApiError> {
-    let Some(r) = state.store.shared_project(share_id).await? else {
-        return Ok(None);
-    };
-    let uses = Doc::parse(&r.project.program)
-        .map(|d| creations::uses_media(d.root(), media_id))
-        .unwrap_or(false);
-    Ok(uses.then_some(r.project.owner_id))
+/// The shared projects as the media feature needs them: whose a visible shared project is, and
+/// its stored program. Given to `media::Media::with_projects` where the server is put together.
+pub struct SharedPrograms(pub std::sync::Arc<dyn kodlek_store::Store>);
+
+#[async_trait::async_trait]
+impl crate::media::SharedProjects for SharedPrograms {
+    async fn shared_program(
+        &self,
+        share_id: &str,
+    ) -> Result<Option<crate::media::SharedProgram>, ApiError> {
+        Ok(self
+            .0
+            .shared_project(share_id)
+            .await?
+            .map(|r| crate::media::SharedProgram {
+                owner_id: r.project.owner_id,
+                program: r.project.program,
+            }))
+    }
 }

@@ -30,6 +30,7 @@ const SCRIPTS: &[(&str, &[u8])] = &[
         "grid-names.js",
         include_bytes!("../../static/js/grid-names.js"),
     ),
+    ("media.js", include_bytes!("../../static/js/media.js")),
 ];
 
 /// `/static/dist/{file}`, `/static/blockly-media/{file}`, `/static/icons/{file}` and

@@ -40,7 +40,8 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n > crate::kit::extract::BODY_LIMIT);
+        .is_some_and(|n| n > crate::kit::extract::BODY_LIMIT)
+        && !crate::reads_own_body(req.method(), req.uri().path());
     let mut resp = if too_large {
         ApiError::too_large().into_response()
     } else if unsafe_method

@@ -97,6 +97,9 @@ impl TestApp {
                 )
                 .unwrap(),
             ),
+            media: kodlek_web::media::Media::local(&dir.join("media")).with_projects(Arc::new(
+                kodlek_web::creations::SharedPrograms(store.clone()),
+            )),
         };
         let backend = state.store.backend();
         TestApp {
