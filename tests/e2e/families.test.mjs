@@ -61,6 +61,7 @@ test('a parent grants a child\'s own account, links, and sees the next solved le
 
     // Until the parent says yes, a solved level stays in the browser only.
     await solveFirstMaze(child);
+    await child.locator('#not-kept-banner').waitFor();
     const kept = await child.evaluate(() => JSON.parse(localStorage.getItem('kodlek.progress.v1')));
     assert.equal(kept.levels['maze-1'].status, 'perfect', 'the browser keeps the verdict');
     const unsaved = await child.evaluate(async () => (await fetch('/api/v1/me/progress')).json());
@@ -91,6 +92,7 @@ test('a parent grants a child\'s own account, links, and sees the next solved le
 
       // The child's next solved level is kept, and shows on the parent's page.
       await solveFirstMaze(child);
+      assert.equal(await child.locator('#not-kept-banner').count(), 0, 'kept from now on');
       await parent.goto(childPage);
       const bubble = parent.locator('a.level-bubble[data-level-id="maze-1"]');
       assert.equal(await bubble.getAttribute('data-status'), 'perfect');

@@ -188,3 +188,4 @@ mail-teacher-confirm-body =
     eller vårdnadshavare till { $child }, så vitt skolan vet?
 
     Svara gärna på det här meddelandet eller via supportsidan. Tack.
+not-kept-banner = Just nu sparas inget du gör hos oss, bara i den här webbläsaren: vi väntar på en förälders ja, eller så har din förälder bett oss att inte spara något nytt.
