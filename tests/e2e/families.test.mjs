@@ -35,10 +35,11 @@ async function linkIn(to, prefix) {
   return new URL(re.exec(mails[mails.length - 1].text)[0]).pathname;
 }
 
-async function solveFirstMaze(page) {
+/** Solves the first maze; `build` false runs the program the editor opened with. */
+async function solveFirstMaze(page, { build = true } = {}) {
   await page.goto('/levels/maze-1?lang=en');
   await waitForEditor(page);
-  await buildMoves(page, await corridorLength(page));
+  if (build) await buildMoves(page, await corridorLength(page));
   await page.click('#run-button');
   await page.locator('#result', { hasText: 'fewest blocks' }).waitFor({ timeout: 30_000 });
 }
@@ -61,6 +62,7 @@ test('a parent grants a child\'s own account, links, and sees the next solved le
 
     // Until the parent says yes, a solved level stays in the browser only.
     await solveFirstMaze(child);
+    await child.locator('#not-kept-banner').waitFor();
     const kept = await child.evaluate(() => JSON.parse(localStorage.getItem('kodlek.progress.v1')));
     assert.equal(kept.levels['maze-1'].status, 'perfect', 'the browser keeps the verdict');
     const unsaved = await child.evaluate(async () => (await fetch('/api/v1/me/progress')).json());
@@ -89,13 +91,23 @@ test('a parent grants a child\'s own account, links, and sees the next solved le
       assert.match(new URL(parent.url()).pathname, /^\/parents\/children\/[0-9a-f]+$/);
       const childPage = parent.url();
 
-      // The child's next solved level is kept, and shows on the parent's page.
-      await solveFirstMaze(child);
+      // Granted, the child's course map offers to carry what the browser kept; the server
+      // judges each carried program again.
+      await child.goto('/courses/maze-intro');
+      await child.locator('#carry-progress').waitFor({ state: 'visible' });
+      await Promise.all([child.waitForEvent('load'), child.click('#carry-button')]);
+      await child.locator('a.level-bubble[data-level-id="maze-1"][data-status="perfect"]').waitFor();
+
+      // The child's next solved level is kept, and shows on the parent's page. The editor
+      // opens with the carried program, now the account's own.
+      await solveFirstMaze(child, { build: false });
+      assert.equal(await child.locator('#not-kept-banner').count(), 0, 'kept from now on');
       await parent.goto(childPage);
       const bubble = parent.locator('a.level-bubble[data-level-id="maze-1"]');
       assert.equal(await bubble.getAttribute('data-status'), 'perfect');
       await submit(parent, 'a.level-bubble[data-level-id="maze-1"]');
       await parent.locator('#attempts pre.blocks').first().waitFor();
+      assert.equal(await parent.locator('#attempts li.attempt').count(), 2, 'the carried attempt and the next one');
       assert.deepEqual(parentProblems, [], 'no script errors, CSP violations or requests to other sites');
     });
 

@@ -808,6 +808,23 @@ async fn a_parent_grants_a_childs_own_account(app: TestApp) {
     let child_id = me["id"].as_str().unwrap().to_owned();
     let a = attempt(&app, &child).await;
     assert_eq!(a["saved"], false);
+    let level = app.get("/levels/maze-1", Some(&child)).await;
+    assert!(
+        level.text.contains("id=\"not-kept-banner\""),
+        "the page says nothing is kept"
+    );
+    let account = app.get("/account", Some(&child)).await;
+    assert!(account.text.contains("id=\"family-awaiting\""));
+    assert!(
+        app.get("/support", None)
+            .await
+            .text
+            .contains("href=\"/parent-requests\"")
+    );
+    assert_eq!(
+        app.get("/parent-requests", None).await.status,
+        StatusCode::OK
+    );
     assert!(
         app.state
             .store

@@ -189,3 +189,6 @@ mail-teacher-confirm-body =
     parent or guardian of { $child }, as far as the school knows?
 
     Please answer by replying to this message or through the support page. Thank you.
+not-kept-banner = For now nothing you do is kept on our server, only in this browser: a parent's yes is awaited, or your parent asked us to keep nothing new.
+parents-nav = My children
+support-parents-link = A parent or guardian asking to deactivate or delete a child's account, or to stop what we keep? Use this form.

@@ -188,3 +188,6 @@ mail-teacher-confirm-body =
     eller vårdnadshavare till { $child }, så vitt skolan vet?
 
     Svara gärna på det här meddelandet eller via supportsidan. Tack.
+not-kept-banner = Just nu sparas inget du gör hos oss, bara i den här webbläsaren: vi väntar på en förälders ja, eller så har din förälder bett oss att inte spara något nytt.
+parents-nav = Mina barn
+support-parents-link = Förälder eller vårdnadshavare som vill avaktivera eller radera ett barns konto, eller stoppa det vi sparar? Använd det här formuläret.

@@ -172,6 +172,9 @@ struct LevelT {
     course_id: String,
     next_url: String,
     is_prompt: bool,
+    /// Signed in, but nothing is kept for now (a parent's permission is awaited, or a parent
+    /// stopped collection): the page says so.
+    held: bool,
     /// The level data for the editor, as JSON safe to place inside a script element.
     data: String,
 }
@@ -250,6 +253,13 @@ async fn level_page(
         },
         None => None,
     };
+    let held = match &me {
+        Some(me) => match state.store.child_control(&me.account.id).await {
+            Ok(c) => c.is_some(),
+            Err(e) => return fail(&state, p, &ApiError::from(e)),
+        },
+        None => false,
+    };
     let next_url = kodlek_puzzles::catalog()
         .next_level(&id)
         .map(|n| format!("/levels/{}", n.id))
@@ -293,6 +303,7 @@ async fn level_page(
         course_id: course.id.clone(),
         next_url,
         is_prompt: level.kind == kodlek_puzzles::LevelKind::Prompt,
+        held,
         data,
     };
     render(&state, &p, StatusCode::OK, &t)
