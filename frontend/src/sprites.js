@@ -56,7 +56,7 @@ export function defineSpriteBlocks(Blockly, lang) {
     { type: 'sprites_sound', message0: L.sound, args0: [{ type: 'field_dropdown', name: 'SOUND', options: opts(SOUNDS) }], ...st, colour: COLOURS.sound },
     { type: 'sprites_wait', message0: L.wait, args0: [{ type: 'field_number', name: 'SECONDS', value: 1, min: 0, max: 10 }], ...st, colour: COLOURS.control },
     { type: 'sprites_forever', message0: `${L.forever} %1 %2`, args0: [{ type: 'input_dummy' }, body('DO')], previousStatement: null, colour: COLOURS.control },
-    { type: 'sprites_if_key', message0: `${L.if_key} %2 %3`.replace('%1', '%1'), args0: [key, { type: 'input_dummy' }, body('DO')], ...st, colour: COLOURS.control },
+    { type: 'sprites_if_key', message0: `${L.if_key} %2 %3`, args0: [key, { type: 'input_dummy' }, body('DO')], ...st, colour: COLOURS.control },
     { type: 'sprites_if_else_key', message0: `${L.if_else_key} %2 %3`, args0: [key, { type: 'input_dummy' }, body('DO')], message1: `${L.else} %1`, args1: [body('ELSE')], ...st, colour: COLOURS.control },
     { type: 'sprites_if_touching', message0: `${L.if_touching} %3 %4`, args0: [sprite, { type: 'field_dropdown', name: 'OTHER', options: opts(SPRITES) }, { type: 'input_dummy' }, body('DO')], ...st, colour: COLOURS.control },
   ]);
