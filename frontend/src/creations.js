@@ -81,6 +81,27 @@ function artistTrace(program) {
   return steps;
 }
 
+/**
+ * The `media:<id>` values a program uses, and those of `offered` (ids of the learner's own
+ * uploaded files, when the page lists them), each once.
+ */
+function mediaValues(program, offered = []) {
+  const found = new Set((offered ?? []).map((id) => `media:${id}`));
+  const todo = [program];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (Array.isArray(v)) todo.push(...v);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'fields' && x && typeof x === 'object') {
+          for (const f of Object.values(x)) if (typeof f === 'string' && f.startsWith('media:')) found.add(f);
+        } else todo.push(x);
+      }
+    }
+  }
+  return [...found];
+}
+
 class Project {
   constructor(data) {
     this.data = data;
@@ -118,7 +139,7 @@ class Project {
   startEditor() {
     Blockly.setLocale(this.lang === 'sv' ? Sv : En);
     defineBlocks(Blockly, {}, this.lang);
-    defineSpriteBlocks(Blockly, this.lang);
+    defineSpriteBlocks(Blockly, this.lang, mediaValues(this.project.program, this.data.media));
     const toolbox = this.kind === 'sprites'
       ? spriteToolbox()
       : { kind: 'flyoutToolbox', contents: ARTIST_BLOCKS.map(toolboxEntry) };

@@ -12,7 +12,7 @@ const LABELS = {
     up: 'up', down: 'down', left: 'left', right: 'right', space: 'space',
     cat: 'cat', dog: 'dog', frog: 'frog', fox: 'fox', rabbit: 'rabbit', panda: 'panda', unicorn: 'unicorn',
     dragon: 'dragon', robot: 'robot', alien: 'alien', rocket: 'rocket', ball: 'ball', star: 'star',
-    heart: 'heart', tree: 'tree', ghost: 'ghost', pop: 'pop', beep: 'beep', boing: 'boing', ding: 'ding',
+    heart: 'heart', tree: 'tree', ghost: 'ghost', pop: 'pop', beep: 'beep', boing: 'boing', ding: 'ding', file: 'my file',
   },
   sv: {
     when_run: 'när start', when_clicked: 'när figur %1 klickas', when_key: 'när tangent %1 trycks',
@@ -23,7 +23,7 @@ const LABELS = {
     up: 'upp', down: 'ner', left: 'vänster', right: 'höger', space: 'mellanslag',
     cat: 'katt', dog: 'hund', frog: 'groda', fox: 'räv', rabbit: 'kanin', panda: 'panda', unicorn: 'enhörning',
     dragon: 'drake', robot: 'robot', alien: 'utomjording', rocket: 'raket', ball: 'boll', star: 'stjärna',
-    heart: 'hjärta', tree: 'träd', ghost: 'spöke', pop: 'plopp', beep: 'pip', boing: 'boing', ding: 'pling',
+    heart: 'hjärta', tree: 'träd', ghost: 'spöke', pop: 'plopp', beep: 'pip', boing: 'boing', ding: 'pling', file: 'min fil',
   },
 };
 
@@ -36,10 +36,15 @@ export const EVENTS = ['when_run', 'sprites_when_clicked', 'sprites_when_key'];
 
 const COLOURS = { event: '#b45309', looks: '#7c3aed', motion: '#1d4ed8', sound: '#be185d', control: '#15803d' };
 
-/** Registers the sprites lab's blocks on the given Blockly, labelled in `lang`. */
-export function defineSpriteBlocks(Blockly, lang) {
+/**
+ * Registers the sprites lab's blocks on the given Blockly, labelled in `lang`. `media` are the
+ * `media:<id>` values of uploaded files the costume and sound menus offer besides the built-in
+ * ones (those the program uses already among them, so that opening it keeps them).
+ */
+export function defineSpriteBlocks(Blockly, lang, media = []) {
   const L = LABELS[lang] ?? LABELS.en;
   const opts = (values) => values.map((v) => [L[v] ?? v, v]);
+  const own = media.map((v, i) => [`${L.file ?? 'file'} ${i + 1}`, v]);
   const sprite = { type: 'field_dropdown', name: 'SPRITE', options: opts(SPRITES) };
   const key = { type: 'field_dropdown', name: 'KEY', options: opts(KEYS) };
   const st = { previousStatement: null, nextStatement: null };
@@ -47,16 +52,16 @@ export function defineSpriteBlocks(Blockly, lang) {
   Blockly.common.defineBlocksWithJsonArray([
     { type: 'sprites_when_clicked', message0: L.when_clicked, args0: [sprite], nextStatement: null, colour: COLOURS.event },
     { type: 'sprites_when_key', message0: L.when_key, args0: [key], nextStatement: null, colour: COLOURS.event },
-    { type: 'sprites_costume', message0: L.costume, args0: [sprite, { type: 'field_dropdown', name: 'COSTUME', options: opts(COSTUMES) }], ...st, colour: COLOURS.looks },
+    { type: 'sprites_costume', message0: L.costume, args0: [sprite, { type: 'field_dropdown', name: 'COSTUME', options: [...opts(COSTUMES), ...own] }], ...st, colour: COLOURS.looks },
     { type: 'sprites_move', message0: L.move, args0: [sprite, { type: 'field_dropdown', name: 'DIR', options: opts(['up', 'down', 'left', 'right']) }, { type: 'field_number', name: 'STEPS', value: 10, min: 0, max: 400 }], ...st, colour: COLOURS.motion },
     { type: 'sprites_goto', message0: L.goto, args0: [sprite, { type: 'field_number', name: 'X', value: 200, min: 0, max: 400 }, { type: 'field_number', name: 'Y', value: 200, min: 0, max: 400 }], ...st, colour: COLOURS.motion },
     { type: 'sprites_say', message0: L.say, args0: [sprite, { type: 'field_input', name: 'TEXT', text: lang === 'sv' ? 'Hej!' : 'Hello!', maxLength: 100 }], ...st, colour: COLOURS.looks },
     { type: 'sprites_hide', message0: L.hide, args0: [sprite], ...st, colour: COLOURS.looks },
     { type: 'sprites_show', message0: L.show, args0: [sprite], ...st, colour: COLOURS.looks },
-    { type: 'sprites_sound', message0: L.sound, args0: [{ type: 'field_dropdown', name: 'SOUND', options: opts(SOUNDS) }], ...st, colour: COLOURS.sound },
+    { type: 'sprites_sound', message0: L.sound, args0: [{ type: 'field_dropdown', name: 'SOUND', options: [...opts(SOUNDS), ...own] }], ...st, colour: COLOURS.sound },
     { type: 'sprites_wait', message0: L.wait, args0: [{ type: 'field_number', name: 'SECONDS', value: 1, min: 0, max: 10 }], ...st, colour: COLOURS.control },
     { type: 'sprites_forever', message0: `${L.forever} %1 %2`, args0: [{ type: 'input_dummy' }, body('DO')], previousStatement: null, colour: COLOURS.control },
-    { type: 'sprites_if_key', message0: `${L.if_key} %2 %3`.replace('%1', '%1'), args0: [key, { type: 'input_dummy' }, body('DO')], ...st, colour: COLOURS.control },
+    { type: 'sprites_if_key', message0: `${L.if_key} %2 %3`, args0: [key, { type: 'input_dummy' }, body('DO')], ...st, colour: COLOURS.control },
     { type: 'sprites_if_else_key', message0: `${L.if_else_key} %2 %3`, args0: [key, { type: 'input_dummy' }, body('DO')], message1: `${L.else} %1`, args1: [body('ELSE')], ...st, colour: COLOURS.control },
     { type: 'sprites_if_touching', message0: `${L.if_touching} %3 %4`, args0: [sprite, { type: 'field_dropdown', name: 'OTHER', options: opts(SPRITES) }, { type: 'input_dummy' }, body('DO')], ...st, colour: COLOURS.control },
   ]);

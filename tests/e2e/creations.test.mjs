@@ -183,3 +183,18 @@ test('a child keeps a drawing from free play as a project of their own', { timeo
     assert.deepEqual(problems, []);
   }),
 );
+
+test("opening a project keeps the uploaded files its blocks name", { timeout: TEST_TIMEOUT }, (t) =>
+  withPage(browser, server, t, {}, async (page, problems) => {
+    await childSignsUp(page, 'Bo', `bo.${Date.now()}@example.org`);
+    const program = { blocks: { languageVersion: 0, blocks: [{ type: 'when_run', x: 20, y: 20, next: { block: { type: 'sprites_costume', fields: { SPRITE: '1', COSTUME: 'media:abc123' } } } }] } };
+    const made = await page.request.post('/api/v1/projects', { data: { kind: 'sprites', title: 'My photo', program } });
+    assert.equal(made.status(), 201);
+    const { project } = await made.json();
+    await page.goto(`/projects/${project.id}`);
+    await page.waitForFunction(() => window.kodlekWorkspace !== undefined);
+    const value = await page.evaluate(() => window.kodlekWorkspace.getBlocksByType('sprites_costume', false)[0].getFieldValue('COSTUME'));
+    assert.equal(value, 'media:abc123');
+    assert.deepEqual(problems, []);
+  }),
+);
