@@ -124,6 +124,16 @@ struct ServeArgs {
     /// Days a request log file in <data-dir>/logs/ is kept; 0 keeps no request logs at all.
     #[arg(long, env = "KODLEK_LOG_DAYS", default_value_t = 30)]
     log_days: u32,
+    /// Comma-separated services people may sign in with: the presets google, microsoft,
+    /// facebook and clever, or any name of an OpenID Connect provider. For each NAME:
+    /// KODLEK_SSO_<NAME>_CLIENT_ID and KODLEK_SSO_<NAME>_CLIENT_SECRET, and for a name that is
+    /// not a preset KODLEK_SSO_<NAME>_ISSUER (https, or http on a loopback address) and
+    /// KODLEK_SSO_<NAME>_LABEL.
+    #[arg(long, env = "KODLEK_SSO_PROVIDERS", value_delimiter = ',')]
+    sso_providers: Vec<String>,
+    /// Seconds after which a session made through a service is checked with it again at the latest.
+    #[arg(long, env = "KODLEK_SSO_RECHECK_SECS", default_value_t = kodlek_web::sso::DEFAULT_RECHECK_SECS)]
+    sso_recheck_secs: u64,
 }
 
 async fn open_store(args: &StorageArgs) -> anyhow::Result<Arc<dyn Store>> {
@@ -176,6 +186,7 @@ fn app_state(
         anonymous: Arc::new(Default::default()),
         progress: Arc::new(Default::default()),
         request_log: None,
+        sso: Arc::new(kodlek_web::sso::Sso::new(Default::default())),
     }
 }
 
@@ -251,6 +262,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("http://{}", args.listen))
         .trim_end_matches('/')
         .to_owned();
+    let sso = kodlek_web::sso::SsoConfig::from_env(&args.sso_providers, args.sso_recheck_secs)
+        .context("KODLEK_SSO_PROVIDERS")?;
     let mut state = app_state(
         store.clone(),
         keys,
@@ -259,6 +272,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         args.trusted_proxies.clone(),
         args.hash_threads,
     );
+    state.sso = Arc::new(kodlek_web::sso::Sso::new(sso));
     if args.log_days > 0 {
         let config = kodlek_web::request_log::RequestLogConfig {
             dir: args.storage.data_dir.join("logs"),

@@ -14,6 +14,7 @@ use std::time::Duration;
 mod accounts;
 mod consents;
 pub mod data;
+mod identities;
 mod jobs;
 mod limits;
 mod notices;

@@ -6,6 +6,7 @@
 mod accounts;
 pub mod conformance;
 mod consents;
+mod identities;
 mod jobs;
 mod limits;
 mod notices;
@@ -17,6 +18,7 @@ mod support;
 
 pub use accounts::*;
 pub use consents::*;
+pub use identities::*;
 pub use jobs::*;
 pub use limits::*;
 pub use notices::*;
@@ -72,6 +74,7 @@ pub trait Store:
     + SupportStore
     + NoticeStore
     + ConsentStore
+    + IdentityStore
     + Send
     + Sync
 {
@@ -91,6 +94,7 @@ impl<T> Store for T where
         + SupportStore
         + NoticeStore
         + ConsentStore
+        + IdentityStore
         + Send
         + Sync
 {

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod classrooms;
 pub mod notices;
 pub mod puzzles;
+pub mod sso;
 pub mod staff;
 pub mod support;
 
@@ -67,6 +68,8 @@ pub struct AppState {
     pub progress: Arc<classrooms::progress_cache::ProgressCache>,
     /// Where each request's line goes (TECH-1); none when the operator keeps no request logs.
     pub request_log: Option<request_log::RequestLog>,
+    /// The services people may sign in with, and what was discovered of them.
+    pub sso: Arc<sso::Sso>,
 }
 
 /// The background work of every server: the kit's chores, the erasure of old support reply
@@ -81,6 +84,7 @@ pub fn background(state: &AppState) -> jobs::Runner {
             async move { support::erase_old_reply_addresses(&state).await }
         },
     );
+    let runner = sso::register(runner, state.clone());
     notices::register(runner, state.clone())
 }
 
@@ -98,6 +102,7 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(staff::routes())
         .merge(support::routes())
         .merge(notices::routes())
+        .merge(sso::routes())
         .merge(openapi::routes())
         .merge(site::routes())
         .merge(assets::routes())

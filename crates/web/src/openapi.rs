@@ -49,6 +49,7 @@ pub fn document() -> Value {
     api.merge(crate::staff::Api::openapi());
     api.merge(crate::support::Api::openapi());
     api.merge(crate::notices::Api::openapi());
+    api.merge(crate::sso::Api::openapi());
     let mut doc = serde_json::to_value(api).expect("the document serialises");
     complete_responses(&mut doc);
     optional_empty_bodies(&mut doc);

@@ -4,13 +4,14 @@
 use std::path::{Path, PathBuf};
 
 const MAX_LINES: usize = 800;
-const FEATURES: [&str; 6] = [
+const FEATURES: [&str; 7] = [
     "accounts",
     "puzzles",
     "classrooms",
     "staff",
     "support",
     "notices",
+    "sso",
 ];
 
 fn workspace() -> PathBuf {

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod consents;
+mod identities;
 mod limits;
 mod notices;
 mod progress;
@@ -17,6 +18,7 @@ mod support;
 pub use crate::jobs::conformance::*;
 pub use accounts::*;
 pub use consents::*;
+pub use identities::*;
 pub use limits::*;
 pub use notices::*;
 pub use progress::*;
@@ -50,7 +52,9 @@ macro_rules! conformance_suite {
             support_requests_are_listed_closed_and_forgotten,
             only_consenting_accounts_are_offered_to_a_purpose,
             incidents_notify_the_affected_and_their_teachers,
-            notice_versions_are_numbered_and_announced);
+            notice_versions_are_numbered_and_announced,
+            identities_are_linked_once_and_found_by_subject,
+            identities_are_rechecked_and_refusal_ends_their_sessions);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

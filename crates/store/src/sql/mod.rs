@@ -13,6 +13,7 @@
 pub mod accounts;
 pub mod consents;
 pub mod data;
+pub mod identities;
 pub mod jobs;
 pub mod limits;
 pub mod notices;

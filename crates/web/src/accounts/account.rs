@@ -155,16 +155,42 @@ async fn ensure_email_free(
     }
 }
 
+/// How a new account will sign in: its password, or its identity at a provider, whose valid
+/// address (and whether the provider verified it) stands in for the form's.
+pub(crate) enum Credential {
+    Password,
+    Provider(Option<EmailAddress>, bool),
+}
+
 pub async fn sign_up(
+    s: &AppState,
+    i: SignUp,
+    l: Lang,
+    ip: IpAddr,
+) -> Result<AccountRecord, ApiError> {
+    sign_up_with(s, i, Credential::Password, l, ip).await
+}
+
+/// Every sign-up, whichever way the account will sign in: the same rules for each role and age.
+pub(crate) async fn sign_up_with(
     state: &AppState,
     input: SignUp,
+    credential: Credential,
     lang: Lang,
     ip: IpAddr,
 ) -> Result<AccountRecord, ApiError> {
     let role = field("role", Role::parse_public(&input.role))?;
     let display_name = field("display_name", DisplayName::new(&input.display_name))?;
-    let email = field("email", EmailAddress::new(&input.email))?;
-    let password = field("password", Password::new(&input.password))?;
+    let (email, password, email_verified) = match &credential {
+        Credential::Password => (
+            Some(field("email", EmailAddress::new(&input.email))?),
+            Some(field("password", Password::new(&input.password))?),
+            false,
+        ),
+        Credential::Provider(email, verified) => {
+            (email.clone(), None, email.is_some() && *verified)
+        }
+    };
     let now = now_millis();
     let (age, gender) = match role {
         Role::Student => {
@@ -205,8 +231,23 @@ pub async fn sign_up(
         stated_at: now,
     });
     let child = role == Role::Student && is_child(stated, now);
-    ensure_email_free(state, &email, None).await?;
-    let (email_lookup, email_ciphertext) = email_columns(state, &email, child);
+    let email = match email {
+        // An identity is never joined to the account that has its address: the new account
+        // goes without it, and that account's owner may link the identity instead.
+        Some(e) if matches!(credential, Credential::Provider(..)) => {
+            ensure_email_free(state, &e, None).await.ok().map(|_| e)
+        }
+        Some(e) => ensure_email_free(state, &e, None).await.map(|_| Some(e))?,
+        None => None,
+    };
+    let (email_lookup, email_ciphertext) = match &email {
+        Some(e) => email_columns(state, e, child),
+        None => (None, None),
+    };
+    let password_hash = match password {
+        Some(pw) => Some(state.hasher.hash(pw.as_str()).await?),
+        None => None,
+    };
     let account = AccountRecord {
         id: new_id(),
         role,
@@ -217,8 +258,8 @@ pub async fn sign_up(
         gender: gender.map(|g| g.as_str().to_owned()),
         email_lookup,
         email_ciphertext,
-        email_verified: false,
-        password_hash: Some(state.hasher.hash(password.as_str()).await?),
+        email_verified,
+        password_hash,
         school_name,
         school_address_ciphertext: school_address.map(|a| state.keys.encrypt(&a)),
         managed_by_teacher: false,
@@ -226,8 +267,8 @@ pub async fn sign_up(
         updated_at: now,
     };
     state.store.insert_account(&account).await?;
-    if !child {
-        send_verification(state, &account, &email, lang).await?;
+    if let Some(email) = email.as_ref().filter(|_| !child && !email_verified) {
+        send_verification(state, &account, email, lang).await?;
     }
     Ok(account)
 }
@@ -486,7 +527,9 @@ pub async fn update_me(
         let current = p.current_password.as_deref().unwrap_or("");
         let ok = match &old.password_hash {
             Some(phc) if !current.is_empty() => state.hasher.verify(current, phc).await?,
-            _ => false,
+            Some(_) => false,
+            // Without a password, a sign-in through the provider just now stands in for it.
+            None => crate::sso::recently_signed_in(state, me).await?,
         };
         if !ok {
             return Err(ApiError::reauthenticate());
@@ -591,7 +634,8 @@ pub async fn delete_me(state: &AppState, me: &SignedIn, password: &str) -> Resul
     }
     let ok = match &a.password_hash {
         Some(phc) if !password.is_empty() => state.hasher.verify(password, phc).await?,
-        _ => false,
+        Some(_) => false,
+        None => crate::sso::recently_signed_in(state, me).await?,
     };
     if !ok {
         return Err(ApiError::reauthenticate());

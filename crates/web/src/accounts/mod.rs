@@ -15,6 +15,8 @@ pub use account::{
 };
 // Other features' patches tell an absent field (keep it) from `null` (clear it) the same way.
 pub(crate) use account::double;
+// Sign-in through a provider makes its accounts through the same sign-up.
+pub(crate) use account::{Credential, sign_up_with};
 // Classrooms show the account page after a student takes control of their account.
 pub(crate) use pages::account_page;
 

@@ -169,6 +169,8 @@ async fn sign_up(
 struct SignInT {
     p: Page,
     login: String,
+    /// The services one may sign in with instead.
+    sso_buttons: Vec<(String, String)>,
 }
 
 async fn sign_in_form(State(state): State<AppState>, p: Page) -> Response {
@@ -179,6 +181,7 @@ async fn sign_in_form(State(state): State<AppState>, p: Page) -> Response {
         &SignInT {
             p: p.clone(),
             login: String::new(),
+            sso_buttons: crate::sso::buttons(&state),
         },
     )
 }
@@ -218,6 +221,7 @@ async fn sign_in(
                 &SignInT {
                     p: p.clone(),
                     login: body.login,
+                    sso_buttons: crate::sso::buttons(&state),
                 },
             );
             if let Some(s) = e.retry_after {

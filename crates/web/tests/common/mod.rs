@@ -93,6 +93,7 @@ impl TestApp {
                 )
                 .unwrap(),
             ),
+            sso: Arc::new(kodlek_web::sso::Sso::new(Default::default())),
         };
         let backend = state.store.backend();
         TestApp {
