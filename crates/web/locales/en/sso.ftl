@@ -19,7 +19,6 @@ sso-unavailable = The service could not be reached. Try again in a while.
 identity-taken = This account at the service is already linked to another Kodlek account.
 provider-linked = This service is already linked to your account.
 last-sign-in-method = This is the last way to sign in to your account: set a password or link another service first.
-invalid-role = Choose student or teacher.
 sso-linked-title = Services you sign in with
 sso-link = Link { $provider }
 sso-unlink = Remove

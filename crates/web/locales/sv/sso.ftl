@@ -19,7 +19,6 @@ sso-unavailable = Det gick inte att nå tjänsten. Försök igen om en stund.
 identity-taken = Det här kontot hos tjänsten är redan kopplat till ett annat Kodlek-konto.
 provider-linked = Tjänsten är redan kopplad till ditt konto.
 last-sign-in-method = Det här är det sista sättet att logga in på ditt konto: välj ett lösenord eller koppla en annan tjänst först.
-invalid-role = Välj elev eller lärare.
 sso-linked-title = Tjänster du loggar in med
 sso-link = Koppla { $provider }
 sso-unlink = Ta bort
