@@ -125,10 +125,9 @@ struct ServeArgs {
     #[arg(long, env = "KODLEK_LOG_DAYS", default_value_t = 30)]
     log_days: u32,
     /// Comma-separated services people may sign in with: the presets google, microsoft,
-    /// facebook and clever, or any name of an OpenID Connect provider. For each NAME:
-    /// KODLEK_SSO_<NAME>_CLIENT_ID and KODLEK_SSO_<NAME>_CLIENT_SECRET, and for a name that is
-    /// not a preset KODLEK_SSO_<NAME>_ISSUER (https, or http on a loopback address) and
-    /// KODLEK_SSO_<NAME>_LABEL.
+    /// facebook and clever, or any name of an OpenID Connect provider. Each needs its client id
+    /// and secret, and a name that is not a preset its issuer (https, or http on a loopback
+    /// address) and label, in the environment variables the README's table names.
     #[arg(long, env = "KODLEK_SSO_PROVIDERS", value_delimiter = ',')]
     sso_providers: Vec<String>,
     /// Seconds after which a session made through a service is checked with it again at the latest.

@@ -23,6 +23,7 @@ impl Idp {
             println!("sso tests: skipped (KODLEK_TEST_OIDC_ISSUER is not set)");
             return None;
         };
+        println!("sso tests: ran against {issuer}");
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
