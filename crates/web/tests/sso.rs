@@ -361,6 +361,14 @@ async fn linking_and_unlinking(app: TestApp) {
     );
     assert!(page.session_cookie().is_none());
 
+    let account = app.get("/account", Some(&cookie)).await;
+    assert!(
+        account
+            .text
+            .contains("href=\"/sign-in/sso/district?link=1\""),
+        "{}",
+        account.text
+    );
     let (linked, _) = through(
         &app,
         &idp,
@@ -373,6 +381,12 @@ async fn linking_and_unlinking(app: TestApp) {
     assert_eq!(location(&linked), "/account?done=provider-linked");
     let ids = app.get("/api/v1/me/identities", Some(&cookie)).await.json();
     assert_eq!(ids["identities"].as_array().unwrap().len(), 1);
+    let account = app.get("/account", Some(&cookie)).await;
+    assert!(
+        account
+            .text
+            .contains("action=\"/account/sso/district/unlink\"")
+    );
     let (signed_in, _) = through(&app, &idp, &sub, "/sign-in/sso/district", None).await;
     let c2 = signed_in.session_cookie().unwrap();
     let me_id = me(&app, &cookie).await.json()["user"]["id"].clone();

@@ -227,7 +227,7 @@ async fn each_sign_in_route_answers_each_role(app: TestApp) {
         ("a teacher", Some(&teacher)),
     ];
     // (method, path, nobody's answer, a signed-in user's answer)
-    let table: [(&str, &str, u16, u16); 8] = [
+    let table: [(&str, &str, u16, u16); 9] = [
         ("GET", "/api/v1/sso/providers", 200, 200),
         ("GET", "/api/v1/me/identities", 401, 200),
         ("DELETE", "/api/v1/me/identities/facebook", 401, 404),
@@ -241,6 +241,7 @@ async fn each_sign_in_route_answers_each_role(app: TestApp) {
             400,
         ),
         ("POST", "/sign-in/sso/facebook/new", 403, 403),
+        ("POST", "/account/sso/facebook/unlink", 403, 403),
     ];
     for (method, path, anon, signed_in) in table {
         for (name, cookie) in who {

@@ -265,6 +265,8 @@ struct AccountT {
     /// The user's notices and consent answers (the notices feature's).
     notices: Vec<crate::notices::NoticeEntry>,
     consents: Vec<crate::notices::ConsentView>,
+    /// The services linked, and those that may be (the sign-in feature's).
+    sso: crate::sso::AccountSection,
 }
 
 async fn account(
@@ -294,6 +296,10 @@ pub(crate) async fn account_page(
         Ok(s) => s,
         Err(e) => return fail(state, p, &e),
     };
+    let sso = match crate::sso::account_section(state, &me.account).await {
+        Ok(s) => s,
+        Err(e) => return fail(state, p, &e),
+    };
     render(
         state,
         &p,
@@ -306,6 +312,7 @@ pub(crate) async fn account_page(
             access_log,
             notices: section.notices,
             consents: section.consents,
+            sso,
         },
     )
 }

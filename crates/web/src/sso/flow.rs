@@ -514,3 +514,43 @@ pub async fn recheck_due(state: &AppState) -> Result<u32, String> {
     }
     Ok(ended)
 }
+
+/// The account page's part: the services linked to the account, and those it may link.
+#[derive(Debug, Default)]
+pub struct AccountSection {
+    /// (id, label, linked on: a date)
+    pub linked: Vec<(String, String, String)>,
+    /// (id, label)
+    pub linkable: Vec<(String, String)>,
+}
+
+pub async fn account_section(
+    state: &AppState,
+    a: &AccountRecord,
+) -> Result<AccountSection, ApiError> {
+    let providers = &state.sso.config.providers;
+    if providers.is_empty() {
+        return Ok(AccountSection::default());
+    }
+    let list = state.store.identities_of(&a.id).await?;
+    let label = |id: &str| {
+        providers
+            .iter()
+            .find(|p| p.id == id)
+            .map_or_else(|| id.to_owned(), |p| p.label.clone())
+    };
+    Ok(AccountSection {
+        linked: list
+            .iter()
+            .map(|i| {
+                let day = kodlek_domain::rfc3339(i.linked_at);
+                (i.provider.clone(), label(&i.provider), day[..10].to_owned())
+            })
+            .collect(),
+        linkable: providers
+            .iter()
+            .filter(|p| !list.iter().any(|i| i.provider == p.id))
+            .map(|p| (p.id.clone(), p.label.clone()))
+            .collect(),
+    })
+}

@@ -12,7 +12,10 @@ use axum::Router;
 use utoipa::OpenApi;
 
 pub use config::{ConfigError, DEFAULT_RECHECK_SECS, Protocol, ProviderConfig, SsoConfig};
-pub use flow::{IdentityList, IdentityView, REAUTH_WITHIN, recently_signed_in, recheck_due};
+pub use flow::{
+    AccountSection, IdentityList, IdentityView, REAUTH_WITHIN, account_section, recently_signed_in,
+    recheck_due,
+};
 pub use provider::Sso;
 
 /// The chore that asks providers whether they still vouch for the people signed in through them.

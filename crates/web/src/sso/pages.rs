@@ -17,6 +17,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sign-in/sso/{id}", get(start))
         .route("/sign-in/sso/{id}/callback", get(callback))
         .route("/sign-in/sso/{id}/new", axum::routing::post(create))
+        .route("/account/sso/{id}/unlink", axum::routing::post(unlink))
 }
 
 /// One of this feature's cookies from the request.
@@ -169,5 +170,21 @@ async fn create(
             };
             render(&state, &p, e.status, &t)
         }
+    }
+}
+
+async fn unlink(
+    State(state): State<AppState>,
+    p: Page,
+    MaybeSignedIn(me): MaybeSignedIn,
+    Path(id): Path<String>,
+    _form: CsrfForm,
+) -> Response {
+    let Some(me) = me else {
+        return see_other("/sign-in");
+    };
+    match flow::unlink(&state, &me, &id).await {
+        Ok(()) => see_other("/account?done=provider-unlinked"),
+        Err(e) => fail(&state, p, &e),
     }
 }
