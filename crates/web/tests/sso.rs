@@ -520,10 +520,66 @@ async fn revocation_ends_a_live_session(app: TestApp) {
     assert_eq!(again.status, StatusCode::FORBIDDEN, "{}", again.text);
 }
 
+// promise SSO-2: a teacher gives a section the district's sign-in; its sign-in page then
+// offers that button, and a child who signs in through it joins the section and lands on its
+// course, the first time and every time after.
+async fn a_section_signs_in_through_the_district(app: TestApp) {
+    let Some((app, idp)) = with_district(app, 900).await else {
+        return;
+    };
+    let teacher = app
+        .verified_teacher("Tess", "tess@school.example.org")
+        .await;
+    let refused = app
+        .post(
+            "/api/v1/sections",
+            json!({"name": "4B", "course_id": "maze-intro", "login_type": "sso:elsewhere"}),
+            Some(&teacher),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let section = app.section(&teacher, "sso:district").await;
+    assert_eq!(section["login_type"], "sso:district");
+    let code = section["code"].as_str().unwrap().to_owned();
+    let page = app.get(&format!("/sign-in/{code}"), None).await;
+    assert!(page.text.contains("Sign in with District"), "{}", page.text);
+    let start = format!("/sign-in/sso/district?section={code}");
+    assert!(page.text.contains(&start.replace('&', "&amp;")));
+    let settings = app
+        .get(
+            &format!("/sections/{}/settings", section["id"].as_str().unwrap()),
+            Some(&teacher),
+        )
+        .await;
+    assert!(
+        settings.text.contains(
+            "value=\"sso:district\" aria-describedby=\"login-sso:district-hint\" checked"
+        ),
+        "{}",
+        settings.text
+    );
+
+    let sub = idp.user("Kid", "kid@pupils.example.org").await;
+    let (form, _) = through(&app, &idp, &sub, &start, None).await;
+    let made = make_account(&app, &form, "role=student&display_name=Kid&age=10").await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    assert_eq!(location(&made), "/courses/maze-intro");
+    let cookie = made.session_cookie().unwrap();
+    let mine = app.get("/api/v1/me/sections", Some(&cookie)).await;
+    assert!(
+        mine.text.contains("4B") || mine.text.contains("Class 2B"),
+        "{}",
+        mine.text
+    );
+    let (again, _) = through(&app, &idp, &sub, &start, None).await;
+    assert_eq!(location(&again), "/courses/maze-intro");
+}
+
 on_both_backends!(
     a_new_teacher_signs_up_and_returns,
     a_new_child_keeps_nothing_extra,
     linking_and_unlinking,
     every_bad_answer_is_refused,
     revocation_ends_a_live_session,
+    a_section_signs_in_through_the_district,
 );

@@ -25,3 +25,4 @@ sso-unlink = Remove
 sso-linked-since = linked { $date }
 done-provider-linked = The service is linked: you can now sign in with it.
 done-provider-unlinked = The service is no longer linked.
+sso-section-hint = Students sign in with their { $provider } accounts: they press that button on the section's sign-in page, and join the section as they do.

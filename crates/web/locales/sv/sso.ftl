@@ -25,3 +25,4 @@ sso-unlink = Ta bort
 sso-linked-since = kopplad { $date }
 done-provider-linked = Tjänsten är kopplad: nu kan du logga in med den.
 done-provider-unlinked = Tjänsten är inte längre kopplad.
+sso-section-hint = Eleverna loggar in med sina konton hos { $provider }: de trycker på den knappen på gruppens inloggningssida och går med i gruppen samtidigt.

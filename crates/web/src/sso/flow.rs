@@ -34,6 +34,8 @@ struct Flow {
     secrets: FlowSecrets,
     /// The account a provider is being linked to, when the request came from the account page.
     link: Option<String>,
+    /// The code of the section whose sign-in page the request came from.
+    section: Option<String>,
     expires: Millis,
 }
 
@@ -43,13 +45,14 @@ pub struct Pending {
     pub provider: String,
     pub claims: Claims,
     token: Option<(String, String)>,
+    section: Option<String>,
     expires: Millis,
 }
 
 /// What the callback leads to.
 pub enum Arrived {
     /// A known identity: its session cookie, and where to go.
-    SignedIn(HeaderValue, &'static str),
+    SignedIn(HeaderValue, String),
     /// The identity is now linked to the signed-in account.
     Linked,
     /// A new identity: its claims go to the form, in this cookie.
@@ -144,8 +147,13 @@ pub async fn start(
     state: &AppState,
     id: &str,
     link: Option<&SignedIn>,
+    section: Option<&str>,
 ) -> Result<(String, HeaderValue), ApiError> {
     let p = configured(state, id)?;
+    let section = section
+        .map(|c| kodlek_domain::JoinCode::parse(c).map(|c| c.as_str().to_owned()))
+        .transpose()
+        .map_err(|e| ApiError::invalid("section", e))?;
     let (url, secrets) = state
         .sso
         .authorize(p, &redirect_uri(state, id))
@@ -155,6 +163,7 @@ pub async fn start(
         provider: id.to_owned(),
         secrets,
         link: link.map(|me| me.account.id.clone()),
+        section,
         expires: now_millis() + FLOW_SECS * 1000,
     };
     let sealed = seal(state, &flow);
@@ -242,14 +251,16 @@ pub async fn callback(
                     now,
                 )
                 .await?;
-            let c = session_for(state, &account, id, now).await?;
-            Ok(Arrived::SignedIn(c, onwards(&account)))
+            let (c, me) = session_for(state, &account, id, now).await?;
+            let to = onwards(state, &me, flow.section.as_deref()).await?;
+            Ok(Arrived::SignedIn(c, to))
         }
         None => {
             let pending = Pending {
                 provider: id.to_owned(),
                 claims: granted.claims,
                 token: granted.token.map(|(t, k)| (t, k.to_owned())),
+                section: flow.section,
                 expires: now + NEW_SECS * 1000,
             };
             let sealed = seal(state, &pending);
@@ -265,13 +276,25 @@ fn seal_token(state: &AppState, t: &KeptToken) -> String {
     state.keys.encrypt(&t.0)
 }
 
-/// Where a sign-in through a provider leads.
-fn onwards(a: &AccountRecord) -> &'static str {
-    match a.role {
-        Role::Teacher => "/sections",
-        Role::Student => "/",
-        _ => "/account",
-    }
+/// Where a sign-in through a provider leads: a student who came from a section's sign-in page
+/// joins it (if not in it already) and goes to its course.
+async fn onwards(
+    state: &AppState,
+    me: &SignedIn,
+    section: Option<&str>,
+) -> Result<String, ApiError> {
+    Ok(match (me.account.role, section) {
+        (Role::Student, Some(code)) => {
+            crate::classrooms::join(state, me, code).await?;
+            match state.store.section_by_code(code).await? {
+                Some(s) => format!("/courses/{}", s.course_id),
+                None => "/".to_owned(),
+            }
+        }
+        (Role::Teacher, _) => "/sections".to_owned(),
+        (Role::Student, None) => "/".to_owned(),
+        _ => "/account".to_owned(),
+    })
 }
 
 async fn session_for(
@@ -279,13 +302,22 @@ async fn session_for(
     account: &AccountRecord,
     provider: &str,
     now: Millis,
-) -> Result<HeaderValue, ApiError> {
+) -> Result<(HeaderValue, SignedIn), ApiError> {
     let (c, hash) = sessions::start_for_hashed(state, account, false).await?;
     state
         .store
         .insert_identity_session(&hash, &account.id, provider, now)
         .await?;
-    Ok(c)
+    let session = state
+        .store
+        .session(&hash)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let me = SignedIn {
+        account: account.clone(),
+        session,
+    };
+    Ok((c, me))
 }
 
 fn identity_taken() -> ApiError {
@@ -346,7 +378,7 @@ pub async fn create(
     form: NewAccount,
     lang: Lang,
     ip: IpAddr,
-) -> Result<(HeaderValue, &'static str), ApiError> {
+) -> Result<(HeaderValue, String), ApiError> {
     if !matches!(form.role.as_str(), "student" | "teacher") {
         return Err(ApiError::invalid("role", "must be student or teacher"));
     }
@@ -395,8 +427,9 @@ pub async fn create(
         state.store.erase_account(&account.id).await?;
         return Err(e);
     }
-    let c = session_for(state, &account, &pending.provider, now).await?;
-    Ok((c, onwards(&account)))
+    let (c, me) = session_for(state, &account, &pending.provider, now).await?;
+    let to = onwards(state, &me, pending.section.as_deref()).await?;
+    Ok((c, to))
 }
 
 /// One linked provider, as `GET /api/v1/me/identities` lists it.

@@ -8,6 +8,7 @@ mod pages;
 pub mod provider;
 
 use crate::AppState;
+use crate::kit::page::Page;
 use axum::Router;
 use utoipa::OpenApi;
 
@@ -61,4 +62,56 @@ pub fn register(runner: crate::jobs::Runner, state: AppState) -> crate::jobs::Ru
         let state = state.clone();
         async move { recheck_due(&state).await.map(|_| ()) }
     })
+}
+
+/// A section's login type that names a configured service: `sso:<id>`.
+pub fn is_section_login_type(state: &AppState, login_type: &str) -> bool {
+    login_type
+        .strip_prefix("sso:")
+        .is_some_and(|id| state.sso.config.provider(id).is_some())
+}
+
+/// The login types a teacher may give a section through the configured services:
+/// (value, name, hint).
+pub fn section_login_types(state: &AppState, p: &Page) -> Vec<(String, String, String)> {
+    state
+        .sso
+        .config
+        .providers
+        .iter()
+        .map(|s| {
+            (
+                format!("sso:{}", s.id),
+                p.args("sso-sign-in-with", "provider", &s.label),
+                p.args("sso-section-hint", "provider", &s.label),
+            )
+        })
+        .collect()
+}
+
+/// The name of a section's login type when it names a service.
+pub fn section_login_label(state: &AppState, p: &Page, login_type: &str) -> Option<String> {
+    let id = login_type.strip_prefix("sso:")?;
+    let label = state
+        .sso
+        .config
+        .provider(id)
+        .map_or(id, |s| s.label.as_str());
+    Some(p.args("sso-sign-in-with", "provider", label))
+}
+
+/// The button of a section's sign-in page whose students sign in through a service: the
+/// link (which joins the section and leads to its course) and its text.
+pub fn section_button(
+    state: &AppState,
+    p: &Page,
+    login_type: &str,
+    code: &str,
+) -> Option<(String, String)> {
+    let id = login_type.strip_prefix("sso:")?;
+    let provider = state.sso.config.provider(id)?;
+    Some((
+        format!("/sign-in/sso/{id}?section={code}"),
+        p.args("sso-sign-in-with", "provider", &provider.label),
+    ))
 }

@@ -35,6 +35,8 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 #[derive(Debug, Default, Deserialize)]
 struct StartQuery {
     link: Option<String>,
+    /// The code of the section whose sign-in page has the button.
+    section: Option<String>,
 }
 
 async fn start(
@@ -51,7 +53,8 @@ async fn start(
     if link && me.is_none() {
         return see_other("/sign-in");
     }
-    match flow::start(&state, &id, me.as_ref().filter(|_| link)).await {
+    let section = q.section.as_deref();
+    match flow::start(&state, &id, me.as_ref().filter(|_| link), section).await {
         Ok((url, c)) => with_cookie(see_other(&url), c),
         Err(e) => fail(&state, p, &e),
     }
@@ -96,7 +99,7 @@ async fn callback(
     // The flow cookie is single-use whatever happened.
     let cleared = flow::clear(&state, FLOW_COOKIE);
     let r = match arrived {
-        Ok(Arrived::SignedIn(c, to)) => with_cookie(see_other(to), c),
+        Ok(Arrived::SignedIn(c, to)) => with_cookie(see_other(&to), c),
         Ok(Arrived::Linked) => see_other("/account?done=provider-linked"),
         Ok(Arrived::New(pending, c)) => {
             let t = NewT {
@@ -154,7 +157,7 @@ async fn create(
     let display_name = typed.display_name.clone();
     match flow::create(&state, &pending, typed, p.lang(), ip).await {
         Ok((c, to)) => with_cookie(
-            with_cookie(see_other(to), c),
+            with_cookie(see_other(&to), c),
             flow::clear(&state, NEW_COOKIE),
         ),
         Err(e) => {
