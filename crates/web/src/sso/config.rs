@@ -66,8 +66,11 @@ fn words(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
 }
 
+/// A preset: its label, protocol, scopes and extra authorization parameters.
+pub type Preset = (String, Protocol, Vec<String>, Vec<(String, String)>);
+
 /// A preset's label and protocol, or None for a name that is not one.
-pub fn preset(id: &str) -> Option<(String, Protocol, Vec<String>, Vec<(String, String)>)> {
+pub fn preset(id: &str) -> Option<Preset> {
     let oidc = |issuer: &str| Protocol::Oidc {
         issuer: issuer.to_owned(),
         tenant_issuer: false,

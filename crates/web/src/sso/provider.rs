@@ -339,10 +339,12 @@ impl Sso {
                 .map(|n| clip(n.as_str())),
         };
         // Some providers put the address and name at the userinfo endpoint only.
-        if (read.email.is_none() || read.name.is_none()) && client.user_info_url().is_some() {
-            if let Ok(info) = self
+        if (read.email.is_none() || read.name.is_none())
+            && client.user_info_url().is_some()
+            && let Ok(info) = self
                 .user_info(&client, response.access_token().clone(), &read.subject)
                 .await
+        {
             {
                 if read.email.is_none() {
                     read.email = info.email().map(|e| clip(e.as_str()));
