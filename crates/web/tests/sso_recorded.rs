@@ -1,5 +1,7 @@
-//! Sign-in through Facebook, whose flow is not OpenID Connect, against its recorded answers
-//! served from a local server (no such server runs here), and the sign-in routes for each role.
+//! Sign-in through Facebook (whose flow is not OpenID Connect) and Clever (OpenID Connect with
+//! no refresh token and no `name`), against answers in the shape each documents, served from a
+//! local server since neither runs here; a rotation of the signing key; and the sign-in
+//! routes for each role.
 
 mod common;
 
@@ -266,7 +268,228 @@ async fn each_sign_in_route_answers_each_role(app: TestApp) {
     );
 }
 
+/// Clever's OpenID Connect, as it answers: its discovery document (here on a loopback port),
+/// its keys, a token answer with no refresh token, and a userinfo answer with given and
+/// family names but no `name`.
+#[derive(Clone)]
+struct Clever {
+    base: String,
+    /// The nonce of the authorization request the next code answers.
+    nonce: Arc<std::sync::Mutex<String>>,
+    /// Which key signs (1 or 2); the published keys are that one only.
+    key: Arc<std::sync::atomic::AtomicU8>,
+    revoked: Arc<AtomicBool>,
+}
+
+const CLEVER_SUB: &str = "5c8fb6f0e4a1d20001a1b2c3";
+
+fn clever_key(n: u8) -> openidconnect::core::CoreRsaPrivateSigningKey {
+    let pem = match n {
+        1 => include_str!("recorded/clever-key-1.pem"),
+        _ => include_str!("recorded/clever-key-2.pem"),
+    };
+    let kid = openidconnect::JsonWebKeyId::new(format!("clever-{n}"));
+    openidconnect::core::CoreRsaPrivateSigningKey::from_pem(pem, Some(kid)).unwrap()
+}
+
+async fn clever_discovery(State(c): State<Clever>) -> axum::response::Response {
+    let b = &c.base;
+    let doc = json!({
+        "issuer": b,
+        "authorization_endpoint": format!("{b}/oauth/authorize"),
+        "token_endpoint": format!("{b}/oauth/tokens"),
+        "userinfo_endpoint": format!("{b}/userinfo"),
+        "jwks_uri": format!("{b}/oauth/certs"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", "profile", "email"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "claims_supported": ["aud", "email", "exp", "family_name", "given_name", "iat", "iss", "sub", "district", "user_type"]
+    });
+    axum::Json(doc).into_response()
+}
+
+async fn clever_certs(State(c): State<Clever>) -> axum::response::Response {
+    use openidconnect::PrivateSigningKey;
+    let key = clever_key(c.key.load(Ordering::SeqCst)).as_verification_key();
+    axum::Json(json!({"keys": [key]})).into_response()
+}
+
+async fn clever_tokens(
+    State(c): State<Clever>,
+    headers: HeaderMap,
+    body: String,
+) -> axum::response::Response {
+    use openidconnect::core::{CoreIdToken, CoreIdTokenClaims, CoreJwsSigningAlgorithm};
+    let basic = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let form: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    let code_ok = form.iter().any(|(k, v)| k == "code" && v == "clever-code");
+    if !basic.starts_with("Basic ") || !code_ok {
+        return (
+            StatusCode::BAD_REQUEST,
+            axum::Json(json!({"error": "invalid_grant"})),
+        )
+            .into_response();
+    }
+    let now = kodlek_domain::now_millis() / 1000;
+    let claims: CoreIdTokenClaims = serde_json::from_value(json!({
+        "iss": c.base, "aud": ["clever-client"], "sub": CLEVER_SUB,
+        "iat": now, "exp": now + 600, "nonce": *c.nonce.lock().unwrap(),
+        "email": "ada.pupil@district.example.org",
+        "given_name": "Ada", "family_name": "Lovelace-GIVEN-MARK",
+    }))
+    .unwrap();
+    let key = clever_key(c.key.load(Ordering::SeqCst));
+    let token = CoreIdToken::new(
+        claims,
+        &key,
+        CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+        None,
+        None,
+    )
+    .unwrap();
+    axum::Json(json!({
+        "access_token": "il3fb4c3clever-access", "token_type": "bearer", "id_token": token.to_string()
+    }))
+    .into_response()
+}
+
+async fn clever_userinfo(State(c): State<Clever>, headers: HeaderMap) -> axum::response::Response {
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if bearer != "Bearer il3fb4c3clever-access" || c.revoked.load(Ordering::SeqCst) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"error": "invalid_token"})),
+        )
+            .into_response();
+    }
+    axum::Json(json!({
+        "sub": CLEVER_SUB, "email": "ada.pupil@district.example.org",
+        "given_name": "Ada", "family_name": "Lovelace-GIVEN-MARK",
+        "district": "5b2ad81a709e300001e2cd7a", "user_type": "student"
+    }))
+    .into_response()
+}
+
+async fn clever() -> Clever {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let c = Clever {
+        base,
+        nonce: Default::default(),
+        key: Arc::new(std::sync::atomic::AtomicU8::new(1)),
+        revoked: Default::default(),
+    };
+    let app = Router::new()
+        .route("/.well-known/openid-configuration", get(clever_discovery))
+        .route("/oauth/certs", get(clever_certs))
+        .route("/oauth/tokens", post(clever_tokens))
+        .route("/userinfo", get(clever_userinfo))
+        .with_state(c.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    c
+}
+
+/// Starts a sign-in at Kodlek and comes back as Clever would: the callback's answer.
+async fn clever_round(app: &TestApp, c: &Clever) -> Answer {
+    let start = app.get("/sign-in/sso/clever", None).await;
+    let to = location(&start);
+    assert!(
+        to.starts_with(&format!("{}/oauth/authorize?", c.base)),
+        "{to}"
+    );
+    assert_eq!(query_value(&to, "scope"), "openid email profile");
+    *c.nonce.lock().unwrap() = query_value(&to, "nonce");
+    let flow = set_cookie(&start, "kodlek_sso_flow").unwrap();
+    let state = query_value(&to, "state");
+    let back = format!("/sign-in/sso/clever/callback?code=clever-code&state={state}");
+    app.get(&back, Some(&flow)).await
+}
+
+// promise SSO-2, SSO-3: Clever gives no refresh token, so its access token is kept (encrypted)
+// and checked at its userinfo endpoint; its names other than `name` are not read; a new
+// signing key is fetched when a token is signed by it; and a revoked access ends the session.
+async fn clever_signs_in_a_pupil_and_follows_its_keys(app: TestApp) {
+    let c = clever().await;
+    let mut provider = facebook_at("http://127.0.0.1:9");
+    provider.id = "clever".into();
+    provider.label = "Clever".into();
+    provider.client_id = "clever-client".into();
+    provider.client_secret = "clever-secret".into();
+    provider.scopes = vec!["email".into(), "profile".into()];
+    provider.protocol = Protocol::Oidc {
+        issuer: c.base.clone(),
+        tenant_issuer: false,
+    };
+    let app = with_providers(app, vec![provider], 1);
+    let page = clever_round(&app, &c).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(
+        page.text
+            .contains("id=\"display_name\" name=\"display_name\" value=\"\""),
+        "no name is proposed: Clever sends none"
+    );
+    let pending = set_cookie(&page, "kodlek_sso_new").unwrap();
+    let csrf = set_cookie(&page, "kodlek_csrf").unwrap();
+    let token = csrf.split_once('=').unwrap().1;
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri("/sign-in/sso/clever/new")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("{pending}; {csrf}"))
+        .body(axum::body::Body::from(format!(
+            "csrf_token={token}&role=student&display_name=Ada&age=11"
+        )))
+        .unwrap();
+    let made = app.send(req).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    let cookie = made.session_cookie().unwrap();
+    let identity = app
+        .state
+        .store
+        .identity_by_subject("clever", CLEVER_SUB)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(identity.token_kind.as_deref(), Some("access"));
+    assert!(
+        !identity
+            .token_ciphertext
+            .unwrap()
+            .contains("il3fb4c3clever-access"),
+        "encrypted"
+    );
+    let bytes = app.settled_database_bytes().await;
+    assert!(!common::contains(&bytes, "GIVEN-MARK") && !common::contains(&bytes, "ada.pupil@"));
+
+    // Clever signs with a new key: it is fetched, and the returning pupil signs in.
+    c.key.store(2, Ordering::SeqCst);
+    tokio::time::sleep(kodlek_web::sso::provider::REFETCH_AT_MOST_EVERY).await;
+    let again = clever_round(&app, &c).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.text);
+
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(kodlek_web::sso::recheck_due(&app.state).await.unwrap(), 0);
+    c.revoked.store(true, Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(kodlek_web::sso::recheck_due(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&cookie)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
 on_both_backends!(
     facebook_signs_up_a_teacher_and_revocation_ends_it,
     each_sign_in_route_answers_each_role,
+    clever_signs_in_a_pupil_and_follows_its_keys,
 );

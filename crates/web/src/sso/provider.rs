@@ -21,8 +21,9 @@ use std::time::{Duration, Instant};
 pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a provider's discovery document and keys are used before they are fetched again.
 const DISCOVERY_TTL: Duration = Duration::from_secs(3600);
-/// A signature by an unknown key fetches the keys again (a rotation), at most this often.
-const REFETCH_AT_MOST_EVERY: Duration = Duration::from_secs(30);
+/// A signature by an unknown key fetches the keys again (a rotation), at most this often: a
+/// flood of tokens naming made-up keys costs the provider one fetch per interval at most.
+pub const REFETCH_AT_MOST_EVERY: Duration = Duration::from_secs(2);
 /// The longest text kept from a provider's claim; longer is cut (names) or refused (ids).
 const CLAIM_CHARS: usize = 255;
 
