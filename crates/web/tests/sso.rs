@@ -340,6 +340,17 @@ async fn a_new_child_keeps_nothing_extra(app: TestApp) {
         }
         assert!(contains(&bytes, &sub), "the subject is kept");
     }
+    // The notice's data table says what is kept of a service's answer, from the inventory.
+    let notice = app.get("/privacy", None).await;
+    assert!(
+        notice
+            .text
+            .contains("the only thing it sends that we keep here"),
+        "{}",
+        notice.text
+    );
+    let cookies = app.get("/cookies", None).await;
+    assert!(cookies.text.contains("kodlek_sso_flow") && cookies.text.contains("kodlek_sso_new"));
     let export = app.get("/api/v1/me/export", Some(&cookie)).await;
     assert!(!export.text.contains("PICTURE-MARK") && !export.text.contains("PHONE-MARK"));
 }

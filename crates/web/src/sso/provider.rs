@@ -24,6 +24,9 @@ const DISCOVERY_TTL: Duration = Duration::from_secs(3600);
 /// A signature by an unknown key fetches the keys again (a rotation), at most this often: a
 /// flood of tokens naming made-up keys costs the provider one fetch per interval at most.
 pub const REFETCH_AT_MOST_EVERY: Duration = Duration::from_secs(2);
+/// The longest token kept for re-checks: it travels in a cookie until the account is made. A
+/// longer one is not kept, and the first re-check then ends the session.
+const TOKEN_CHARS: usize = 2048;
 /// The longest text kept from a provider's claim; longer is cut (names) or refused (ids).
 const CLAIM_CHARS: usize = 255;
 
@@ -362,7 +365,8 @@ impl Sso {
         let token = match response.refresh_token() {
             Some(r) => Some((r.secret().clone(), "refresh")),
             None => Some((response.access_token().secret().clone(), "access")),
-        };
+        }
+        .filter(|(t, _)| t.len() <= TOKEN_CHARS);
         Ok(Granted {
             claims: read,
             token,
@@ -416,7 +420,11 @@ impl Sso {
                 return Check::Unreachable;
             };
             match req.request_async(&self.http).await {
-                Ok(r) => Check::Vouched(r.refresh_token().map(|t| (t.secret().clone(), "refresh"))),
+                Ok(r) => Check::Vouched(
+                    r.refresh_token()
+                        .map(|t| (t.secret().clone(), "refresh"))
+                        .filter(|(t, _)| t.len() <= TOKEN_CHARS),
+                ),
                 Err(RequestTokenError::ServerResponse(_)) => Check::Refused,
                 Err(_) => Check::Unreachable,
             }
@@ -507,7 +515,7 @@ pub(crate) mod facebook {
                 email_verified: false,
                 name: me.name.as_deref().map(clip),
             },
-            token: Some((token.access_token, "access")),
+            token: Some((token.access_token, "access")).filter(|(t, _)| t.len() <= TOKEN_CHARS),
         })
     }
 
