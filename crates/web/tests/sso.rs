@@ -422,6 +422,31 @@ async fn linking_and_unlinking(app: TestApp) {
     assert_eq!(un.status, StatusCode::NO_CONTENT);
     assert_eq!(me(&app, &c2).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(me(&app, &cookie).await.status, StatusCode::OK);
+    // Staff sign in with their password and code only: no service is linked to them.
+    let (_, secret) = app
+        .staff_member("sara@staff.kodlek.example", "support")
+        .await;
+    let now = (kodlek_domain::now_millis() / 1000) as u64;
+    let totp = kodlek_privacy::totp::code_at(&secret, now).unwrap();
+    let staff = app
+        .post(
+            "/api/v1/session",
+            json!({"login": "sara@staff.kodlek.example", "password": common::STAFF_PW, "totp": totp}),
+            None,
+        )
+        .await
+        .session_cookie()
+        .unwrap();
+    let sub2 = idp.user("Sara", "sara@staff.kodlek.example").await;
+    let (refused, _) = through(
+        &app,
+        &idp,
+        &sub2,
+        "/sign-in/sso/district?link=1",
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
     // Linking needs a signed-in user.
     let anon = app.get("/sign-in/sso/district?link=1", None).await;
     assert_eq!(location(&anon), "/sign-in");

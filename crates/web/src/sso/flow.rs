@@ -243,6 +243,9 @@ pub async fn callback(
                 .account_by_id(&identity.account_id)
                 .await?
                 .ok_or_else(ApiError::not_found)?;
+            if account.role == Role::Staff {
+                return Err(staff_use_their_code());
+            }
             let sealed = granted.token.as_ref().map(|t| (seal_token(state, t), t.1));
             state
                 .store
@@ -322,6 +325,11 @@ async fn session_for(
     Ok((c, me))
 }
 
+/// Staff sign in with their password and their authenticator's code, never through a service.
+fn staff_use_their_code() -> ApiError {
+    ApiError::forbidden("Staff accounts sign in with their password and code only.")
+}
+
 fn identity_taken() -> ApiError {
     error(
         StatusCode::CONFLICT,
@@ -338,6 +346,9 @@ async fn link(
     token: Option<&KeptToken>,
     now: Millis,
 ) -> Result<(), ApiError> {
+    if account.role == Role::Staff {
+        return Err(staff_use_their_code());
+    }
     let record = IdentityRecord {
         account_id: account.id.clone(),
         provider: provider.to_owned(),
