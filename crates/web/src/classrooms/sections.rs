@@ -124,6 +124,7 @@ pub struct SectionDetail {
 pub struct NewSection {
     pub name: String,
     pub course_id: String,
+    /// `picture`, `word`, `email`, or `sso:<provider>` for a configured sign-in service.
     #[schema(example = "picture")]
     pub login_type: String,
 }
@@ -133,6 +134,7 @@ pub struct NewSection {
 pub struct SectionPatch {
     pub name: Option<String>,
     pub course_id: Option<String>,
+    /// `picture`, `word`, `email`, or `sso:<provider>` for a configured sign-in service.
     pub login_type: Option<String>,
 }
 
