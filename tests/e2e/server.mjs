@@ -49,12 +49,13 @@ async function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts the server. Resolves once `GET /healthz` answers 200.
+ * Starts the server. Resolves once `GET /healthz` answers 200. `env`: settings for the server
+ * (an object, or a function of its base URL that gives one).
  *
  * Returns `{ baseURL, dataDir, outboxDir, logTail(n), logIncludes(text), readOutbox(),
  * waitForMail(predicate), stop() }`.
  */
-export async function startServer({ timeoutMs = 30_000 } = {}) {
+export async function startServer({ timeoutMs = 30_000, env: extraEnv } = {}) {
   const bin = serverBinary();
   if (!existsSync(bin)) {
     throw new Error(
@@ -74,6 +75,8 @@ export async function startServer({ timeoutMs = 30_000 } = {}) {
     if (!key.startsWith('KODLEK_')) env[key] = value;
   }
   env.KODLEK_PUBLIC_URL = baseURL;
+  // Settings a test gives, from the server's address when they depend on it.
+  if (extraEnv) Object.assign(env, typeof extraEnv === 'function' ? await extraEnv(baseURL) : extraEnv);
 
   const log = [];
   const remember = (chunk) => {

@@ -138,6 +138,15 @@ struct ServeArgs {
     /// <data-dir>/media/.
     #[arg(long, env = "KODLEK_MEDIA_URL")]
     media_url: Option<String>,
+    /// Comma-separated services people may sign in with: the presets google, microsoft,
+    /// facebook and clever, or any name of an OpenID Connect provider. Each needs its client id
+    /// and secret, and a name that is not a preset its issuer (https, or http on a loopback
+    /// address) and label, in the environment variables the README's table names.
+    #[arg(long, env = "KODLEK_SSO_PROVIDERS", value_delimiter = ',')]
+    sso_providers: Vec<String>,
+    /// Seconds after which a session made through a service is checked with it again at the latest.
+    #[arg(long, env = "KODLEK_SSO_RECHECK_SECS", default_value_t = kodlek_web::sso::DEFAULT_RECHECK_SECS)]
+    sso_recheck_secs: u64,
 }
 
 async fn open_store(args: &StorageArgs) -> anyhow::Result<Arc<dyn Store>> {
@@ -194,6 +203,7 @@ fn app_state(
         request_log: None,
         media: kodlek_web::media::Media::new(media)
             .with_projects(Arc::new(kodlek_web::creations::SharedPrograms(store))),
+        sso: Arc::new(kodlek_web::sso::Sso::new(Default::default())),
     }
 }
 
@@ -270,6 +280,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("http://{}", args.listen))
         .trim_end_matches('/')
         .to_owned();
+    let sso = kodlek_web::sso::SsoConfig::from_env(&args.sso_providers, args.sso_recheck_secs)
+        .context("KODLEK_SSO_PROVIDERS")?;
     let mut state = app_state(
         store.clone(),
         keys,
@@ -287,6 +299,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         child_sign_up: args.child_sign_up,
         ..(*state.config).clone()
     });
+    state.sso = Arc::new(kodlek_web::sso::Sso::new(sso));
     if args.log_days > 0 {
         let config = kodlek_web::request_log::RequestLogConfig {
             dir: args.storage.data_dir.join("logs"),

@@ -13,6 +13,7 @@ mod accounts;
 mod consents;
 pub mod data;
 mod families;
+mod identities;
 mod jobs;
 mod limits;
 mod media;

@@ -15,6 +15,7 @@ mod accounts;
 mod consents;
 pub mod data;
 mod families;
+mod identities;
 mod jobs;
 mod limits;
 mod media;

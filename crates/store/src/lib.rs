@@ -7,6 +7,7 @@ mod accounts;
 pub mod conformance;
 mod consents;
 mod families;
+mod identities;
 mod jobs;
 mod limits;
 mod media;
@@ -21,6 +22,7 @@ mod support;
 pub use accounts::*;
 pub use consents::*;
 pub use families::*;
+pub use identities::*;
 pub use jobs::*;
 pub use limits::*;
 pub use media::*;
@@ -81,6 +83,7 @@ pub trait Store:
     + FamilyStore
     + ProjectStore
     + MediaStore
+    + IdentityStore
     + Send
     + Sync
 {
@@ -103,6 +106,7 @@ impl<T> Store for T where
         + FamilyStore
         + ProjectStore
         + MediaStore
+        + IdentityStore
         + Send
         + Sync
 {

@@ -11,6 +11,7 @@ pub mod families;
 pub mod media;
 pub mod notices;
 pub mod puzzles;
+pub mod sso;
 pub mod staff;
 pub mod support;
 
@@ -74,6 +75,8 @@ pub struct AppState {
     pub request_log: Option<request_log::RequestLog>,
     /// Where uploaded pictures and sounds are kept, and the bounds on uploads at once.
     pub media: media::Media,
+    /// The services people may sign in with, and what was discovered of them.
+    pub sso: Arc<sso::Sso>,
 }
 
 /// The background work of every server: the kit's chores, the erasure of old support reply
@@ -89,6 +92,7 @@ pub fn background(state: &AppState) -> jobs::Runner {
         },
     );
     let runner = media::register(runner, state.clone());
+    let runner = sso::register(runner, state.clone());
     let runner = notices::register(runner, state.clone());
     families::register(runner, state.clone())
 }
@@ -115,6 +119,7 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(families::routes())
         .merge(creations::routes())
         .merge(media::routes())
+        .merge(sso::routes())
         .merge(openapi::routes())
         .merge(site::routes())
         .merge(assets::routes())

@@ -52,6 +52,7 @@ pub fn document() -> Value {
     api.merge(crate::families::Api::openapi());
     api.merge(crate::creations::Api::openapi());
     api.merge(crate::media::Api::openapi());
+    api.merge(crate::sso::Api::openapi());
     let mut doc = serde_json::to_value(api).expect("the document serialises");
     complete_responses(&mut doc);
     optional_empty_bodies(&mut doc);

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 const MAX_LINES: usize = 800;
-const FEATURES: [&str; 9] = [
+const FEATURES: [&str; 10] = [
     "accounts",
     "puzzles",
     "classrooms",
@@ -14,6 +14,7 @@ const FEATURES: [&str; 9] = [
     "families",
     "creations",
     "media",
+    "sso",
 ];
 
 fn workspace() -> PathBuf {

@@ -7,6 +7,7 @@
 mod accounts;
 mod consents;
 mod families;
+mod identities;
 mod limits;
 mod media;
 mod notices;
@@ -21,6 +22,7 @@ pub use crate::jobs::conformance::*;
 pub use accounts::*;
 pub use consents::*;
 pub use families::*;
+pub use identities::*;
 pub use limits::*;
 pub use media::*;
 pub use notices::*;
@@ -63,7 +65,9 @@ macro_rules! conformance_suite {
             projects_are_kept_by_their_owner, sharing_the_gallery_and_remixes,
             teachers_switch_sharing_and_hide, reports_hide_until_a_moderator_decides,
             media_rows_are_kept_within_the_allowance, erasing_an_account_queues_its_media_bytes,
-            concurrent_media_never_pass_the_allowance);
+            concurrent_media_never_pass_the_allowance,
+            identities_are_linked_once_and_found_by_subject,
+            identities_are_rechecked_and_refusal_ends_their_sessions);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(

@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod consents;
 pub mod data;
 pub mod families;
+pub mod identities;
 pub mod jobs;
 pub mod limits;
 pub mod media;

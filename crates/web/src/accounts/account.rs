@@ -15,7 +15,7 @@ use std::net::IpAddr;
 use utoipa::ToSchema;
 
 const VERIFY_FOR: Millis = 7 * 24 * 3600 * 1000;
-const RESET_FOR: Millis = 3600 * 1000;
+pub(super) const RESET_FOR: Millis = 3600 * 1000;
 
 /// The signed-in user's own view of their account.
 #[derive(Debug, Serialize, ToSchema)]
@@ -126,7 +126,7 @@ pub struct SignUp {
     pub parent_email: Option<String>,
 }
 
-fn field<T>(name: &str, r: Result<T, Invalid>) -> Result<T, ApiError> {
+pub(super) fn field<T>(name: &str, r: Result<T, Invalid>) -> Result<T, ApiError> {
     r.map_err(|e| ApiError::invalid(name, e))
 }
 
@@ -165,16 +165,48 @@ async fn ensure_email_free(
     }
 }
 
+/// How a new account will sign in: its password, or its identity at a provider, whose valid
+/// address (and whether the provider verified it) stands in for the form's. `through_section`:
+/// the person came by the sign-in button of a section whose teachers chose that provider for
+/// it, so a child is the school's pupil, as on a teacher's list, and no parent is asked.
+pub(crate) enum Credential {
+    Password,
+    Provider {
+        email: Option<EmailAddress>,
+        verified: bool,
+        through_section: bool,
+    },
+}
+
 pub async fn sign_up(
+    s: &AppState,
+    i: SignUp,
+    l: Lang,
+    ip: IpAddr,
+) -> Result<AccountRecord, ApiError> {
+    sign_up_with(s, i, Credential::Password, l, ip).await
+}
+
+/// Every sign-up, whichever way the account will sign in: the same rules for each role and age.
+pub(crate) async fn sign_up_with(
     state: &AppState,
     input: SignUp,
+    credential: Credential,
     lang: Lang,
     ip: IpAddr,
 ) -> Result<AccountRecord, ApiError> {
     let role = field("role", Role::parse_public(&input.role))?;
     let display_name = field("display_name", DisplayName::new(&input.display_name))?;
-    let email = field("email", EmailAddress::new(&input.email))?;
-    let password = field("password", Password::new(&input.password))?;
+    let (email, password, email_verified) = match &credential {
+        Credential::Password => (
+            Some(field("email", EmailAddress::new(&input.email))?),
+            Some(field("password", Password::new(&input.password))?),
+            false,
+        ),
+        Credential::Provider {
+            email, verified, ..
+        } => (email.clone(), None, email.is_some() && *verified),
+    };
     let now = now_millis();
     let (age, gender) = match role {
         Role::Student => {
@@ -215,10 +247,36 @@ pub async fn sign_up(
         stated_at: now,
     });
     let child = role == Role::Student && is_child(stated, now);
-    ensure_email_free(state, &email, None).await?;
-    let parent =
-        crate::families::check_sign_up(state, role, child, &email, input.parent_email.as_deref())?;
-    let (email_lookup, email_ciphertext) = email_columns(state, &email, child);
+    let email = match email {
+        // An identity is never joined to the account that has its address: the new account
+        // goes without it, and that account's owner may link the identity instead.
+        Some(e) if matches!(credential, Credential::Provider { .. }) => {
+            ensure_email_free(state, &e, None).await.ok().map(|_| e)
+        }
+        Some(e) => ensure_email_free(state, &e, None).await.map(|_| Some(e))?,
+        None => None,
+    };
+    let parent = match credential {
+        Credential::Provider {
+            through_section: true,
+            ..
+        } => None,
+        _ => crate::families::check_sign_up(
+            state,
+            role,
+            child,
+            email.as_ref(),
+            input.parent_email.as_deref(),
+        )?,
+    };
+    let (email_lookup, email_ciphertext) = match &email {
+        Some(e) => email_columns(state, e, child),
+        None => (None, None),
+    };
+    let password_hash = match password {
+        Some(pw) => Some(state.hasher.hash(pw.as_str()).await?),
+        None => None,
+    };
     let account = AccountRecord {
         id: new_id(),
         role,
@@ -229,8 +287,8 @@ pub async fn sign_up(
         gender: gender.map(|g| g.as_str().to_owned()),
         email_lookup,
         email_ciphertext,
-        email_verified: false,
-        password_hash: Some(state.hasher.hash(password.as_str()).await?),
+        email_verified,
+        password_hash,
         school_name,
         school_address_ciphertext: school_address.map(|a| state.keys.encrypt(&a)),
         managed_by_teacher: false,
@@ -241,8 +299,8 @@ pub async fn sign_up(
     if let Some(parent) = &parent {
         crate::families::ask_permission(state, &account, parent, lang).await?;
     }
-    if !child {
-        send_verification(state, &account, &email, lang).await?;
+    if let Some(email) = email.as_ref().filter(|_| !child && !email_verified) {
+        send_verification(state, &account, email, lang).await?;
     }
     Ok(account)
 }
@@ -504,7 +562,9 @@ pub async fn update_me(
         let current = p.current_password.as_deref().unwrap_or("");
         let ok = match &old.password_hash {
             Some(phc) if !current.is_empty() => state.hasher.verify(current, phc).await?,
-            _ => false,
+            Some(_) => false,
+            // Without a password, a sign-in through the provider just now stands in for it.
+            None => crate::sso::recently_signed_in(state, me).await?,
         };
         if !ok {
             return Err(ApiError::reauthenticate());
@@ -609,7 +669,8 @@ pub async fn delete_me(state: &AppState, me: &SignedIn, password: &str) -> Resul
     }
     let ok = match &a.password_hash {
         Some(phc) if !password.is_empty() => state.hasher.verify(password, phc).await?,
-        _ => false,
+        Some(_) => false,
+        None => crate::sso::recently_signed_in(state, me).await?,
     };
     if !ok {
         return Err(ApiError::reauthenticate());
@@ -672,99 +733,6 @@ pub async fn export(state: &AppState, a: &AccountRecord) -> Result<Export, ApiEr
         tables,
         programs,
     })
-}
-
-/// Mails a reset link to the typed address if it belongs to an account. Always "accepted",
-/// so that nobody can learn from the answer whether an address has an account.
-pub async fn request_reset(
-    state: &AppState,
-    email: &str,
-    lang: Lang,
-    ip: IpAddr,
-) -> Result<(), ApiError> {
-    // What is not an address cannot have an account: it is refused as any bad value is.
-    let email = field("email", EmailAddress::new(email))?;
-    let now = now_millis();
-    if limits::check(state, limits::MAIL_PER_IP, &ip.to_string(), now)
-        .await
-        .is_err()
-        || limits::check(state, limits::MAIL_PER_ADDRESS, email.as_str(), now)
-            .await
-            .is_err()
-    {
-        return Ok(());
-    }
-    let Some(a) = state
-        .store
-        .account_by_email_lookup(&state.keys.email_lookup_candidates(&email))
-        .await?
-    else {
-        return Ok(());
-    };
-    let token = new_token();
-    state
-        .store
-        .insert_mail_token(&MailTokenRecord {
-            token_hash: token_digest(&token),
-            account_id: a.id.clone(),
-            purpose: TokenPurpose::ResetPassword,
-            created_at: now,
-            expires_at: now + RESET_FOR,
-        })
-        .await?;
-    let link = format!("{}/reset-password/{token}", state.config.public_url);
-    let tr = crate::kit::i18n::Tr::new(lang);
-    // The link goes to the address as typed; for a child it is then forgotten (promise U13-3).
-    send_mail(
-        state,
-        MailKind::Requested,
-        &email,
-        is_child_account(&a, now),
-        tr.t("mail-reset-subject"),
-        tr.args(
-            "mail-reset-body",
-            &[("name", &a.display_name), ("link", &link)],
-        ),
-    )
-    .await
-}
-
-pub async fn complete_reset(state: &AppState, token: &str, password: &str) -> Result<(), ApiError> {
-    let password = field("password", Password::new(password))?;
-    let now = now_millis();
-    let Some(id) = state
-        .store
-        .take_mail_token(&token_digest(token), TokenPurpose::ResetPassword, now)
-        .await?
-    else {
-        return Err(ApiError::not_found());
-    };
-    let Some(mut a) = state.store.account_by_id(&id).await? else {
-        return Err(ApiError::not_found());
-    };
-    a.password_hash = Some(state.hasher.hash(password.as_str()).await?);
-    a.updated_at = now;
-    state.store.update_account(&a).await?;
-    state.store.delete_other_sessions(&a.id, None).await?;
-    Ok(())
-}
-
-pub async fn verify_email(state: &AppState, token: &str) -> Result<(), ApiError> {
-    let now = now_millis();
-    let Some(id) = state
-        .store
-        .take_mail_token(&token_digest(token), TokenPurpose::VerifyEmail, now)
-        .await?
-    else {
-        return Err(ApiError::not_found());
-    };
-    let Some(mut a) = state.store.account_by_id(&id).await? else {
-        return Err(ApiError::not_found());
-    };
-    a.email_verified = true;
-    a.updated_at = now;
-    state.store.update_account(&a).await?;
-    Ok(())
 }
 
 /// `{"user": Me}`

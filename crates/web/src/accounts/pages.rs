@@ -175,6 +175,8 @@ async fn sign_up(
 struct SignInT {
     p: Page,
     login: String,
+    /// The services one may sign in with instead.
+    sso_buttons: Vec<(String, String)>,
 }
 
 async fn sign_in_form(State(state): State<AppState>, p: Page) -> Response {
@@ -185,6 +187,7 @@ async fn sign_in_form(State(state): State<AppState>, p: Page) -> Response {
         &SignInT {
             p: p.clone(),
             login: String::new(),
+            sso_buttons: crate::sso::buttons(&state),
         },
     )
 }
@@ -224,6 +227,7 @@ async fn sign_in(
                 &SignInT {
                     p: p.clone(),
                     login: body.login,
+                    sso_buttons: crate::sso::buttons(&state),
                 },
             );
             if let Some(s) = e.retry_after {
@@ -271,6 +275,8 @@ struct AccountT {
     family: crate::families::FamilySection,
     /// Whether the media page is offered (a learner aged 13 or more).
     media: bool,
+    /// The services linked, and those that may be (the sign-in feature's).
+    sso: crate::sso::AccountSection,
 }
 
 async fn account(
@@ -304,6 +310,10 @@ pub(crate) async fn account_page(
         Ok(f) => f,
         Err(e) => return fail(state, p, &e),
     };
+    let sso = match crate::sso::account_section(state, &me.account).await {
+        Ok(s) => s,
+        Err(e) => return fail(state, p, &e),
+    };
     render(
         state,
         &p,
@@ -318,6 +328,7 @@ pub(crate) async fn account_page(
             consents: section.consents,
             family,
             media: crate::media::offered_to(&me.account),
+            sso,
         },
     )
 }

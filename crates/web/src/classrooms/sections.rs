@@ -127,6 +127,7 @@ pub struct SectionDetail {
 pub struct NewSection {
     pub name: String,
     pub course_id: String,
+    /// `picture`, `word`, `email`, or `sso:<provider>` for a configured sign-in service.
     #[schema(example = "picture")]
     pub login_type: String,
 }
@@ -136,6 +137,7 @@ pub struct NewSection {
 pub struct SectionPatch {
     pub name: Option<String>,
     pub course_id: Option<String>,
+    /// `picture`, `word`, `email`, or `sso:<provider>` for a configured sign-in service.
     pub login_type: Option<String>,
     /// Switched off, the section's students cannot share and what they share is hidden.
     pub sharing_allowed: Option<bool>,
@@ -430,12 +432,12 @@ pub async fn create(
     }
     let name = field("name", SectionName::new(&body.name))?;
     let course_id = course_id(&body.course_id)?;
-    let login_type = field("login_type", LoginType::parse(&body.login_type))?;
+    let (_, login_type) = login_type(state, &body.login_type)?;
     let mut record = SectionRecord {
         id: new_id(),
         name: name.as_str().to_owned(),
         course_id,
-        login_type: login_type.as_str().to_owned(),
+        login_type,
         code: String::new(),
         created_at: now_millis(),
         sharing_allowed: true,
@@ -526,6 +528,16 @@ pub(super) async fn secrets_in_use(
         .collect())
 }
 
+/// A login type as given: picture, word or email, or `sso:<provider>` for a configured sign-in
+/// service, whose students (as an email section's) sign in with accounts of their own.
+fn login_type(state: &AppState, raw: &str) -> Result<(LoginType, String), ApiError> {
+    if crate::sso::is_section_login_type(state, raw) {
+        return Ok((LoginType::Email, raw.to_owned()));
+    }
+    let t = field("login_type", LoginType::parse(raw))?;
+    Ok((t, t.as_str().to_owned()))
+}
+
 /// Whether a secret of the kind is left that none of `taken` has.
 pub(super) fn secret_left(kind: LoginType, lang: Lang, taken: &HashSet<String>) -> bool {
     match kind {
@@ -613,8 +625,8 @@ pub async fn update(
     }
     let mut secrets = Vec::new();
     if let Some(t) = &p.login_type {
-        let new = field("login_type", LoginType::parse(t))?;
-        s.login_type = new.as_str().to_owned();
+        let (new, stored) = login_type(state, t)?;
+        s.login_type = stored;
         if s.login_type != old.login_type {
             let managed: Vec<SectionMember> = state
                 .store

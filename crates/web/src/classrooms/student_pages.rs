@@ -137,6 +137,8 @@ struct NamesT {
     section_name: String,
     email: bool,
     names: Vec<Name>,
+    /// In a section whose students sign in through a service: its button (link, text).
+    sso: Option<(String, String)>,
 }
 
 fn names_page(state: &AppState, p: Page, code: &str, page: SignInPage) -> Response {
@@ -149,6 +151,7 @@ fn names_page(state: &AppState, p: Page, code: &str, page: SignInPage) -> Respon
         })
         .collect();
     let t = NamesT {
+        sso: crate::sso::section_button(state, &p, &page.login_type, code),
         p: p.clone(),
         section_name: page.section_name,
         email: page.login_type == "email",
@@ -198,7 +201,7 @@ fn secret_page(
     };
     let words = page.login_type == "word";
     let email = page.login_type == "email";
-    if email {
+    if email || page.login_type.starts_with("sso:") {
         return names_page(state, p, code, page);
     }
     let lang = p.lang();

@@ -62,7 +62,7 @@ pub fn check_sign_up(
     state: &AppState,
     role: Role,
     child: bool,
-    own_email: &EmailAddress,
+    own_email: Option<&EmailAddress>,
     parent_email: Option<&str>,
 ) -> Result<Option<EmailAddress>, ApiError> {
     let rule = state.config.child_sign_up;
@@ -87,7 +87,7 @@ pub fn check_sign_up(
         None => Ok(None),
         Some(raw) => {
             let e = EmailAddress::new(raw).map_err(|e| ApiError::invalid("parent_email", e))?;
-            if e == *own_email {
+            if Some(&e) == own_email {
                 return Err(ApiError::invalid(
                     "parent_email",
                     "must be a parent's address, not the child's own",

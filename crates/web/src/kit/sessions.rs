@@ -40,6 +40,23 @@ pub async fn start_for(
     }
 }
 
+/// [`start_for`], also giving the stored hash of the new session's token, for what records
+/// facts about that one session.
+pub async fn start_for_hashed(
+    state: &AppState,
+    account: &AccountRecord,
+    remember: bool,
+) -> Result<(HeaderValue, String), ApiError> {
+    let cookie = start_for(state, account, remember).await?;
+    let token = cookie
+        .to_str()
+        .ok()
+        .and_then(|c| c.strip_prefix(&format!("{SESSION_COOKIE}=")))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_default();
+    Ok((cookie.clone(), token_digest(token)))
+}
+
 /// Starts a session and returns the Set-Cookie value.
 pub async fn start(
     state: &AppState,

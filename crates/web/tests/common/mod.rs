@@ -100,6 +100,7 @@ impl TestApp {
             media: kodlek_web::media::Media::local(&dir.join("media")).with_projects(Arc::new(
                 kodlek_web::creations::SharedPrograms(store.clone()),
             )),
+            sso: Arc::new(kodlek_web::sso::Sso::new(Default::default())),
         };
         let backend = state.store.backend();
         TestApp {

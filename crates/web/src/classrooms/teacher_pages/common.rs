@@ -159,17 +159,26 @@ pub(super) fn courses(p: &Page) -> Vec<(String, String)> {
 }
 
 /// The login types with their name and one line of explanation.
-pub(super) fn login_types(p: &Page) -> Vec<(&'static str, String, String)> {
-    LOGIN_TYPES
+pub(super) fn login_types(state: &AppState, p: &Page) -> Vec<(String, String, String)> {
+    let mut all: Vec<_> = LOGIN_TYPES
         .iter()
         .map(|t| {
             (
-                *t,
+                (*t).to_owned(),
                 p.t(format!("sections-login-{t}")),
                 p.t(format!("sections-login-{t}-hint")),
             )
         })
-        .collect()
+        .collect();
+    // Then each service the operator configured: students sign in through it.
+    all.extend(crate::sso::section_login_types(state, p));
+    all
+}
+
+/// The name of a section's login type.
+pub(super) fn login_label(state: &AppState, p: &Page, login_type: &str) -> String {
+    crate::sso::section_login_label(state, p, login_type)
+        .unwrap_or_else(|| p.t(format!("sections-login-{login_type}")))
 }
 
 /// What the header and the tabs of a section's pages show.
@@ -194,7 +203,7 @@ impl Head {
             name: s.name.clone(),
             course: course_title(p, &s.course_id),
             login_type: s.login_type.clone(),
-            login_label: p.t(format!("sections-login-{}", s.login_type)),
+            login_label: login_label(state, p, &s.login_type),
             code: spaced_code(&s.code),
             sign_in_url: students::sign_in_url(state, &s.code),
             owner: t.owner,

@@ -41,7 +41,7 @@ pub(super) struct ListT {
     pub(super) verified: bool,
     pub(super) rows: Vec<SectionRow>,
     pub(super) courses: Vec<(String, String)>,
-    pub(super) login_types: Vec<(&'static str, String, String)>,
+    pub(super) login_types: Vec<(String, String, String)>,
     pub(super) form: NewSectionForm,
 }
 
@@ -64,7 +64,7 @@ pub(super) async fn list_view(
         };
         rows.push(SectionRow {
             course: course_title(&p, &s.course_id),
-            login_label: p.t(format!("sections-login-{}", s.login_type)),
+            login_label: login_label(state, &p, &s.login_type),
             code: spaced_code(&s.code),
             id: s.id,
             name: s.name,
@@ -75,7 +75,7 @@ pub(super) async fn list_view(
         verified: me.account.email_verified,
         rows,
         courses: courses(&p),
-        login_types: login_types(&p),
+        login_types: login_types(state, &p),
         form,
         p: p.clone(),
     };

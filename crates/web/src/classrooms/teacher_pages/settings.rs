@@ -25,7 +25,7 @@ pub(super) struct SettingsT {
     pub(super) name: String,
     pub(super) course_id: String,
     pub(super) courses: Vec<(String, String)>,
-    pub(super) login_types: Vec<(&'static str, String, String)>,
+    pub(super) login_types: Vec<(String, String, String)>,
     pub(super) teachers: Vec<SectionTeacherView>,
     pub(super) invitation: Option<Invitation>,
 }
@@ -48,7 +48,7 @@ pub(super) async fn settings_view(
         name: name.unwrap_or_else(|| t.section.name.clone()),
         course_id: t.section.course_id.clone(),
         courses: courses(&p),
-        login_types: login_types(&p),
+        login_types: login_types(state, &p),
         teachers: detail.teachers,
         invitation,
         p: p.clone(),
