@@ -173,6 +173,18 @@ export function defineBlocks(Blockly, texts, lang) {
 }
 
 /** The toolbox entry of one block type: the loop comes with a sensible count. */
+/**
+ * Blockly measures text on a canvas of its own that it appends to <body>, outside every
+ * landmark. Nobody ever sees it: it is hidden from screen readers and kept in the editor.
+ */
+export function keepMeasuringInside(area) {
+  const measuring = document.querySelector('body > canvas.blocklyComputeCanvas');
+  if (measuring && area) {
+    measuring.setAttribute('aria-hidden', 'true');
+    area.append(measuring);
+  }
+}
+
 export function toolboxEntry(type) {
   if (type === 'controls_repeat') return { kind: 'block', type, fields: { TIMES: 4 } };
   return { kind: 'block', type };

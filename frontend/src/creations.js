@@ -6,7 +6,7 @@ import * as Blockly from 'blockly/core';
 import * as En from 'blockly/msg/en';
 import * as Sv from 'blockly/msg/sv';
 import { ArtistStage } from './artist.js';
-import { defineBlocks, toolboxEntry } from './blocks.js';
+import { defineBlocks, keepMeasuringInside, toolboxEntry } from './blocks.js';
 import { SpriteStage, defineSpriteBlocks, spriteToolbox } from './sprites.js';
 
 const MEDIA = '/static/blockly-media/';
@@ -154,6 +154,7 @@ class Project {
       zoom: { controls: true, wheel: false, startScale: 0.9, maxScale: 2, minScale: 0.5 },
       move: { scrollbars: true, drag: true, wheel: true },
     });
+    keepMeasuringInside(document.getElementById('blockly-area'));
     window.kodlekWorkspace = this.ws;
     window.kodlekBlockly = Blockly;
     try {

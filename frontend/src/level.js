@@ -6,7 +6,7 @@ import * as Blockly from 'blockly/core';
 import * as En from 'blockly/msg/en';
 import * as Sv from 'blockly/msg/sv';
 import { ArtistStage } from './artist.js';
-import { defineBlocks, toolboxEntry } from './blocks.js';
+import { defineBlocks, keepMeasuringInside, toolboxEntry } from './blocks.js';
 import { MazeStage } from './maze.js';
 import { levelProgress, rememberVerdict } from './progress.js';
 
@@ -271,13 +271,7 @@ class LevelPage {
       move: { scrollbars: true, drag: true, wheel: true },
       rtl: false,
     });
-    // Blockly measures text on a canvas of its own that it appends to <body>, outside every
-    // landmark. Nobody ever sees it: it is hidden from screen readers and kept in the editor.
-    const measuring = document.querySelector('body > canvas.blocklyComputeCanvas');
-    if (measuring) {
-      measuring.setAttribute('aria-hidden', 'true');
-      area.append(measuring);
-    }
+    keepMeasuringInside(area);
     window.kodlekWorkspace = this.ws;
     window.kodlekBlockly = Blockly;
     this.loadProgram();

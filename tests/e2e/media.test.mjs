@@ -20,7 +20,9 @@ let server;
 let browser;
 
 before(async () => {
-  server = await startServer();
+  // Children here sign up by themselves as the operator allows with
+  // KODLEK_CHILD_SIGN_UP=open; a parent's permission has its own test (families.test.mjs).
+  server = await startServer({ env: { KODLEK_CHILD_SIGN_UP: 'open' } });
   browser = await chromium.launch(chromiumOptions());
 });
 
