@@ -29,7 +29,10 @@ fn s3_media() -> Option<Media> {
 
 /// The app with its media in the bucket instead of the local directory.
 fn on_s3(mut app: TestApp) -> Option<TestApp> {
-    app.state.media = s3_media()?;
+    // The bucket instead of the directory; shared projects as the server wires them.
+    app.state.media = s3_media()?.with_projects(std::sync::Arc::new(
+        kodlek_web::creations::SharedPrograms(app.state.store.clone()),
+    ));
     app.router = kodlek_web::router(app.state.clone());
     Some(app)
 }
