@@ -58,6 +58,7 @@ pub struct Gallery {
 #[into_params(parameter_in = Query)]
 pub struct GalleryQuery {
     /// `artist` or `sprites`; all kinds when left out.
+    #[param(value_type = Option<Kind>)]
     pub kind: Option<String>,
     /// The `next` of the page before.
     pub before: Option<String>,
