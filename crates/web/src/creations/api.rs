@@ -155,6 +155,10 @@ pub async fn gallery(
     State(state): State<AppState>,
     Query(q): Query<GalleryQuery>,
 ) -> Result<Json<Gallery>, ApiError> {
+    // The page's filter sends an empty kind for "all"; the API takes only a kind or none.
+    if q.kind.as_deref() == Some("") {
+        return Err(ApiError::invalid("kind", "must be artist or sprites"));
+    }
     Ok(Json(sharing::gallery(&state, &q).await?))
 }
 
