@@ -33,11 +33,6 @@ pub fn routes() -> Router<AppState> {
         .route("/creations/credits", get(credits))
 }
 
-/// JSON for a `<script type="application/json">`: no "<" may start a tag inside it.
-pub fn script_json(v: &serde_json::Value) -> String {
-    v.to_string().replace('<', "\\u003c")
-}
-
 #[derive(Template)]
 #[template(path = "creations/projects.html")]
 struct ProjectsT {
@@ -145,7 +140,7 @@ async fn editor(
     });
     let t = EditorT {
         p: p.clone(),
-        data: script_json(&data),
+        data: crate::kit::page::script_json(&data),
         project,
     };
     render(&state, &p, StatusCode::OK, &t)
@@ -343,7 +338,7 @@ async fn shared_page(
         .collect();
     let t = SharedT {
         p: p.clone(),
-        data: script_json(&data),
+        data: crate::kit::page::script_json(&data),
         can_remix: me.0.is_some_and(|m| m.account.role == Role::Student),
         project,
         reasons,

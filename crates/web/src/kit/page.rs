@@ -177,6 +177,14 @@ pub(crate) fn render<T: Template>(
     }
 }
 
+/// JSON for a `<script type="application/json">`: no "<" may start a tag inside it (JSON
+/// allows `\u003c` instead).
+pub(crate) fn script_json(v: &impl serde::Serialize) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+}
+
 pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }

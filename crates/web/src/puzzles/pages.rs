@@ -285,10 +285,7 @@ async fn level_page(
         saved_program: saved,
         texts,
     };
-    // Inside a script element, "<" must not start a tag: escape it (JSON allows \u003c).
-    let data = serde_json::to_string(&data)
-        .unwrap_or_default()
-        .replace('<', "\\u003c");
+    let data = crate::kit::page::script_json(&data);
     let total = course.levels().count();
     let n = course.levels().position(|l| l.id == level.id).unwrap_or(0) + 1;
     let t = LevelT {
