@@ -8,7 +8,9 @@
 // Admin routes (JSON, loopback only, for tests):
 //   POST /admin/users            {sub, email, email_verified, name, picture, birthdate, phone_number}
 //   POST /admin/users/{sub}/revoke   the provider stops vouching for the user
-//   POST /admin/tamper           {mode: "wrong_key" | "other_client" | "expired"}: the next ID token
+//   POST /admin/tamper           {client_id, mode: "wrong_key" | "other_client" | "expired"}: the
+//                                next ID token for that client (tests run at once, each with its
+//                                own client, so one test's spoiled token never reaches another)
 // Clients register themselves at /reg (dynamic client registration).
 import http from 'node:http';
 import Provider from 'oidc-provider';
@@ -19,7 +21,8 @@ const issuer = `http://127.0.0.1:${port}`;
 
 const users = new Map();
 const revoked = new Set();
-let tamper = null;
+/** client id → the spoiling its next ID token gets. */
+const tamper = new Map();
 
 const { privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
 const signing = { ...(await jose.exportJWK(privateKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
@@ -57,10 +60,12 @@ provider.proxy = false;
 // The spoiled ID token a test asked for, in place of the real one.
 provider.use(async (ctx, next) => {
   await next();
-  if (ctx.path !== '/token' || !tamper || !ctx.body || !ctx.body.id_token) return;
-  const mode = tamper;
-  tamper = null;
+  if (ctx.path !== '/token' || !ctx.body || !ctx.body.id_token) return;
   const claims = jose.decodeJwt(ctx.body.id_token);
+  const client = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
+  const mode = tamper.get(client);
+  if (!mode) return;
+  tamper.delete(client);
   const now = Math.floor(Date.now() / 1000);
   let key = privateKey;
   if (mode === 'wrong_key') key = stranger;
@@ -130,8 +135,9 @@ async function admin(req, res, path) {
     return json(res, 200, { revoked: decodeURIComponent(m[1]) });
   }
   if (path === '/admin/tamper') {
-    tamper = input.mode;
-    return json(res, 200, { tamper });
+    if (typeof input.client_id !== 'string') return json(res, 400, { error: 'client_id is needed' });
+    tamper.set(input.client_id, input.mode);
+    return json(res, 200, { client_id: input.client_id, mode: input.mode });
   }
   return json(res, 404, { error: 'no such admin route' });
 }

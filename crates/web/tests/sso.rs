@@ -15,6 +15,8 @@ use std::sync::Arc;
 struct Idp {
     issuer: String,
     http: reqwest::Client,
+    /// The client registered for this test's Kodlek: tests run at once, each with its own.
+    client_id: String,
 }
 
 impl Idp {
@@ -31,6 +33,7 @@ impl Idp {
         Some(Idp {
             issuer: issuer.trim_end_matches('/').to_owned(),
             http,
+            client_id: String::new(),
         })
     }
 
@@ -86,8 +89,13 @@ impl Idp {
             .await;
     }
 
+    /// Spoils the next ID token of this test's client.
     async fn tamper(&self, mode: &str) {
-        self.post("/admin/tamper", json!({"mode": mode})).await;
+        self.post(
+            "/admin/tamper",
+            json!({"client_id": self.client_id, "mode": mode}),
+        )
+        .await;
     }
 
     /// Signs `login` in at the provider, following its redirects with a cookie jar, from
@@ -143,8 +151,9 @@ impl Idp {
 
 /// The app with the test provider configured as "district", and the provider.
 async fn with_district(mut app: TestApp, recheck_secs: u64) -> Option<(TestApp, Idp)> {
-    let idp = Idp::get()?;
+    let mut idp = Idp::get()?;
     let (id, secret) = idp.client("http://kodlek.test", "district").await;
+    idp.client_id = id.clone();
     let vars = [
         ("KODLEK_SSO_DISTRICT_CLIENT_ID", id),
         ("KODLEK_SSO_DISTRICT_CLIENT_SECRET", secret),
