@@ -5,4 +5,4 @@ pub mod mail;
 pub mod media;
 
 pub use mail::{KEEP, KEEP_CHILD, Mail, MailError, Mailer, Outbox, Smtp};
-pub use media::{MediaFiles, MediaStoreError};
+pub use media::{MediaFiles, MediaStoreError, install_crypto};

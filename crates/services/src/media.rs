@@ -118,7 +118,8 @@ impl MediaFiles {
     }
 }
 
-/// TLS to the bucket uses ring, the crypto rustls already has here; installed once.
-fn install_crypto() {
+/// TLS (to the bucket, to sign-in providers) uses ring, the crypto rustls already has here;
+/// installed once, by whichever client is made first.
+pub fn install_crypto() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }

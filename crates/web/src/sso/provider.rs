@@ -2,10 +2,10 @@
 //! and the re-check of a kept token. Only `sub`, `email`, `email_verified` and `name` are read.
 
 use crate::sso::config::{Protocol, ProviderConfig, SsoConfig};
+use crate::sso::http::{ProviderHttp, body};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims,
 };
-use openidconnect::reqwest;
 use openidconnect::{
     AccessToken, AccessTokenHash, AuthorizationCode, ClaimsVerificationError, ClientId,
     ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, JsonWebKeySet, Nonce,
@@ -17,8 +17,6 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// How long one call to a provider may take; no request or job waits longer on one.
-pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a provider's discovery document and keys are used before they are fetched again.
 const DISCOVERY_TTL: Duration = Duration::from_secs(3600);
 /// A signature by an unknown key fetches the keys again (a rotation), at most this often: a
@@ -95,7 +93,7 @@ struct Discovered {
 /// The configured providers and what was discovered of them.
 pub struct Sso {
     pub config: SsoConfig,
-    http: reqwest::Client,
+    http: ProviderHttp,
     discovered: Mutex<HashMap<String, Discovered>>,
 }
 
@@ -116,16 +114,9 @@ fn subject(s: &str) -> Option<String> {
 
 impl Sso {
     pub fn new(config: SsoConfig) -> Sso {
-        let http = reqwest::Client::builder()
-            // Following redirects would let a provider point us anywhere (SSRF).
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(PROVIDER_TIMEOUT)
-            .connect_timeout(PROVIDER_TIMEOUT)
-            .build()
-            .expect("the HTTP client builds");
         Sso {
             config,
-            http,
+            http: ProviderHttp::new(),
             discovered: Mutex::new(HashMap::new()),
         }
     }
@@ -154,18 +145,17 @@ impl Sso {
             "{}/.well-known/openid-configuration",
             issuer.trim_end_matches('/')
         );
-        let body = self
+        let answer = self
             .http
+            .client()
             .get(&url)
             .send()
             .await
             .and_then(|r| r.error_for_status())
-            .map_err(|_| ProviderError::Unreachable)?
-            .bytes()
-            .await
             .map_err(|_| ProviderError::Unreachable)?;
+        let document = body(answer).await.map_err(|_| ProviderError::Unreachable)?;
         let metadata: CoreProviderMetadata =
-            serde_json::from_slice(&body).map_err(|_| ProviderError::Unreachable)?;
+            serde_json::from_slice(&document).map_err(|_| ProviderError::Unreachable)?;
         let found = metadata.issuer().as_str().trim_end_matches('/');
         let same = found == issuer.trim_end_matches('/')
             || (*tenant_issuer && found.contains("{tenantid}"));
@@ -274,8 +264,16 @@ impl Sso {
             token_url, me_url, ..
         } = &p.protocol
         {
-            return facebook::exchange(&self.http, p, token_url, me_url, redirect, code, secrets)
-                .await;
+            return facebook::exchange(
+                self.http.client(),
+                p,
+                token_url,
+                me_url,
+                redirect,
+                code,
+                secrets,
+            )
+            .await;
         }
         let tenant = matches!(
             p.protocol,
@@ -408,7 +406,7 @@ impl Sso {
         kind: &str,
     ) -> Check {
         if let Protocol::Facebook { me_url, .. } = &p.protocol {
-            return facebook::recheck(&self.http, me_url, subject, token).await;
+            return facebook::recheck(self.http.client(), me_url, subject, token).await;
         }
         let client = match self.client(p, redirect, false).await {
             Ok(c) => c,
@@ -541,13 +539,13 @@ pub(crate) mod facebook {
     async fn json<T: for<'de> Deserialize<'de>>(
         answer: reqwest::Response,
     ) -> Result<T, ProviderError> {
-        let body = answer
+        let answer = answer
             .error_for_status()
-            .map_err(|_| ProviderError::Unreachable)?
-            .bytes()
+            .map_err(|_| ProviderError::Unreachable)?;
+        let bytes = super::body(answer)
             .await
             .map_err(|_| ProviderError::Unreachable)?;
-        serde_json::from_slice(&body).map_err(|_| ProviderError::Unreachable)
+        serde_json::from_slice(&bytes).map_err(|_| ProviderError::Unreachable)
     }
 
     pub(crate) async fn recheck(
