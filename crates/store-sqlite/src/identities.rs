@@ -179,4 +179,14 @@ impl IdentityStore for SqliteStore {
         tx.commit().await.map_err(db_err)?;
         Ok(n)
     }
+
+    async fn identity_unanswered(&self, account_id: &str, provider: &str) -> StoreResult<u64> {
+        Ok(sqlx::query(sql::DELETE_SESSIONS_OF_IDENTITY)
+            .bind(account_id)
+            .bind(provider)
+            .execute(&self.writer)
+            .await
+            .map_err(db_err)?
+            .rows_affected())
+    }
 }

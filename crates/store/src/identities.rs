@@ -66,4 +66,7 @@ pub trait IdentityStore {
     ) -> StoreResult<Vec<IdentityRecord>>;
     /// The provider refused: the sessions made through the identity end and its token goes.
     async fn identity_refused(&self, account_id: &str, provider: &str) -> StoreResult<u64>;
+    /// The provider has not answered for too long: the sessions made through the identity end,
+    /// and its token stays for the next sign-in. How many sessions ended.
+    async fn identity_unanswered(&self, account_id: &str, provider: &str) -> StoreResult<u64>;
 }

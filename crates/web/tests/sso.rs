@@ -574,6 +574,68 @@ async fn revocation_ends_a_live_session(app: TestApp) {
     assert_eq!(again.status, StatusCode::FORBIDDEN, "{}", again.text);
 }
 
+// promise SSO-2: a provider that stops answering does not sign a class out at once, but no
+// session lives on its word for longer than the grace past its due re-check.
+async fn a_silent_provider_ends_sessions_after_the_grace(app: TestApp) {
+    let Some((mut app, idp)) = with_district(app, 1).await else {
+        return;
+    };
+    let sub = idp.user("Sam", "sam@school.example.org").await;
+    let (page, _) = through(&app, &idp, &sub, "/sign-in/sso/district", None).await;
+    let made = make_account(&app, &page, "role=teacher&display_name=Sam").await;
+    let cookie = made.session_cookie().unwrap();
+    let account = me(&app, &cookie).await.json()["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The same provider, now at an address where nothing answers.
+    let vars = [
+        ("KODLEK_SSO_DISTRICT_CLIENT_ID", "x".to_owned()),
+        ("KODLEK_SSO_DISTRICT_CLIENT_SECRET", "y".to_owned()),
+        (
+            "KODLEK_SSO_DISTRICT_ISSUER",
+            "http://127.0.0.1:9".to_owned(),
+        ),
+        ("KODLEK_SSO_DISTRICT_LABEL", "District".to_owned()),
+    ];
+    let silent = SsoConfig::from_vars(&["district".to_owned()], 1, |k| {
+        vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
+    })
+    .unwrap();
+    app.state.sso = Arc::new(Sso::new(silent));
+    app.router = kodlek_web::router(app.state.clone());
+    let checked = |ago: i64| {
+        let store = app.state.store.clone();
+        let account = account.clone();
+        async move {
+            let at = kodlek_domain::now_millis() - ago;
+            store
+                .identity_checked(&account, "district", None, at)
+                .await
+                .unwrap();
+        }
+    };
+
+    // Due, but within the grace: tried again later, the session lives on.
+    checked(5_000).await;
+    assert_eq!(kodlek_web::sso::recheck_due(&app.state).await.unwrap(), 0);
+    assert_eq!(me(&app, &cookie).await.status, StatusCode::OK);
+
+    // Past the grace: the session ends, and the token stays for the next sign-in.
+    checked(kodlek_web::sso::UNANSWERED_GRACE + 5_000).await;
+    assert_eq!(kodlek_web::sso::recheck_due(&app.state).await.unwrap(), 1);
+    assert_eq!(me(&app, &cookie).await.status, StatusCode::UNAUTHORIZED);
+    let identity = app
+        .state
+        .store
+        .identity_by_subject("district", &sub)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(identity.token_ciphertext.is_some(), "the token is kept");
+}
+
 // promise SSO-2: a teacher gives a section the district's sign-in; its sign-in page then
 // offers that button, and a child who signs in through it joins the section and lands on its
 // course, the first time and every time after.
@@ -613,6 +675,26 @@ async fn a_section_signs_in_through_the_district(app: TestApp) {
         settings.text
     );
 
+    // A picture section turned into a district one on its settings page, as a teacher does.
+    let other = app.section(&teacher, "picture").await;
+    let other_id = other["id"].as_str().unwrap();
+    let token = "test-form-token-0123456789";
+    let change = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(format!("/sections/{other_id}/login-type"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("{teacher}; kodlek_csrf={token}"))
+        .body(axum::body::Body::from(format!(
+            "csrf_token={token}&login_type=sso%3Adistrict"
+        )))
+        .unwrap();
+    let changed = app.send(change).await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.text);
+    let other_code = other["code"].as_str().unwrap();
+    let page = app.get(&format!("/sign-in/{other_code}"), None).await;
+    assert!(page.text.contains("Sign in with District"), "{}", page.text);
+    assert!(!page.text.contains("secret picture"), "{}", page.text);
+
     let sub = idp.user("Kid", "kid@pupils.example.org").await;
     let (form, _) = through(&app, &idp, &sub, &start, None).await;
     let made = make_account(
@@ -641,5 +723,6 @@ on_both_backends!(
     linking_and_unlinking,
     every_bad_answer_is_refused,
     revocation_ends_a_live_session,
+    a_silent_provider_ends_sessions_after_the_grace,
     a_section_signs_in_through_the_district,
 );

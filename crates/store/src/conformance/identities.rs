@@ -159,4 +159,15 @@ pub async fn identities_are_rechecked_and_refusal_ends_their_sessions(s: &dyn St
         .unwrap();
     assert_eq!((a1.token_ciphertext, a1.token_kind), (None, None));
     assert!(s.session_with_account("h2").await.unwrap().is_some());
+
+    // A provider that stays silent ends the sessions but keeps the token for the next sign-in.
+    assert_eq!(s.identity_unanswered("a2", "district").await.unwrap(), 1);
+    assert!(s.session_with_account("h2").await.unwrap().is_none());
+    let a2 = s
+        .identity_by_subject("district", "sub-2")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a2.token_ciphertext.as_deref(), Some("ct-new"));
+    assert_eq!(s.identity_unanswered("a2", "district").await.unwrap(), 0);
 }

@@ -28,6 +28,10 @@ pub const REAUTH_WITHIN: Millis = 5 * 60 * 1000;
 pub const RECHECK_BATCH: u32 = 50;
 /// How long one run of the re-check may take before it leaves the rest to the next run.
 const RECHECK_FOR_AT_MOST: std::time::Duration = std::time::Duration::from_secs(120);
+/// How long past its due re-check a session made through a provider lives on while the provider
+/// does not answer: an hour, so an outage costs no lesson, and a revoked pupil is not signed in
+/// for more than an hour and one interval after the provider goes quiet.
+pub const UNANSWERED_GRACE: Millis = 60 * 60 * 1000;
 
 /// An authorization request in flight, encrypted in the flow cookie.
 #[derive(Serialize, Deserialize)]
@@ -573,7 +577,18 @@ pub async fn recheck_due(state: &AppState) -> Result<u32, String> {
                     .map_err(|e| e.to_string())?;
                 ended += 1;
             }
-            // Tried again at the next run.
+            // A short outage must not sign a whole class out in the middle of a lesson: tried
+            // again at the next run. But nobody stays signed in on a provider's word for long
+            // after it could last be asked: past the grace, the sessions end (the token stays,
+            // so signing in again works as soon as the provider answers).
+            Check::Unreachable if now - i.checked_at > every + UNANSWERED_GRACE => {
+                let n = store
+                    .identity_unanswered(&i.account_id, &i.provider)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                tracing::warn!(provider = %i.provider, sessions = n, "a provider has not answered re-checks for too long: its sessions ended");
+                ended += 1;
+            }
             Check::Unreachable => {
                 tracing::warn!(provider = %i.provider, "a provider could not be reached for a re-check");
             }

@@ -4,6 +4,7 @@
 mod api;
 pub mod config;
 mod flow;
+pub mod http;
 mod pages;
 pub mod provider;
 
@@ -14,8 +15,8 @@ use utoipa::OpenApi;
 
 pub use config::{ConfigError, DEFAULT_RECHECK_SECS, Protocol, ProviderConfig, SsoConfig};
 pub use flow::{
-    AccountSection, IdentityList, IdentityView, REAUTH_WITHIN, account_section, recently_signed_in,
-    recheck_due,
+    AccountSection, IdentityList, IdentityView, REAUTH_WITHIN, UNANSWERED_GRACE, account_section,
+    recently_signed_in, recheck_due,
 };
 pub use provider::Sso;
 
