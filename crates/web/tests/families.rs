@@ -391,6 +391,65 @@ async fn parents_see_progress_and_programs(app: TestApp) {
     assert!(account.text.contains("href=\"/parents\""));
 }
 
+// promise CREATE-2: a linked parent sees what their child has made and who can see each
+// project, with a link only while anyone can open it; the programs stay the child's.
+async fn parents_see_what_their_child_shares(app: TestApp) {
+    let (child, child_id, parent_cookie) = family(&app).await;
+    let url = format!("/parents/children/{child_id}");
+    let page = app.get(&url, Some(&parent_cookie)).await.text;
+    assert!(page.contains("id=\"child-projects\""));
+    let mut ids = Vec::new();
+    for title in ["Secret garden", "Rainbow house"] {
+        let r = app
+            .post(
+                "/api/v1/projects",
+                json!({"kind": "artist", "title": title}),
+                Some(&child),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        ids.push(r.json()["project"]["id"].as_str().unwrap().to_owned());
+    }
+    let (kept, shown) = (&ids[0], &ids[1]);
+    let r = app
+        .patch(
+            &format!("/api/v1/projects/{shown}"),
+            json!({"sharing": "link"}),
+            Some(&child),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let share_id = r.json()["project"]["share_id"].as_str().unwrap().to_owned();
+
+    let page = app.get(&url, Some(&parent_cookie)).await.text;
+    assert!(page.contains("Secret garden") && page.contains("Rainbow house"));
+    assert!(page.contains("Only me") && page.contains("Anyone with the link"));
+    assert!(page.contains(&format!("href=\"/shared/{share_id}\"")));
+    assert!(
+        !page.contains(kept.as_str()),
+        "a private project has no link"
+    );
+    assert!(!page.contains("\"blocks\""), "no program is shown");
+
+    // Hidden by the moderators: still listed, said to be hidden, and no longer linked.
+    let project_id = app
+        .state
+        .store
+        .project_by_share_id(&share_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.state
+        .store
+        .moderate(&project_id, "hidden", kodlek_domain::now_millis())
+        .await
+        .unwrap();
+    let page = app.get(&url, Some(&parent_cookie)).await.text;
+    assert!(page.contains("Rainbow house") && page.contains("hidden for now"));
+    assert!(!page.contains(&format!("href=\"/shared/{share_id}\"")));
+}
+
 // promise U13-7: deactivation ends the child's sessions and sign-ins, tells their teachers
 // and the parent, and resume undoes it; every step is in the audit log.
 async fn deactivate_and_resume(app: TestApp) {
@@ -1124,6 +1183,7 @@ on_both_backends!(
     codes_link_parents_and_children,
     the_letter_home_carries_codes,
     parents_see_progress_and_programs,
+    parents_see_what_their_child_shares,
     deactivate_and_resume,
     stop_collection_keeps_nothing,
     delete_erases_and_keeps_the_record,

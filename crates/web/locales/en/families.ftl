@@ -192,3 +192,12 @@ mail-teacher-confirm-body =
 not-kept-banner = For now nothing you do is kept on our server, only in this browser: a parent's yes is awaited, or your parent asked us to keep nothing new.
 parents-nav = My children
 support-parents-link = A parent or guardian asking to deactivate or delete a child's account, or to stop what we keep? Use this form.
+
+child-projects = What { $name } has made
+child-projects-none = No projects yet.
+child-projects-lead = Each drawing or animation your child keeps, and who can see it. Your child chooses whether to share; a teacher or a moderator can hide what is shared.
+child-project-title = Title
+child-project-kind = Kind
+child-project-seen-by = Who can see it
+child-project-changed = Last changed
+child-project-hidden = Shared, but hidden for now (by a teacher, the class's settings or a moderator)

@@ -191,3 +191,12 @@ mail-teacher-confirm-body =
 not-kept-banner = Just nu sparas inget du gör hos oss, bara i den här webbläsaren: vi väntar på en förälders ja, eller så har din förälder bett oss att inte spara något nytt.
 parents-nav = Mina barn
 support-parents-link = Förälder eller vårdnadshavare som vill avaktivera eller radera ett barns konto, eller stoppa det vi sparar? Använd det här formuläret.
+
+child-projects = Det här har { $name } gjort
+child-projects-none = Inga projekt än.
+child-projects-lead = Varje teckning eller animation ditt barn sparar, och vem som kan se den. Ditt barn väljer själv om det ska delas; en lärare eller moderator kan dölja det som delas.
+child-project-title = Titel
+child-project-kind = Sort
+child-project-seen-by = Vem kan se det
+child-project-changed = Senast ändrad
+child-project-hidden = Delat, men dolt just nu (av en lärare, klassens inställningar eller en moderator)

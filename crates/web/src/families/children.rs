@@ -1,5 +1,6 @@
-//! What a linked parent sees of a child: progress, each level's attempts, the sections by name
-//! and what the platform keeps about the child (from the data inventory).
+//! What a linked parent sees of a child: progress, each level's attempts, the sections by name,
+//! the child's projects and who can see them, and what the platform keeps about the child (from
+//! the data inventory).
 
 use crate::AppState;
 use crate::families::links::linked_child;
@@ -46,6 +47,49 @@ pub async fn sections(state: &AppState, child_id: &str) -> Result<Vec<(String, S
         .into_iter()
         .map(|s| (s.section.name, s.teacher_display_name))
         .collect())
+}
+
+/// One of the child's projects as a linked parent sees it: what it is, and who can see it now.
+pub struct ChildProject {
+    pub title: String,
+    /// "artist" or "sprites".
+    pub kind: String,
+    /// What the child chose: "private", "link" or "gallery".
+    pub sharing: String,
+    /// The shared page, while anyone can open it (shared, and not hidden by a teacher, the
+    /// section's switch or the moderators).
+    pub open_at: Option<String>,
+    /// The day it was last changed (YYYY-MM-DD).
+    pub changed: String,
+}
+
+/// The child's projects, last changed first. A parent sees the titles and who can see each,
+/// so they know what their child shows the world; the programs stay the child's.
+pub async fn projects(state: &AppState, child_id: &str) -> Result<Vec<ChildProject>, ApiError> {
+    let mut list = state.store.projects_of(child_id).await?;
+    list.sort_by_key(|p| std::cmp::Reverse(p.updated_at));
+    let mut out = Vec::with_capacity(list.len());
+    for p in list {
+        let open_at = match (&p.share_id, p.sharing.as_str()) {
+            (Some(id), "link" | "gallery") => state
+                .store
+                .shared_project(id)
+                .await?
+                .map(|_| format!("/shared/{id}")),
+            _ => None,
+        };
+        out.push(ChildProject {
+            changed: kodlek_domain::rfc3339(p.updated_at)
+                .get(..10)
+                .unwrap_or("")
+                .to_owned(),
+            title: p.title,
+            kind: p.kind,
+            sharing: p.sharing,
+            open_at,
+        });
+    }
+    Ok(out)
 }
 
 /// One kind of thing the platform keeps about the child.

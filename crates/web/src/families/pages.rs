@@ -104,6 +104,15 @@ struct BubbleView {
     label: String,
 }
 
+/// A row of the child's projects, in the reader's language.
+struct ProjectRow {
+    title: String,
+    kind: String,
+    sharing: String,
+    open_at: Option<String>,
+    changed: String,
+}
+
 struct CourseView {
     title: String,
     levels: Vec<BubbleView>,
@@ -119,6 +128,7 @@ struct ChildT {
     status_text: String,
     courses: Vec<CourseView>,
     sections: Vec<String>,
+    projects: Vec<ProjectRow>,
     kept: Vec<Kept>,
     actions: Vec<(&'static str, String)>,
     asked: bool,
@@ -191,6 +201,21 @@ async fn show_child(
                 .iter()
                 .map(|(name, teacher)| {
                     p.args_all("child-section", &[("name", name), ("teacher", teacher)])
+                })
+                .collect(),
+            projects: children::projects(state, &child.id)
+                .await?
+                .into_iter()
+                .map(|c| ProjectRow {
+                    kind: p.t(format!("creations-kind-{}", c.kind)),
+                    sharing: if c.sharing != "private" && c.open_at.is_none() {
+                        p.t("child-project-hidden")
+                    } else {
+                        p.t(format!("creations-sharing-{}", c.sharing))
+                    },
+                    title: c.title,
+                    open_at: c.open_at,
+                    changed: c.changed,
                 })
                 .collect(),
             kept: children::kept_about(state, &child.id, p.code()).await?,
