@@ -18,8 +18,6 @@ const MAIL_NOTIFIED_ADULTS: &str = "INSERT INTO notice_mailings (kind, ref_id, a
 
 /// Adds a mailing row for each teacher (with a verified address) of an affected student whom
 /// teachers manage: such a student has no address of their own.
-// The linked parents of an affected child join here once families exist: the same SELECT
-// through the parent links instead of section_teachers.
 const MAIL_TEACHERS_OF_MANAGED: &str = "INSERT INTO notice_mailings (kind, ref_id, account_id) \
      SELECT DISTINCT n.kind, n.ref_id, t.teacher_id FROM account_notices n \
      JOIN accounts s ON s.id = n.account_id AND s.managed_by_teacher \
@@ -27,6 +25,15 @@ const MAIL_TEACHERS_OF_MANAGED: &str = "INSERT INTO notice_mailings (kind, ref_i
      JOIN section_teachers t ON t.section_id = ss.section_id \
      JOIN accounts ta ON ta.id = t.teacher_id \
      WHERE n.kind = ?1 AND n.ref_id = ?2 AND ta.email_ciphertext IS NOT NULL AND ta.email_verified \
+     ON CONFLICT DO NOTHING";
+
+/// Adds a mailing row for each linked parent (with a verified address) of an affected child:
+/// a child's own address is never on file, and a parent who linked their child asked to know.
+const MAIL_PARENTS_OF_CHILDREN: &str = "INSERT INTO notice_mailings (kind, ref_id, account_id) \
+     SELECT DISTINCT n.kind, n.ref_id, f.parent_id FROM account_notices n \
+     JOIN family_links f ON f.child_id = n.account_id \
+     JOIN accounts pa ON pa.id = f.parent_id \
+     WHERE n.kind = ?1 AND n.ref_id = ?2 AND pa.email_ciphertext IS NOT NULL AND pa.email_verified \
      ON CONFLICT DO NOTHING";
 
 fn version_from(r: &SqliteRow) -> NoticeVersionRecord {
@@ -97,7 +104,11 @@ impl NoticeStore for SqliteStore {
                 n
             }
         };
-        for q in [MAIL_NOTIFIED_ADULTS, MAIL_TEACHERS_OF_MANAGED] {
+        for q in [
+            MAIL_NOTIFIED_ADULTS,
+            MAIL_TEACHERS_OF_MANAGED,
+            MAIL_PARENTS_OF_CHILDREN,
+        ] {
             sqlx::query(q)
                 .bind(INCIDENT)
                 .bind(&i.id)

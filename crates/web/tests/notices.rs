@@ -69,6 +69,28 @@ async fn an_incident_reaches_everyone_it_affected(app: TestApp) {
         .to_owned();
     unsubscribe(&app, "pat@example.org").await;
     let (other, _) = app.teacher("Olle", "olle@example.org").await;
+    // Kim's parent, linked with Kim's family code.
+    let (pia, _) = app
+        .sign_up(json!({"role": "parent", "display_name": "Pia", "email": "pia@example.org", "password": "correct horse battery"}))
+        .await;
+    let token = app.last_link_token("/verify-email/");
+    app.post(
+        &format!("/api/v1/email-verifications/{token}"),
+        json!({}),
+        None,
+    )
+    .await;
+    let code = app
+        .post("/api/v1/me/family-codes", json!({}), Some(&child_cookie))
+        .await
+        .json()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let linked = app
+        .post("/api/v1/me/children", json!({"code": code}), Some(&pia))
+        .await;
+    assert_eq!(linked.status, StatusCode::CREATED, "{}", linked.text);
 
     let child_id = child["id"].as_str().unwrap();
     let ids = [kid.as_str(), child_id, pat.as_str(), pat.as_str()];
@@ -103,6 +125,11 @@ async fn an_incident_reaches_everyone_it_affected(app: TestApp) {
         0,
         "never a child"
     );
+    assert_eq!(
+        mails_to(&app, "pia@example.org", INCIDENT_MAIL),
+        1,
+        "the linked parent of Kim"
+    );
     assert_eq!(mails_to(&app, "olle@example.org", INCIDENT_MAIL), 0);
     let mail = app
         .outbox()
@@ -128,7 +155,7 @@ async fn an_incident_reaches_everyone_it_affected(app: TestApp) {
     let all = report_incident(&app.state, "staff-1", incident(&[], true))
         .await
         .unwrap();
-    assert_eq!(all.notified, 5);
+    assert_eq!(all.notified, 6, "every account, the parent too");
 }
 
 // promise SEC-3: a bad incident is refused with the fault named, and nothing is stored.

@@ -42,8 +42,8 @@ pub struct IncidentCreated {
 
 /// Records an incident for the users it affected and queues its emails: to each affected
 /// adult with a verified address on file, and to the teachers of each affected student whom
-/// teachers manage (a child's own address is never on file). Linked parents join the
-/// recipients with the families feature (see the store's incident mailing).
+/// teachers manage, and to the linked parents of each affected child (a child's own address is
+/// never on file).
 ///
 /// The email is `MailKind::Required`: it reaches unsubscribed addresses too, because telling
 /// the people affected by a breach is a duty (GDPR article 34), not a choice of ours.
