@@ -6,7 +6,8 @@ import * as Blockly from 'blockly/core';
 import * as En from 'blockly/msg/en';
 import * as Sv from 'blockly/msg/sv';
 import { ArtistStage } from './artist.js';
-import { defineBlocks, keepMeasuringInside, toolboxEntry } from './blocks.js';
+import { SWEDISH_ARIA } from './blockly-sv.js';
+import { defineBlocks, keepFlyoutTidy, keepMeasuringInside, speakPlainly, toolboxEntry } from './blocks.js';
 import { SpriteStage, defineSpriteBlocks, spriteToolbox } from './sprites.js';
 
 const MEDIA = '/static/blockly-media/';
@@ -137,9 +138,10 @@ class Project {
   }
 
   startEditor() {
-    Blockly.setLocale(this.lang === 'sv' ? Sv : En);
+    Blockly.setLocale(this.lang === 'sv' ? { ...Sv, ...SWEDISH_ARIA } : En);
     defineBlocks(Blockly, {}, this.lang);
     defineSpriteBlocks(Blockly, this.lang, mediaValues(this.project.program, this.data.media));
+    speakPlainly(Blockly, Object.keys(Blockly.Blocks));
     const toolbox = this.kind === 'sprites'
       ? spriteToolbox()
       : { kind: 'flyoutToolbox', contents: ARTIST_BLOCKS.map(toolboxEntry) };
@@ -155,6 +157,7 @@ class Project {
       move: { scrollbars: true, drag: true, wheel: true },
     });
     keepMeasuringInside(document.getElementById('blockly-area'));
+    keepFlyoutTidy(document.getElementById('blockly-area'));
     window.kodlekWorkspace = this.ws;
     window.kodlekBlockly = Blockly;
     try {
