@@ -356,6 +356,8 @@ class LevelPage {
     this.resetButton?.addEventListener('click', () => this.reset());
     if (this.runButton) this.runButton.disabled = false;
     this.startTools();
+    // The moment a child can start: the page-weight benchmark (bench/page-weight) reads it.
+    performance.mark('kodlek-editor-ready');
   }
 
   /**
