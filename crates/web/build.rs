@@ -165,7 +165,7 @@ fn embed(dist: &Path, out: &Path) {
             .filter_map(|e| e.file_name().into_string().ok())
             .filter(|n| !n.starts_with('.'))
             .filter(|n| match suffix {
-                "" => !compressed(n),
+                "" => !compressed(n.as_str()),
                 s => n.ends_with(s),
             })
             .collect();

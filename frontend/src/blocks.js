@@ -40,7 +40,7 @@ const words = (s) => String(s).replace(/[↺↻↑▶✎]/gu, ' ').replace(/\s+/
 // same green arrow in front of the explorer, so a child can match the block to the picture:
 // "it walks where the arrow points".
 
-const ICON = 24;
+const ICON = 28;
 const EXPLORER =
   '<circle cx="0" cy="5" r="6.5" fill="#1d4ed8" stroke="#fff" stroke-width="1"/>' +
   '<path d="M0 -4 L4 1 L-4 1 Z" fill="#f59e0b" stroke="#7c2d12" stroke-width=".8"/>' +
@@ -215,6 +215,37 @@ export function blockDefinitions(texts, lang, facing = 'east') {
       colour: COLOURS.paint,
     },
   ];
+}
+
+/**
+ * Registers the renderer `kodlek`: Blockly's geras, without a <style> element of its own (the
+ * site's CSP allows only style sheets from itself, so its CSS ships in blockly.css, built by
+ * tools/blockly-css.cjs), and with a block's words centred beside a taller picture (geras puts
+ * them at the top of the row).
+ */
+export function registerRenderer(Blockly) {
+  const { Types } = Blockly.blockRendering;
+  class Constants extends Blockly.geras.ConstantProvider {
+    injectCSS_() {}
+  }
+  class Info extends Blockly.geras.RenderInfo {
+    getElemCenterline_(row, elem) {
+      if (Types.isField(elem) && Types.isInputRow(row) && !row.hasStatement && !row.hasInlineInput) {
+        return row.yPos + row.height / 2;
+      }
+      return super.getElemCenterline_(row, elem);
+    }
+  }
+  class Renderer extends Blockly.geras.Renderer {
+    makeConstants_() {
+      return new Constants();
+    }
+
+    makeRenderInfo_(block) {
+      return new Info(this, block);
+    }
+  }
+  Blockly.blockRendering.register('kodlek', Renderer);
 }
 
 /**

@@ -7,22 +7,14 @@ import * as En from 'blockly/msg/en';
 import * as Sv from 'blockly/msg/sv';
 import { ArtistStage } from './artist.js';
 import { SWEDISH_ARIA } from './blockly-sv.js';
-import { defineBlocks, keepFlyoutTidy, keepMeasuringInside, speakPlainly, toolboxEntry } from './blocks.js';
+import { defineBlocks, keepFlyoutTidy, keepMeasuringInside, registerRenderer, speakPlainly, toolboxEntry } from './blocks.js';
 import { SpriteStage, defineSpriteBlocks, spriteToolbox } from './sprites.js';
 
 const MEDIA = '/static/blockly-media/';
 /** How long the editor waits after the last change before it saves. */
 const SAVE_AFTER_MS = 1200;
 
-class Constants extends Blockly.geras.ConstantProvider {
-  injectCSS_() {}
-}
-class Renderer extends Blockly.geras.Renderer {
-  makeConstants_() {
-    return new Constants();
-  }
-}
-Blockly.blockRendering.register('kodlek', Renderer);
+registerRenderer(Blockly);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,7 +6,7 @@ import * as Blockly from 'blockly/core';
 import * as En from 'blockly/msg/en';
 import * as Sv from 'blockly/msg/sv';
 import { ArtistStage } from './artist.js';
-import { defineBlocks, keepFlyoutTidy, keepMeasuringInside, toolboxEntry } from './blocks.js';
+import { defineBlocks, keepFlyoutTidy, keepMeasuringInside, registerRenderer, toolboxEntry } from './blocks.js';
 import { SWEDISH_ARIA } from './blockly-sv.js';
 import { MazeStage } from './maze.js';
 import { levelProgress, rememberVerdict } from './progress.js';
@@ -16,17 +16,8 @@ const STEP_MS = 250;
 /** A long trace is played faster, so that no run lasts much longer than this. */
 const MAX_PLAY_MS = 15_000;
 
-// --- Blockly without <style> elements: the site's CSP allows only style sheets from itself,
-// so the renderer's CSS ships in blockly.css (built by tools/blockly-css.cjs) instead.
-class Constants extends Blockly.geras.ConstantProvider {
-  injectCSS_() {}
-}
-class Renderer extends Blockly.geras.Renderer {
-  makeConstants_() {
-    return new Constants();
-  }
-}
-Blockly.blockRendering.register('kodlek', Renderer);
+// Blockly without <style> elements (the site's CSP), see blocks.js.
+registerRenderer(Blockly);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
