@@ -187,7 +187,7 @@ fn embed(dist: &Path, out: &Path) {
             if fs::read(&target).ok().as_deref() != Some(&bytes[..]) {
                 fs::write(&target, &bytes).expect("copy a built file into OUT_DIR");
             }
-            let served = name.strip_suffix(suffix).unwrap_or(name);
+            let served = name.strip_suffix(suffix).unwrap_or(name.as_str());
             writeln!(
                 code,
                 "    ({served:?}, include_bytes!({:?})),",

@@ -175,8 +175,8 @@ test('a loose block is shown disabled, and Run judges only the blocks under "whe
       turn.moveBy(260, 40);
       turn.nextConnection.connect(move.previousConnection);
     });
-    const loose = page.locator('#blockly-area .maze_turn.blocklyBlock');
-    await page.waitForFunction(() => document.querySelector('#blockly-area .maze_turn.blocklyBlock')?.classList.contains('blocklyDisabled'));
+    const loose = page.locator('#blockly-area svg.blocklySvg .maze_turn.blocklyBlock');
+    await page.waitForFunction(() => document.querySelector('#blockly-area svg.blocklySvg .maze_turn.blocklyBlock')?.classList.contains('blocklyDisabled'));
     assert.match(await loose.getAttribute('class'), /blocklyDisabledPattern/, 'it looks disabled');
     assert.match(await loose.locator('.blocklyPath').first().getAttribute('aria-label'), /disabled/, 'and says so');
     await page.kodlekAudit();
@@ -195,7 +195,7 @@ test('a loose block is shown disabled, and Run judges only the blocks under "whe
       while (last.getNextBlock()) last = last.getNextBlock();
       last.nextConnection.connect(turn.previousConnection);
     });
-    await page.waitForFunction(() => !document.querySelector('#blockly-area .maze_turn.blocklyBlock').classList.contains('blocklyDisabled'));
+    await page.waitForFunction(() => !document.querySelector('#blockly-area svg.blocklySvg .maze_turn.blocklyBlock').classList.contains('blocklyDisabled'));
     assert.deepEqual(problems, []);
   }),
 );
