@@ -227,6 +227,7 @@ Last run:
 
 - date: ${date} UTC
 - machine: ${machine()}
+- server: ${path.relative(root, opt.server).startsWith('..') ? path.basename(path.dirname(opt.server)) : path.relative(root, opt.server)} build (\`${path.basename(path.dirname(opt.server))}\` profile); the bytes are the same in every profile
 
 | page | transferred | requests | until usable | each load |
 |---|---|---|---|---|
