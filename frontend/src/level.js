@@ -314,7 +314,10 @@ class LevelPage {
       media: MEDIA,
       css: false,
       renderer: 'kodlek',
-      sounds: true,
+      // No clicks from Blockly: its sounds make an AudioContext at once, the largest single
+      // cost of starting the editor on a slow laptop (about 150 to 300 ms), and the page's only
+      // sound is then the chime, which the Sound button turns off.
+      sounds: false,
       trashcan: true,
       maxInstances: { when_run: 1 },
       zoom: { controls: true, wheel: false, startScale: 1.0, maxScale: 2, minScale: 0.5 },
