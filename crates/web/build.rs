@@ -184,7 +184,7 @@ fn embed(dist: &Path, out: &Path) {
             for must in BUNDLES {
                 let must = format!("{must}{suffix}");
                 assert!(
-                    names.iter().any(|n| *n == must),
+                    names.contains(&must),
                     "frontend/dist/{must} is missing after `npm run build`"
                 );
             }
