@@ -171,6 +171,7 @@ function writeSection(file, section) {
 
 async function main() {
   const opt = options();
+  const loadBefore = os.loadavg()[0].toFixed(1);
   const server = await startServer(opt.server);
   const browser = await chromium.launch({
     executablePath: opt.chromium,
@@ -217,11 +218,10 @@ async function main() {
 (SQLite, a fresh data directory) and loads pages in headless Chromium at 1366x768 with the CPU
 slowed ${CPU_SLOWDOWN}x (\`Emulation.setCPUThrottlingRate\`), each load in a new browser context (a cold
 cache). It counts the bytes the network transferred (headers and bodies, \`encodedDataLength\`)
-until the page has been quiet for 0.75 s, Blockly's sounds included, and the time from the
-start of the navigation to the editor's \`kodlek-editor-ready\` mark (set by \`level.js\` once
-the workspace, the blocks to pick from and Run are ready). The baselines are loaded in the same
-rounds: the same page with gzip only and with no compression (an \`Accept-Encoding\` header set through
-CDP), and the course
+until the page has been quiet for 0.75 s, and the time from the start of the navigation to the
+editor's \`kodlek-editor-ready\` mark (set by \`level.js\` once the workspace, the blocks to pick
+from and Run are ready). The baselines are loaded in the same rounds: the same page with gzip
+only and with no compression (an \`Accept-Encoding\` header set through CDP), and the course
 page, which has no editor. Figures are medians of ${opt.loads} loads; KB are 1000 bytes.
 
 \`\`\`sh
@@ -237,7 +237,8 @@ Last run:
 
 - date: ${date} UTC
 - machine: ${machine()}
-- server: ${path.relative(root, opt.server).startsWith('..') ? path.basename(path.dirname(opt.server)) : path.relative(root, opt.server)} build (\`${path.basename(path.dirname(opt.server))}\` profile); the bytes are the same in every profile
+- server: the \`${path.basename(path.dirname(opt.server))}\` build of \`kodlek\` (the bytes sent are the same in every build)
+- the machine's load average at the start and at the end: ${loadBefore} and ${os.loadavg()[0].toFixed(1)}
 
 | page | transferred | requests | until usable | each load |
 |---|---|---|---|---|
