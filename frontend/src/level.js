@@ -292,9 +292,7 @@ class LevelPage {
       };
       return fill(this.t(steps === null ? 'stage_maze_no_way' : 'stage_maze'), values);
     }
-    if (this.level.artist) {
-      return fill(this.t('stage_artist'), { lines: (this.level.artist.target ?? []).length });
-    }
+    if (this.level.artist) return this.t('stage_artist');
     return this.level.title ?? '';
   }
 

@@ -130,8 +130,8 @@ test('a screen reader hears the blocks and the picture in words, in English and 
         [...document.querySelectorAll('.blocklyFlyout .blocklyPath[role=option]')].map((p) => p.getAttribute('aria-label').replace(/,$/, '')),
       );
     for (const [lang, words, picture] of [
-      ['en', ['move forward', 'turn left', 'repeat 4 times'], /^A maze of \d+ by \d+ squares\. The explorer stands on the ring and looks (up|down|to the right|to the left)\. The flag is \d+ steps away/],
-      ['sv', ['gå framåt', 'sväng vänster', 'upprepa 4 gånger'], /^En labyrint med \d+ gånger \d+ rutor\. Upptäckaren står på ringen och tittar (uppåt|nedåt|åt höger|åt vänster)\. Flaggan är \d+ steg bort/],
+      ['en', ['move forward', 'turn left', 'repeat 4 times'], /^A maze of \d+ by \d+ squares\. The explorer stands on the ring and looks (up|down|to the right|to the left)\. Steps along the path to the flag: \d+\.$/],
+      ['sv', ['gå framåt', 'sväng vänster', 'upprepa 4 gånger'], /^En labyrint med \d+ gånger \d+ rutor\. Upptäckaren står på ringen och tittar (uppåt|nedåt|åt höger|åt vänster)\. Steg längs stigen till flaggan: \d+\.$/],
     ]) {
       await page.goto(`/levels/maze-2?lang=${lang}`);
       await waitForEditor(page);
