@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -21,11 +22,63 @@ const MEDIA_URL = '/static/blockly-media/';
 const RENDERER = 'kodlek';
 const THEME = 'Classic';
 
-const CDN_MEDIA = 'https://blockly-demo.appspot.com/static/media/';
-const HIGHLIGHT_WITH_STYLE =
-  '"class":"blocklyHighlightedConnectionPath",style:"display: none;",d:b,transform:c},this.svgRoot);';
-const HIGHLIGHT_WITHOUT_STYLE =
-  '"class":"blocklyHighlightedConnectionPath",d:b,transform:c},this.svgRoot);b.style.display="none";';
+const CDN_MEDIA = 'https://static.blockly.com/media/';
+// The text bubble (a block's warning) sets its direction with a style attribute, which
+// `style-src 'self'` refuses. Our editor is always left to right, the default direction.
+const BUBBLE_TEXT_WITH_STYLE =
+  ',transform:`translate(0,${Ln.BORDER_WIDTH})`,style:`direction: ${this.workspace.RTL?"rtl":"ltr"}`}';
+const BUBBLE_TEXT_WITHOUT_STYLE = ',transform:`translate(0,${Ln.BORDER_WIDTH})`}';
+// Every workspace (the program, the flyout, the trashcan's flyout) makes an AudioContext as it
+// is built, even with sounds off: each costs tens of milliseconds of the page's start. Made on
+// first use instead, it is never made on a page without Blockly's sounds.
+const AUDIO_AT_ONCE = 'this.muted=!1;window.AudioContext&&(this.context=new AudioContext)}';
+const AUDIO_ON_FIRST_USE =
+  'this.muted=!1;Object.defineProperty(this,"context",{configurable:!0,get(){var c=window.AudioContext?new AudioContext:void 0;' +
+  'Object.defineProperty(this,"context",{value:c,writable:!0,configurable:!0});return c},set(c){' +
+  'Object.defineProperty(this,"context",{value:c,writable:!0,configurable:!0})}})}';
+/** Any other SVG or HTML element made with a style attribute would break the CSP. */
+const STYLE_ATTRIBUTE = /[{,]style:[`"']|setAttribute\("style"|\.cssText=/;
+
+/** Every word of Blockly's core: a message it reads is named there, in full. */
+let coreWords = null;
+function namedByCore(key) {
+  if (!coreWords) {
+    const core = readFileSync(path.join(blocklyDir, 'blockly_compressed.js'), 'utf8');
+    coreWords = new Set(core.match(/[A-Z][A-Z0-9_]+/g));
+  }
+  return coreWords.has(key);
+}
+
+/**
+ * A message table with only what Blockly's core says: most messages belong to Blockly's own
+ * blocks, which we do not use (our blocks bring their labels), so they would only weigh on the
+ * page. The help links go too, since they point at other sites. A message that a kept one refers
+ * to (`= Blockly.Msg["X"]` or `%{BKY_X}`) is kept with it.
+ */
+function keepUsedMessages(text, file) {
+  const line = /^Blockly\.Msg\["([A-Z0-9_]+)"\] = (.*);(\s*\/\/.*)?$/;
+  const values = new Map();
+  for (const l of text.split('\n')) {
+    const m = line.exec(l);
+    if (m) values.set(m[1], m[2]);
+  }
+  if (values.size < 300) throw new Error(`${file} no longer looks like a Blockly message table`);
+  const kept = new Set();
+  const keep = (key) => {
+    if (kept.has(key) || !values.has(key) || key.endsWith('HELPURL')) return;
+    kept.add(key);
+    for (const [, ref] of values.get(key).matchAll(/Blockly\.Msg\["([A-Z0-9_]+)"\]|%\{BKY_([A-Z0-9_]+)\}/g)) keep(ref);
+  };
+  for (const key of values.keys()) if (namedByCore(key)) keep(key);
+  if (kept.size < 100) throw new Error(`${file}: Blockly's core names only ${kept.size} messages; check keepUsedMessages`);
+  return text
+    .split('\n')
+    .filter((l) => {
+      const m = line.exec(l);
+      return !m || kept.has(m[1]);
+    })
+    .join('\n');
+}
 
 /** esbuild plugin: rewrites Blockly's sources on their way into the bundle. */
 const blocklySources = {
@@ -36,25 +89,27 @@ const blocklySources = {
       if (!text.includes(CDN_MEDIA)) {
         throw new Error(`Blockly no longer names ${CDN_MEDIA}: check its default media path`);
       }
-      // Connection highlights are made with a style attribute, which `style-src 'self'` refuses;
-      // hide them through the CSSOM instead (Blockly shows them the same way).
-      if (!text.includes(HIGHLIGHT_WITH_STYLE)) {
-        throw new Error('Blockly no longer makes connection highlights as expected: check for style attributes');
+      if (!text.includes(BUBBLE_TEXT_WITH_STYLE)) {
+        throw new Error('Blockly no longer makes its text bubble as expected: check for style attributes');
+      }
+      if (!text.includes(AUDIO_AT_ONCE)) {
+        throw new Error('Blockly no longer makes its AudioContext as expected: check WorkspaceAudio');
       }
       const contents = text
         .split(CDN_MEDIA)
         .join(MEDIA_URL)
-        .replace(HIGHLIGHT_WITH_STYLE, HIGHLIGHT_WITHOUT_STYLE);
+        .replace(BUBBLE_TEXT_WITH_STYLE, BUBBLE_TEXT_WITHOUT_STYLE)
+        .replace(AUDIO_AT_ONCE, AUDIO_ON_FIRST_USE);
+      const styled = contents.match(STYLE_ATTRIBUTE);
+      if (styled) {
+        const at = styled.index;
+        throw new Error(`Blockly sets a style attribute, which the CSP refuses: ${contents.slice(at - 80, at + 80)}`);
+      }
       return { contents, loader: 'js' };
     });
     build.onLoad({ filter: /[\\/]blockly[\\/]msg[\\/][a-z-]+\.js$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
-      // Help links point at other sites; our blocks have none, so the messages need none.
-      const kept = text
-        .split('\n')
-        .filter((line) => !/^Blockly\.Msg\["[A-Z0-9_]*HELPURL"\]/.test(line))
-        .join('\n');
-      return { contents: kept, loader: 'js' };
+      return { contents: keepUsedMessages(text, args.path), loader: 'js' };
     });
   },
 };
@@ -105,4 +160,19 @@ for (const file of ['level.js', 'common.js', 'creations.js', 'blockly.css']) {
   for (const host of ['blockly-demo', 'unpkg', 'jsdelivr', 'googleapis']) {
     if (text.includes(host)) throw new Error(`dist/${file} names ${host}`);
   }
+}
+
+// Each bundle also compressed, once, here: the server sends the brotli or gzip copy to a browser
+// that takes it, and spends no time compressing per request.
+for (const file of ['level.js', 'common.js', 'creations.js', 'grid.js', 'blockly.css']) {
+  const bytes = readFileSync(path.join(dist, file));
+  const br = zlib.brotliCompressSync(bytes, {
+    params: {
+      [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+      [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+    },
+  });
+  writeFileSync(path.join(dist, `${file}.br`), br);
+  writeFileSync(path.join(dist, `${file}.gz`), zlib.gzipSync(bytes, { level: zlib.constants.Z_BEST_COMPRESSION }));
 }

@@ -6,22 +6,15 @@ import * as Blockly from 'blockly/core';
 import * as En from 'blockly/msg/en';
 import * as Sv from 'blockly/msg/sv';
 import { ArtistStage } from './artist.js';
-import { defineBlocks, keepMeasuringInside, toolboxEntry } from './blocks.js';
+import { SWEDISH_ARIA } from './blockly-sv.js';
+import { defineBlocks, keepFlyoutTidy, keepMeasuringInside, registerRenderer, speakPlainly, toolboxEntry } from './blocks.js';
 import { SpriteStage, defineSpriteBlocks, spriteToolbox } from './sprites.js';
 
 const MEDIA = '/static/blockly-media/';
 /** How long the editor waits after the last change before it saves. */
 const SAVE_AFTER_MS = 1200;
 
-class Constants extends Blockly.geras.ConstantProvider {
-  injectCSS_() {}
-}
-class Renderer extends Blockly.geras.Renderer {
-  makeConstants_() {
-    return new Constants();
-  }
-}
-Blockly.blockRendering.register('kodlek', Renderer);
+registerRenderer(Blockly);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -137,9 +130,10 @@ class Project {
   }
 
   startEditor() {
-    Blockly.setLocale(this.lang === 'sv' ? Sv : En);
+    Blockly.setLocale(this.lang === 'sv' ? { ...Sv, ...SWEDISH_ARIA } : En);
     defineBlocks(Blockly, {}, this.lang);
     defineSpriteBlocks(Blockly, this.lang, mediaValues(this.project.program, this.data.media));
+    speakPlainly(Blockly, Object.keys(Blockly.Blocks));
     const toolbox = this.kind === 'sprites'
       ? spriteToolbox()
       : { kind: 'flyoutToolbox', contents: ARTIST_BLOCKS.map(toolboxEntry) };
@@ -155,6 +149,7 @@ class Project {
       move: { scrollbars: true, drag: true, wheel: true },
     });
     keepMeasuringInside(document.getElementById('blockly-area'));
+    keepFlyoutTidy(document.getElementById('blockly-area'));
     window.kodlekWorkspace = this.ws;
     window.kodlekBlockly = Blockly;
     try {

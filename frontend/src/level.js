@@ -6,7 +6,8 @@ import * as Blockly from 'blockly/core';
 import * as En from 'blockly/msg/en';
 import * as Sv from 'blockly/msg/sv';
 import { ArtistStage } from './artist.js';
-import { defineBlocks, keepMeasuringInside, toolboxEntry } from './blocks.js';
+import { defineBlocks, keepFlyoutTidy, keepMeasuringInside, registerRenderer, toolboxEntry } from './blocks.js';
+import { SWEDISH_ARIA } from './blockly-sv.js';
 import { MazeStage } from './maze.js';
 import { levelProgress, rememberVerdict } from './progress.js';
 
@@ -15,17 +16,8 @@ const STEP_MS = 250;
 /** A long trace is played faster, so that no run lasts much longer than this. */
 const MAX_PLAY_MS = 15_000;
 
-// --- Blockly without <style> elements: the site's CSP allows only style sheets from itself,
-// so the renderer's CSS ships in blockly.css (built by tools/blockly-css.cjs) instead.
-class Constants extends Blockly.geras.ConstantProvider {
-  injectCSS_() {}
-}
-class Renderer extends Blockly.geras.Renderer {
-  makeConstants_() {
-    return new Constants();
-  }
-}
-Blockly.blockRendering.register('kodlek', Renderer);
+// Blockly without <style> elements (the site's CSP), see blocks.js.
+registerRenderer(Blockly);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -47,6 +39,38 @@ function readData() {
   } catch {
     return null;
   }
+}
+
+/**
+ * The program as the server gets it: only the stack under "when run". A loose block is not part
+ * of the program (Blockly shows it disabled), so it is not sent, nor kept.
+ */
+export function programOf(workspace) {
+  const saved = Blockly.serialization.workspaces.save(workspace);
+  const blocks = saved?.blocks?.blocks ?? [];
+  return { ...saved, blocks: { ...saved.blocks, blocks: blocks.filter((b) => b.type === 'when_run') } };
+}
+
+/** The number of steps along open squares from `from` to the goal (3), or null. */
+function stepsToGoal(grid, from) {
+  const seen = new Set([`${from.x},${from.y}`]);
+  let ring = [from];
+  for (let steps = 0; ring.length > 0; steps++) {
+    const next = [];
+    for (const { x, y } of ring) {
+      if (grid[y]?.[x] === 3) return steps;
+      for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+        const n = { x: x + dx, y: y + dy };
+        const v = grid[n.y]?.[n.x] ?? 0;
+        if (v !== 0 && !seen.has(`${n.x},${n.y}`)) {
+          seen.add(`${n.x},${n.y}`);
+          next.push(n);
+        }
+      }
+    }
+    ring = next;
+  }
+  return null;
 }
 
 /** `{used}` and `{ideal}` (and any other `{name}`) filled in from `values`. */
@@ -249,9 +273,33 @@ class LevelPage {
 
   // --- puzzle levels ---
 
+  /** The puzzle picture in words, for a screen reader: what a child sees at a glance. */
+  describeStage() {
+    const maze = this.level.maze;
+    if (maze && Array.isArray(maze.grid)) {
+      const grid = maze.grid;
+      let start = null;
+      grid.forEach((row, y) => {
+        const x = row.indexOf(2);
+        if (x >= 0 && !start) start = { x, y };
+      });
+      const steps = start ? stepsToGoal(grid, start) : null;
+      const values = {
+        cols: Math.max(0, ...grid.map((r) => r.length)),
+        rows: grid.length,
+        facing: this.t(`facing_${maze.start_direction ?? 'east'}`),
+        steps,
+      };
+      return fill(this.t(steps === null ? 'stage_maze_no_way' : 'stage_maze'), values);
+    }
+    if (this.level.artist) return this.t('stage_artist');
+    return this.level.title ?? '';
+  }
+
   startEditor() {
-    Blockly.setLocale(this.lang === 'sv' ? Sv : En);
-    defineBlocks(Blockly, this.texts, this.lang);
+    Blockly.setLocale(this.lang === 'sv' ? { ...Sv, ...SWEDISH_ARIA } : En);
+    const facing = this.level.maze?.start_direction ?? 'east';
+    defineBlocks(Blockly, this.texts, this.lang, facing);
 
     const area = document.getElementById('blockly-area');
     const defined = (type) => Boolean(Blockly.Blocks[type]);
@@ -264,7 +312,10 @@ class LevelPage {
       media: MEDIA,
       css: false,
       renderer: 'kodlek',
-      sounds: true,
+      // No clicks from Blockly: its sounds make an AudioContext at once, the largest single
+      // cost of starting the editor on a slow laptop (about 150 to 300 ms), and the page's only
+      // sound is then the chime, which the Sound button turns off.
+      sounds: false,
       trashcan: true,
       maxInstances: { when_run: 1 },
       zoom: { controls: true, wheel: false, startScale: 1.0, maxScale: 2, minScale: 0.5 },
@@ -272,14 +323,22 @@ class LevelPage {
       rtl: false,
     });
     keepMeasuringInside(area);
+    keepFlyoutTidy(area);
     window.kodlekWorkspace = this.ws;
     window.kodlekBlockly = Blockly;
     this.loadProgram();
+    // A block that is not under "when run" is not part of the program: Blockly greys it out
+    // (and it is not sent, see programOf).
+    this.ws.addChangeListener(Blockly.Events.disableOrphans);
+    this.addRunKey();
 
-    const label = this.level.title ?? '';
+    const label = this.describeStage();
     const stageEl = document.getElementById('stage');
-    if (stageEl && !stageEl.hasAttribute('aria-label')) stageEl.setAttribute('aria-label', label);
-    if (stageEl && this.level.maze) this.stage = new MazeStage(stageEl, this.level.maze, label);
+    if (stageEl) {
+      stageEl.setAttribute('role', 'img');
+      stageEl.setAttribute('aria-label', label);
+    }
+    if (stageEl && this.level.maze) this.stage = new MazeStage(stageEl, this.level.maze);
     else if (stageEl && this.level.artist) this.stage = new ArtistStage(stageEl, this.level.artist, label);
 
     this.runButton = document.getElementById('run-button');
@@ -289,6 +348,26 @@ class LevelPage {
     this.resetButton?.addEventListener('click', () => this.reset());
     if (this.runButton) this.runButton.disabled = false;
     this.startTools();
+    // The moment a child can start: the page-weight benchmark (bench/page-weight) reads it.
+    performance.mark('kodlek-editor-ready');
+  }
+
+  /**
+   * R runs the program from inside the editor (the blocks to pick from or the program), so
+   * that a child playing with the keyboard need not go back to the Run button.
+   */
+  addRunKey() {
+    const registry = Blockly.ShortcutRegistry.registry;
+    if (registry.getRegistry().kodlek_run) return;
+    registry.register({
+      name: 'kodlek_run',
+      preconditionFn: (ws) => !ws.isDragging(),
+      callback: () => {
+        this.run();
+        return true;
+      },
+      keyCodes: [Blockly.utils.KeyCodes.R],
+    });
   }
 
   /** On an artist level, a student keeps the drawing as a project of their own. */
@@ -299,7 +378,7 @@ class LevelPage {
     keep.addEventListener('click', async () => {
       keep.disabled = true;
       const title = String(this.level.title ?? 'Drawing').slice(0, 60);
-      const program = Blockly.serialization.workspaces.save(this.ws);
+      const program = programOf(this.ws);
       try {
         const res = await fetch('/api/v1/projects', {
           method: 'POST',
@@ -363,7 +442,7 @@ class LevelPage {
     this.stage?.reset();
     if (this.celebration) this.celebration.hidden = true;
     this.say(this.t('running'));
-    const program = Blockly.serialization.workspaces.save(this.ws);
+    const program = programOf(this.ws);
     try {
       let answer;
       try {

@@ -24,11 +24,10 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class MazeStage {
   /**
-   * @param {HTMLElement} container  #stage
+   * @param {HTMLElement} container  #stage, which carries the picture's description
    * @param {{grid: number[][], start_direction: string}} maze
-   * @param {string} label  what the picture shows, for screen readers
    */
-  constructor(container, maze, label) {
+  constructor(container, maze) {
     this.grid = maze.grid;
     this.startDirection = maze.start_direction in ANGLE ? maze.start_direction : 'east';
     this.start = find(this.grid, 2) ?? { x: 0, y: 0 };
@@ -39,10 +38,9 @@ export class MazeStage {
     this.svg = el('svg', {
       class: 'maze',
       viewBox: `0 0 ${cols * CELL} ${rows * CELL}`,
-      role: 'img',
-      'aria-label': label,
+      // The container describes the maze in words; the drawing itself says nothing more.
+      'aria-hidden': 'true',
     });
-    el('title', {}, this.svg).textContent = label;
 
     const board = el('g', { class: 'maze-board' }, this.svg);
     for (let y = 0; y < rows; y++) {
@@ -73,13 +71,16 @@ export class MazeStage {
       el('path', { class: 'maze-flag', d: 'M17 9 L40 16 L17 24 Z' }, g);
     }
 
-    // The explorer: a body and a nose that points where it faces.
+    // The explorer: a body, a pointed nose and eyes that look where it faces, and the green
+    // arrow of "move forward" in front of its nose, as on the blocks (blocks.js, explorerIcon):
+    // forward is where the arrow points, whichever way that is on the screen.
     this.avatar = el('g', { class: 'maze-avatar' }, this.svg);
     this.body = el('g', {}, this.avatar);
+    el('path', { class: 'maze-avatar-ahead', d: 'M0 -27 V-39 M-6 -33 L0 -40 L6 -33' }, this.body);
     el('circle', { class: 'maze-avatar-body', cx: 0, cy: 0, r: CELL * 0.3 }, this.body);
-    el('path', { class: 'maze-avatar-nose', d: 'M0 -22 L8 -8 L-8 -8 Z' }, this.body);
-    el('circle', { class: 'maze-avatar-eye', cx: -5, cy: -2, r: 2.5 }, this.body);
-    el('circle', { class: 'maze-avatar-eye', cx: 5, cy: -2, r: 2.5 }, this.body);
+    el('path', { class: 'maze-avatar-nose', d: 'M0 -25 L9 -11 L-9 -11 Z' }, this.body);
+    el('circle', { class: 'maze-avatar-eye', cx: -5, cy: -3, r: 2.5 }, this.body);
+    el('circle', { class: 'maze-avatar-eye', cx: 5, cy: -3, r: 2.5 }, this.body);
     this.bang = el('g', { class: 'maze-bang' }, this.svg);
     el('path', { d: 'M-9 -9 L9 9 M9 -9 L-9 9' }, this.bang);
 

@@ -18,8 +18,10 @@ globalThis.document = window.document;
 
 const Blockly = require('blockly/core');
 
-// The sheet that `Blockly.inject` adds unless told `css: false`.
-Blockly.Css.inject(true, mediaPath);
+// The sheet that `Blockly.inject` adds unless told `css: false` (into the container's document).
+const container = document.createElement('div');
+document.body.append(container);
+Blockly.Css.inject(container, true, mediaPath);
 const common = document.getElementById('blockly-common-style');
 if (!common) throw new Error('Blockly did not produce its common CSS');
 

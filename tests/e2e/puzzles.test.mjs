@@ -193,7 +193,7 @@ test("the editor's files come from Kodlek itself, with their types", { timeout: 
     ['/static/dist/level.js', 'text/javascript'],
     ['/static/dist/common.js', 'text/javascript'],
     ['/static/dist/blockly.css', 'text/css'],
-    ['/static/blockly-media/sprites.png', 'image/png'],
+    ['/static/blockly-media/sprites.svg', 'image/svg+xml'],
     ['/static/blockly-media/click.mp3', 'audio/mpeg'],
   ];
   for (const [path, type] of cases) {
@@ -203,6 +203,14 @@ test("the editor's files come from Kodlek itself, with their types", { timeout: 
     assert.equal(res.headers.get('cache-control'), 'public, max-age=3600', path);
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
     assert.ok((await res.arrayBuffer()).byteLength > 0, path);
+  }
+  // The bundles go out compressed at build time, in the best encoding the browser takes.
+  for (const [accept, coding] of [['gzip, deflate, br', 'br'], ['gzip', 'gzip'], ['identity', null]]) {
+    const res = await fetch(`${server.baseURL}/static/dist/level.js`, { headers: { 'Accept-Encoding': accept } });
+    assert.equal(res.status, 200, accept);
+    assert.equal(res.headers.get('content-encoding'), coding, accept);
+    assert.equal(res.headers.get('vary'), 'accept-encoding', accept);
+    assert.match(await res.text(), /Blockly/, accept);
   }
   for (const path of ['/static/dist/nothing.js', '/static/blockly-media/nothing.png']) {
     const res = await fetch(`${server.baseURL}${path}`);

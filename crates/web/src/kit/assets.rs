@@ -1,20 +1,23 @@
 //! The front end's files (`frontend/dist`, built by `build.rs`), embedded in the binary and
 //! served under `/static/dist/` and `/static/blockly-media/`, and the pages' own icons and
-//! small scripts (`static/icons/`, `static/js/`), served under the same names.
+//! small scripts (`static/icons/`, `static/js/`), served under the same names. A bundle is sent
+//! as its brotli or gzip copy, made at build time, to a browser that accepts one.
 
 use crate::AppState;
 use crate::kit::error::ApiError;
 use axum::Router;
 use axum::extract::Path;
-use axum::http::header;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 mod generated {
-    // `DIST` (dist/*: level.js, common.js, grid.js, blockly.css) and `MEDIA` (dist/blockly-media/*).
+    // `DIST` (dist/*: level.js, common.js, grid.js, creations.js, blockly.css), `DIST_BR` and
+    // `DIST_GZ` (their brotli and gzip copies, under the same names) and `MEDIA`
+    // (dist/blockly-media/*).
     include!(concat!(env!("OUT_DIR"), "/frontend_assets.rs"));
 }
-use generated::{DIST, MEDIA};
+use generated::{DIST, DIST_BR, DIST_GZ, MEDIA};
 
 /// The pages' icons: SVG, so that they show without an emoji font.
 const ICONS: &[(&str, &[u8])] = &[
@@ -51,8 +54,49 @@ async fn script(Path(name): Path<String>) -> Response {
     serve(SCRIPTS, &name)
 }
 
-async fn dist(Path(name): Path<String>) -> Response {
-    serve(DIST, &name)
+async fn dist(Path(name): Path<String>, headers: HeaderMap) -> Response {
+    let accepted = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut response = serve(DIST, &name);
+    if response.status().is_success() {
+        let copy = [("br", DIST_BR), ("gzip", DIST_GZ)]
+            .into_iter()
+            .filter(|(coding, _)| accepts(&accepted, coding))
+            .find_map(|(coding, table)| Some((coding, find(table, &name)?)));
+        if let Some((coding, bytes)) = copy {
+            *response.body_mut() = axum::body::Body::from(bytes);
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        // Caches keep one copy per encoding.
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    response
+}
+
+/// Whether an Accept-Encoding value takes `coding` (named, or `*`, without `q=0`).
+fn accepts(accept_encoding: &str, coding: &str) -> bool {
+    accept_encoding.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
+    })
+}
+
+fn find(files: &'static [(&'static str, &'static [u8])], name: &str) -> Option<&'static [u8]> {
+    files.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
 }
 
 async fn media(Path(path): Path<String>) -> Response {
@@ -127,7 +171,7 @@ mod tests {
             assert!(!file(DIST, name).is_empty(), "{name} is empty");
         }
         for name in [
-            "sprites.png",
+            "sprites.svg",
             "click.mp3",
             "handopen.cur",
             "dropdown-arrow.svg",
@@ -171,7 +215,7 @@ mod tests {
         let level = String::from_utf8_lossy(file(DIST, "level.js"));
         assert!(level.contains("/static/blockly-media/"));
         let css = String::from_utf8_lossy(file(DIST, "blockly.css"));
-        assert!(css.contains("/static/blockly-media/sprites.png"));
+        assert!(css.contains("/static/blockly-media/sprites.svg"));
     }
 
     #[test]
@@ -202,10 +246,55 @@ mod tests {
         for (table, name) in [
             (DIST, "missing.js"),
             (DIST, "../Cargo.toml"),
-            (MEDIA, "sprites.png/x"),
+            (MEDIA, "sprites.svg/x"),
             (MEDIA, ""),
         ] {
             assert_eq!(serve(table, name).status(), StatusCode::NOT_FOUND, "{name}");
+        }
+    }
+
+    #[test]
+    fn every_bundle_has_its_compressed_copies() {
+        for (name, bytes) in DIST {
+            if name.ends_with(".js") || name.ends_with(".css") {
+                let br = file(DIST_BR, name);
+                let gz = file(DIST_GZ, name);
+                assert!(br.len() < bytes.len() && gz.len() < bytes.len(), "{name}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_bundle_goes_out_in_the_best_encoding_the_browser_takes() {
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("gzip;q=1.0, br;q=0.5", "br"));
+        assert!(accepts("*", "gzip"));
+        assert!(!accepts("br;q=0, gzip", "br"));
+        assert!(!accepts("gzip", "br"));
+        assert!(!accepts("", "gzip"));
+        for (accept, coding) in [
+            (Some("gzip, deflate, br"), Some("br")),
+            (Some("gzip"), Some("gzip")),
+            (None, None),
+        ] {
+            let mut headers = HeaderMap::new();
+            if let Some(a) = accept {
+                headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(a).unwrap());
+            }
+            let r = dist(Path("level.js".to_owned()), headers).await;
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(
+                r.headers()
+                    .get(header::CONTENT_ENCODING)
+                    .map(|v| v.to_str().unwrap()),
+                coding,
+                "{accept:?}"
+            );
+            assert_eq!(r.headers()[header::VARY], "accept-encoding");
+            assert_eq!(
+                r.headers()[header::CONTENT_TYPE],
+                "text/javascript; charset=utf-8"
+            );
         }
     }
 }

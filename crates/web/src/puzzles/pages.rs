@@ -180,7 +180,7 @@ struct LevelT {
 }
 
 /// Texts the editor needs, by the keys it looks them up with.
-const LEVEL_TEXTS: [(&str, &str); 45] = [
+const LEVEL_TEXTS: [(&str, &str); 52] = [
     ("hint", "level-hint"),
     ("sound", "level-sound"),
     ("run", "level-run"),
@@ -229,6 +229,13 @@ const LEVEL_TEXTS: [(&str, &str); 45] = [
     ("status_perfect", "level-status-perfect"),
     ("not_saved", "not-saved-banner"),
     ("stage", "level-stage"),
+    ("stage_maze", "level-stage-maze"),
+    ("stage_maze_no_way", "level-stage-maze-no-way"),
+    ("facing_north", "level-facing-north"),
+    ("facing_east", "level-facing-east"),
+    ("facing_south", "level-facing-south"),
+    ("facing_west", "level-facing-west"),
+    ("stage_artist", "level-stage-artist"),
 ];
 
 async fn level_page(
