@@ -149,15 +149,12 @@ impl Idp {
     }
 }
 
-/// The app with the test provider configured as "district", and the provider.
-async fn with_district(mut app: TestApp, recheck_secs: u64) -> Option<(TestApp, Idp)> {
-    let mut idp = Idp::get()?;
-    let (id, secret) = idp.client("http://kodlek.test", "district").await;
-    idp.client_id = id.clone();
+/// Serves `app` with one provider, "district", at `issuer` with this client.
+fn serve_district(app: &mut TestApp, issuer: &str, client: (String, String), recheck_secs: u64) {
     let vars = [
-        ("KODLEK_SSO_DISTRICT_CLIENT_ID", id),
-        ("KODLEK_SSO_DISTRICT_CLIENT_SECRET", secret),
-        ("KODLEK_SSO_DISTRICT_ISSUER", idp.issuer.clone()),
+        ("KODLEK_SSO_DISTRICT_CLIENT_ID", client.0),
+        ("KODLEK_SSO_DISTRICT_CLIENT_SECRET", client.1),
+        ("KODLEK_SSO_DISTRICT_ISSUER", issuer.to_owned()),
         ("KODLEK_SSO_DISTRICT_LABEL", "District".to_owned()),
     ];
     let config = SsoConfig::from_vars(&["district".to_owned()], recheck_secs, |k| {
@@ -166,6 +163,14 @@ async fn with_district(mut app: TestApp, recheck_secs: u64) -> Option<(TestApp, 
     .unwrap();
     app.state.sso = Arc::new(Sso::new(config));
     app.router = kodlek_web::router(app.state.clone());
+}
+
+/// The app with the test provider configured as "district", and the provider.
+async fn with_district(mut app: TestApp, recheck_secs: u64) -> Option<(TestApp, Idp)> {
+    let mut idp = Idp::get()?;
+    let client = idp.client("http://kodlek.test", "district").await;
+    idp.client_id = client.0.clone();
+    serve_district(&mut app, &idp.issuer, client, recheck_secs);
     Some((app, idp))
 }
 
@@ -590,21 +595,7 @@ async fn a_silent_provider_ends_sessions_after_the_grace(app: TestApp) {
         .to_owned();
 
     // The same provider, now at an address where nothing answers.
-    let vars = [
-        ("KODLEK_SSO_DISTRICT_CLIENT_ID", "x".to_owned()),
-        ("KODLEK_SSO_DISTRICT_CLIENT_SECRET", "y".to_owned()),
-        (
-            "KODLEK_SSO_DISTRICT_ISSUER",
-            "http://127.0.0.1:9".to_owned(),
-        ),
-        ("KODLEK_SSO_DISTRICT_LABEL", "District".to_owned()),
-    ];
-    let silent = SsoConfig::from_vars(&["district".to_owned()], 1, |k| {
-        vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
-    })
-    .unwrap();
-    app.state.sso = Arc::new(Sso::new(silent));
-    app.router = kodlek_web::router(app.state.clone());
+    serve_district(&mut app, "http://127.0.0.1:9", ("x".into(), "y".into()), 1);
     let checked = |ago: i64| {
         let store = app.state.store.clone();
         let account = account.clone();
