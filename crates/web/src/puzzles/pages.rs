@@ -231,6 +231,12 @@ const LEVEL_TEXTS: [(&str, &str); 45] = [
     ("stage", "level-stage"),
 ];
 
+/// Texts of the playback controls and the code view, by the keys the editor uses.
+const PLAYBACK_TEXTS: [(&str, &str); 2] = [
+    ("step_of", "level-step-of"),
+    ("code_empty", "level-code-empty"),
+];
+
 async fn level_page(
     State(state): State<AppState>,
     p: Page,
@@ -266,6 +272,7 @@ async fn level_page(
         .unwrap_or_else(|| format!("/courses/{}", course.id));
     let texts: serde_json::Map<String, Value> = LEVEL_TEXTS
         .iter()
+        .chain(PLAYBACK_TEXTS.iter())
         .map(|(k, key)| ((*k).to_owned(), Value::String(p.t(key))))
         .collect();
     #[derive(serde::Serialize)]
