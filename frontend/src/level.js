@@ -161,6 +161,8 @@ class LevelPage {
   revealNext(status) {
     if (!['passed', 'perfect', 'completed'].includes(status)) return;
     if (this.celebration) this.celebration.hidden = false;
+    const certificate = document.getElementById('certificate-link');
+    if (certificate) certificate.hidden = false;
     if (this.next) {
       this.next.hidden = false;
       // The keyboard goes on from the verdict: Enter opens the next level.
