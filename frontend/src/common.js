@@ -1,6 +1,8 @@
 // The script of every page: forget the anonymous progress on sign-out, offer to carry it into
-// a new account, and show it on the course map for someone not signed in. Pages work without it.
+// a new account, show it on the course map for someone not signed in, and offer the certificate
+// form when it is all done. Pages work without it.
 
+import { offerBrowserCertificate } from './certificate.js';
 import { clearProgress, hasProgress, importBody, loadProgress } from './progress.js';
 
 const signedIn = () =>
@@ -105,6 +107,7 @@ function start() {
   onSignOut();
   offerCarry();
   markBubbles();
+  offerBrowserCertificate();
 }
 
 if (document.readyState === 'loading') {

@@ -6,15 +6,14 @@ import * as Blockly from 'blockly/core';
 import * as En from 'blockly/msg/en';
 import * as Sv from 'blockly/msg/sv';
 import { ArtistStage } from './artist.js';
-import { defineBlocks, keepFlyoutTidy, keepMeasuringInside, registerRenderer, toolboxEntry } from './blocks.js';
+import { defineBlocks, keepFlyoutTidy, keepMeasuringInside, PAINTS, registerRenderer, toolboxEntry } from './blocks.js';
 import { SWEDISH_ARIA } from './blockly-sv.js';
+import { programToCode } from './code.js';
 import { MazeStage } from './maze.js';
+import { Playback } from './playback.js';
 import { levelProgress, rememberVerdict } from './progress.js';
 
 const MEDIA = '/static/blockly-media/';
-const STEP_MS = 250;
-/** A long trace is played faster, so that no run lasts much longer than this. */
-const MAX_PLAY_MS = 15_000;
 
 // Blockly without <style> elements (the site's CSP), see blocks.js.
 registerRenderer(Blockly);
@@ -186,6 +185,8 @@ class LevelPage {
   revealNext(status) {
     if (!['passed', 'perfect', 'completed'].includes(status)) return;
     if (this.celebration) this.celebration.hidden = false;
+    const certificate = document.getElementById('certificate-link');
+    if (certificate) certificate.hidden = false;
     if (this.next) {
       this.next.hidden = false;
       // The keyboard goes on from the verdict: Enter opens the next level.
@@ -343,11 +344,13 @@ class LevelPage {
 
     this.runButton = document.getElementById('run-button');
     this.resetButton = document.getElementById('reset-button');
-    this.runButton?.addEventListener('click', () => this.run());
+    this.runButton?.addEventListener('click', () => this.runPressed());
     this.offerKeeping();
     this.resetButton?.addEventListener('click', () => this.reset());
     if (this.runButton) this.runButton.disabled = false;
     this.startTools();
+    this.startPlayback();
+    this.startCodeView();
     // The moment a child can start: the page-weight benchmark (bench/page-weight) reads it.
     performance.mark('kodlek-editor-ready');
   }
@@ -363,10 +366,89 @@ class LevelPage {
       name: 'kodlek_run',
       preconditionFn: (ws) => !ws.isDragging(),
       callback: () => {
-        this.run();
+        this.runPressed();
         return true;
       },
       keyCodes: [Blockly.utils.KeyCodes.R],
+    });
+  }
+
+  // --- how the trace is shown: the speed, and step by step ---
+
+  startPlayback() {
+    this.playback = new Playback(document.getElementById('speed-select'));
+    this.stepButton = document.getElementById('step-button');
+    this.stepButton?.addEventListener('click', () => this.stepPressed());
+  }
+
+  /**
+   * Whether the blocks now say something else than the program being played. Compared as
+   * text code, so that blocks Blockly only moves aside do not count as a change.
+   */
+  programChanged() {
+    return this.playedCode !== programToCode(programOf(this.ws));
+  }
+
+  runPressed() {
+    // Run in the middle of a stepped run plays the rest of it straight through, unless the
+    // program changed meanwhile: then the new one runs.
+    if (this.playback?.waiting && !this.programChanged()) this.playback.finish();
+    else this.run();
+  }
+
+  stepPressed() {
+    const p = this.playback;
+    // Step is never switched off, so that the keyboard's focus stays on it between presses.
+    const busy = this.playing || this.posting;
+    if (busy && !this.programChanged()) {
+      // Stepping already: one more step. Playing straight through: stop after this step.
+      if (p.stepwise) p.advance();
+      else p.pause();
+    } else if (!this.posting) {
+      this.run({ stepwise: true });
+    }
+  }
+
+  /** While a stepped run waits, Run is there to play the rest; while it moves, it is not. */
+  waitingForStep(waiting) {
+    if (!this.runButton) return;
+    this.runButton.disabled = !waiting;
+    if (waiting) this.runButton.removeAttribute('aria-busy');
+    else this.runButton.setAttribute('aria-busy', 'true');
+  }
+
+  // --- the program as text code ---
+
+  startCodeView() {
+    const toggle = document.getElementById('code-toggle');
+    const view = document.getElementById('code-view');
+    const text = document.getElementById('code-text');
+    if (!toggle || !view || !text) return;
+    toggle.hidden = false;
+    const names = Object.fromEntries(
+      PAINTS.map(([value, en, sv]) => [value, this.texts[`colour_${en}`] ?? (this.lang === 'sv' ? sv : en)]),
+    );
+    let queued = false;
+    const show = () => {
+      queued = false;
+      if (view.hidden) return;
+      const code = programToCode(Blockly.serialization.workspaces.save(this.ws), names);
+      text.textContent = code || this.t('code_empty');
+    };
+    toggle.addEventListener('click', () => {
+      const open = toggle.getAttribute('aria-expanded') !== 'true';
+      toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+      view.hidden = !open;
+      if (open) {
+        show();
+        view.scrollIntoView({ block: 'nearest' });
+      }
+    });
+    // Written again after every change to the program, once per frame at most.
+    this.ws.addChangeListener((e) => {
+      if (e.isUiEvent || view.hidden || queued) return;
+      queued = true;
+      requestAnimationFrame(show);
     });
   }
 
@@ -423,6 +505,7 @@ class LevelPage {
 
   reset() {
     this.generation += 1;
+    this.playback?.cancel();
     this.ws?.highlightBlock(null);
     this.stage?.reset();
     this.say('');
@@ -432,10 +515,12 @@ class LevelPage {
     }
   }
 
-  async run() {
-    if (this.runButton?.disabled) return;
+  async run({ stepwise = false } = {}) {
+    if (this.posting) return;
     const generation = ++this.generation;
     const current = () => generation === this.generation;
+    this.playback?.begin(stepwise);
+    this.posting = true;
     this.runButton.disabled = true;
     this.runButton.setAttribute('aria-busy', 'true');
     this.ws.highlightBlock(null);
@@ -443,6 +528,7 @@ class LevelPage {
     if (this.celebration) this.celebration.hidden = true;
     this.say(this.t('running'));
     const program = programOf(this.ws);
+    this.playedCode = programToCode(program);
     try {
       let answer;
       try {
@@ -450,6 +536,8 @@ class LevelPage {
       } catch {
         if (current()) this.say(this.t('error_network'), 'problem');
         return;
+      } finally {
+        this.posting = false;
       }
       const { status, doc } = answer;
       if (status !== 200 || !doc || typeof doc.status !== 'string') {
@@ -480,11 +568,24 @@ class LevelPage {
     // On a phone the stage sits above the workspace: bring it into view to watch the run.
     const stageEl = document.getElementById('stage');
     if (stageEl && window.matchMedia('(max-width: 52rem)').matches) stageEl.scrollIntoView({ block: 'nearest' });
-    const ms = Math.max(8, Math.min(STEP_MS, MAX_PLAY_MS / trace.length));
-    for (const step of trace) {
-      if (!current()) return;
-      if (step.block) this.ws.highlightBlock(step.block);
-      await this.stage.step(step, ms);
+    this.playing = true;
+    try {
+      for (const [i, step] of trace.entries()) {
+        if (!current()) return;
+        if (i > 0 && this.playback?.stepwise) {
+          this.waitingForStep(true);
+          await this.playback.gate();
+          if (!current()) return;
+          this.waitingForStep(false);
+        }
+        // The block being run, when the trace names it (a hand-made program may not): a step
+        // without one leaves no stale highlight behind.
+        this.ws.highlightBlock(step.block || null);
+        if (this.playback?.stepwise) this.say(fill(this.t('step_of'), { n: i + 1, total: trace.length }));
+        await this.stage.step(step, this.playback?.msFor(trace.length) ?? 250);
+      }
+    } finally {
+      this.playing = false;
     }
   }
 

@@ -6,8 +6,9 @@
 import { AxeBuilder } from '@axe-core/playwright';
 
 /**
- * Runs `body(page, problems, context)` in a fresh context of `browser` against `server`. On
- * failure the page's text, the problems and the server's log are added to the error.
+ * Runs `body(page, problems, context)` in a fresh context of `browser` against `server`, in
+ * `locale` and, when given, `viewport` (`{width, height}`). On failure the page's text, the
+ * problems and the server's log are added to the error.
  */
 export async function withPage(browser, server, t, { locale = 'en-US', viewport } = {}, body) {
   const context = await browser.newContext({ baseURL: server.baseURL, locale, ...(viewport ? { viewport } : {}) });

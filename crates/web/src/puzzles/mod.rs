@@ -2,6 +2,7 @@
 
 mod api;
 mod attempts;
+mod certificate;
 mod pages;
 
 use crate::AppState;
@@ -29,5 +30,8 @@ pub struct Api;
 
 /// The puzzles' JSON API and pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(api::routes()).merge(pages::routes())
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .merge(certificate::routes())
 }

@@ -97,6 +97,8 @@ struct CourseT {
     title: String,
     lessons: Vec<LessonView>,
     labels: Vec<(&'static str, String)>,
+    /// Signed in with every level done: the address of the certificate.
+    certificate: Option<String>,
 }
 
 const STATUSES: [&str; 5] = ["none", "failed", "completed", "passed", "perfect"];
@@ -147,6 +149,9 @@ async fn course_page(
         })
         .collect();
     let title = course.title.get(p.code()).to_owned();
+    let certificate = (me.is_some()
+        && super::certificate::levels_left(course, &progress).is_empty())
+    .then(|| format!("/courses/{}/certificate", course.id));
     render(
         &state,
         &p,
@@ -156,6 +161,7 @@ async fn course_page(
             title,
             lessons,
             labels,
+            certificate,
         },
     )
 }
@@ -171,6 +177,8 @@ struct LevelT {
     has_hints: bool,
     course_id: String,
     next_url: String,
+    /// On the last level of its course: the certificate, offered with the celebration.
+    certificate_url: Option<String>,
     is_prompt: bool,
     /// Signed in, but nothing is kept for now (a parent's permission is awaited, or a parent
     /// stopped collection): the page says so.
@@ -238,6 +246,12 @@ const LEVEL_TEXTS: [(&str, &str); 52] = [
     ("stage_artist", "level-stage-artist"),
 ];
 
+/// Texts of the playback controls and the code view, by the keys the editor uses.
+const PLAYBACK_TEXTS: [(&str, &str); 2] = [
+    ("step_of", "level-step-of"),
+    ("code_empty", "level-code-empty"),
+];
+
 async fn level_page(
     State(state): State<AppState>,
     p: Page,
@@ -273,6 +287,7 @@ async fn level_page(
         .unwrap_or_else(|| format!("/courses/{}", course.id));
     let texts: serde_json::Map<String, Value> = LEVEL_TEXTS
         .iter()
+        .chain(PLAYBACK_TEXTS.iter())
         .map(|(k, key)| ((*k).to_owned(), Value::String(p.t(key))))
         .collect();
     #[derive(serde::Serialize)]
@@ -306,6 +321,8 @@ async fn level_page(
         has_hints: !level.hints.is_empty(),
         course_id: course.id.clone(),
         next_url,
+        certificate_url: (course.levels().last().map(|l| &l.id) == Some(&level.id))
+            .then(|| format!("/courses/{}/certificate", course.id)),
         is_prompt: level.kind == kodlek_puzzles::LevelKind::Prompt,
         held,
         data,

@@ -1,0 +1,34 @@
+// The certificate page for someone who played without an account: when this browser remembers
+// every level of the course as done, it offers the form that asks for a name and sends the
+// remembered programs with it. The server runs them all again and decides; what this browser
+// remembers of verdicts only decides whether the form is worth showing.
+
+import { loadProgress, statusRank } from './progress.js';
+
+/** The body the server re-judges: each level's best program (or answer), as carrying does. */
+function workOf(ids, levels) {
+  const attempts = [];
+  for (const id of ids) {
+    const e = levels[id];
+    if (!e || typeof e !== 'object') continue;
+    const program = e.best_program ?? e.program;
+    const answer = e.best_answer ?? e.answer;
+    if (program && typeof program === 'object') attempts.push({ level_id: id, program });
+    else if (typeof answer === 'string') attempts.push({ level_id: id, answer });
+  }
+  return { attempts };
+}
+
+export function offerBrowserCertificate() {
+  const form = document.getElementById('certificate-form');
+  const section = document.getElementById('certificate-browser');
+  if (!form || !section) return;
+  const ids = (form.dataset.levels ?? '').split(' ').filter(Boolean);
+  const levels = loadProgress().levels;
+  const done = (id) => statusRank(levels[id]?.status) >= statusRank('completed');
+  if (ids.length === 0 || !ids.every(done)) return;
+  section.hidden = false;
+  form.addEventListener('submit', () => {
+    form.elements.work.value = JSON.stringify(workOf(ids, loadProgress().levels));
+  });
+}
