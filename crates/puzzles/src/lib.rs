@@ -8,6 +8,7 @@ pub mod creations;
 mod drawing;
 pub mod json;
 mod maze;
+mod notation;
 mod program;
 #[cfg(test)]
 mod rule_tests;

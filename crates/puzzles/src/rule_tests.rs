@@ -48,7 +48,7 @@ fn with_level<T>(id: &str, f: impl FnOnce(&Level) -> T) -> T {
 
 /// A program from the content notation.
 fn program(src: &str) -> Value {
-    crate::content::to_blockly(src).unwrap()
+    crate::notation::to_blockly(src).unwrap()
 }
 
 fn verdict(id: &str, src: &str) -> (Status, Option<Reason>, Option<Detail>) {

@@ -239,7 +239,11 @@ mod tests {
             include_str!("../../locales/sv/sections.ftl"),
         ];
         for (i, file) in files.iter().enumerate() {
-            let prefix = if i < 2 { "level-failed" } else { "sections-reason" };
+            let prefix = if i < 2 {
+                "level-failed"
+            } else {
+                "sections-reason"
+            };
             for r in Reason::ALL {
                 let key = format!("\n{prefix}-{} = ", r.as_str().replace('_', "-"));
                 assert!(file.contains(&key), "{key}");
