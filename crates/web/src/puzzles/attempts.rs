@@ -60,7 +60,7 @@ pub struct AttemptAnswer {
     pub status: String,
     pub reason: Option<String>,
     /// What a failure is about, when it is a block or a maze cell: `{"block"?, "fields"?,
-    /// "input"?, "limit"?, "x"?, "y"?, "cell"?}` (see `Detail`); null otherwise.
+    /// "input"?, "limit"?, "x"?, "y"?, "cell"?}`, only the keys that apply; null otherwise.
     pub detail: Option<DetailView>,
     /// A failure in words, in the caller's language, naming its block or cell; null unless
     /// the status is `failed`.
