@@ -9,6 +9,7 @@ import { ArtistStage } from './artist.js';
 import { defineBlocks, keepFlyoutTidy, keepMeasuringInside, PAINTS, registerRenderer, toolboxEntry } from './blocks.js';
 import { SWEDISH_ARIA } from './blockly-sv.js';
 import { programToCode } from './code.js';
+import { lockLevelBlocks, loadStartBlocks, maxInstances } from './levelrules.js';
 import { MazeStage } from './maze.js';
 import { Playback } from './playback.js';
 import { levelProgress, rememberVerdict } from './progress.js';
@@ -243,12 +244,12 @@ class LevelPage {
     if (this.hintButton && n >= hints.length) this.hintButton.disabled = true;
   }
 
-  /** Back to an empty program under "when run", as the level began. */
+  /** Back to the program the level began with. */
   startOver() {
     if (!this.ws) return;
     this.reset();
     this.ws.clear();
-    Blockly.serialization.blocks.append({ type: 'when_run', x: 20, y: 20, deletable: false }, this.ws);
+    loadStartBlocks(Blockly, this.ws, this.level);
     if (this.celebration) this.celebration.hidden = true;
   }
 
@@ -261,7 +262,8 @@ class LevelPage {
       case 'completed':
         return this.t('completed');
       default:
-        return this.texts[`failed_${v.reason}`] ?? this.t('failed_not_reached_goal');
+        // The server's words name the block or the cell; the page's own are the fallback.
+        return v.message ?? this.texts[`failed_${v.reason}`] ?? this.t('failed_not_reached_goal');
     }
   }
 
@@ -318,7 +320,7 @@ class LevelPage {
       // sound is then the chime, which the Sound button turns off.
       sounds: false,
       trashcan: true,
-      maxInstances: { when_run: 1 },
+      maxInstances: maxInstances(this.level),
       zoom: { controls: true, wheel: false, startScale: 1.0, maxScale: 2, minScale: 0.5 },
       move: { scrollbars: true, drag: true, wheel: true },
       rtl: false,
@@ -489,7 +491,7 @@ class LevelPage {
         Blockly.serialization.workspaces.load(program, this.ws);
         const starts = this.ws.getBlocksByType('when_run', false);
         if (starts.length === 1) {
-          starts[0].setDeletable(false);
+          lockLevelBlocks(this.ws, this.level);
           return;
         }
       } catch (err) {
@@ -497,10 +499,7 @@ class LevelPage {
       }
       this.ws.clear();
     }
-    Blockly.serialization.blocks.append(
-      { type: 'when_run', x: 20, y: 20, deletable: false },
-      this.ws,
-    );
+    loadStartBlocks(Blockly, this.ws, this.level);
   }
 
   reset() {

@@ -1,9 +1,11 @@
-// The maze stage: the grid as SVG (walls, path, start, goal) and the explorer, moved along the
-// server's trace. Grid values (API.md): 0 wall, 1 open, 2 start, 3 goal; rows top to bottom.
+// The maze stage: the grid as SVG (walls, path, obstacles, start, goal) and the explorer, moved
+// along the server's trace. Grid values (API.md): 0 wall, 1 open, 2 start, 3 goal, 4 obstacle;
+// rows top to bottom.
 
 const SVG = 'http://www.w3.org/2000/svg';
 const CELL = 50;
 const ANGLE = { north: 0, east: 90, south: 180, west: 270 };
+const OBSTACLE = 4;
 
 function el(name, attrs = {}, parent = null) {
   const node = document.createElementNS(SVG, name);
@@ -55,6 +57,7 @@ export class MazeStage {
         }, board);
       }
     }
+    this.drawObstacles(board);
     // The start: a ring on the floor. The goal: a flag on a pole (shape, not just colour).
     el('circle', {
       class: 'maze-start',
@@ -86,6 +89,16 @@ export class MazeStage {
 
     container.replaceChildren(this.svg);
     this.reset();
+  }
+
+  /** A rock on each obstacle cell: a thing in the way on the floor, not a wall. */
+  drawObstacles(board) {
+    this.grid.forEach((row, y) => row.forEach((v, x) => {
+      if (v !== OBSTACLE) return;
+      const rock = el('g', { class: 'maze-rock', transform: `translate(${x * CELL} ${y * CELL})` }, board);
+      el('path', { class: 'maze-rock-body', d: 'M9 38 L13 20 L24 11 L37 15 L42 30 L38 40 Z' }, rock);
+      el('path', { class: 'maze-rock-crack', d: 'M22 16 L26 26 L21 33' }, rock);
+    }));
   }
 
   /** Puts the explorer back on the start, facing the start direction, at once. */

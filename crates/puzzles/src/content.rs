@@ -1,12 +1,15 @@
 //! The course content: courses, lessons and levels from the TOML files in `content/`, embedded
 //! at build time, with every text in English and Swedish.
 
+use crate::Detail;
 use crate::artist::{ArtistSpec, CANVAS};
 use crate::drawing::Target;
-use crate::maze::{Direction, GOAL, MazeSpec, START};
-use crate::program::{BlockType, TypeSet};
+use crate::maze::{Direction, GOAL, MazeSpec, OBSTACLE, START};
+use crate::notation;
+use crate::program::{BlockType, Stmt, TypeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 const FILES: [&str; 2] = [
@@ -61,17 +64,80 @@ struct LevelFile {
     hints: Vec<Text>,
     #[serde(default)]
     toolbox: Vec<String>,
+    /// The most blocks of a type a program may hold, by block type.
     #[serde(default)]
-    required_blocks: Vec<String>,
+    toolbox_limits: BTreeMap<String, u32>,
+    #[serde(default)]
+    required_blocks: Vec<RequiredFile>,
     ideal_blocks: Option<u32>,
-    /// The reference solution in a short notation (see `to_blockly`).
+    /// The reference solution in a short notation (see `notation`).
     solution: Option<String>,
+    /// The program the workspace opens with, in the same notation; `!` before a block locks
+    /// it in place.
+    start_blocks: Option<String>,
     grid: Option<Vec<Vec<u8>>>,
     start_direction: Option<Direction>,
     start: Option<[f64; 2]>,
     heading: Option<f64>,
     #[serde(default)]
     check_colour: bool,
+}
+
+/// A required block: a type (any fields), or a type with the field values it must have.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum RequiredFile {
+    Type(String),
+    With {
+        block: String,
+        fields: BTreeMap<String, Value>,
+    },
+}
+
+/// A block a level asks for: a type, and the field values it must have (none: any).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockSpec {
+    pub(crate) kind: BlockType,
+    pub(crate) fields: BTreeMap<String, Value>,
+}
+
+impl BlockSpec {
+    /// The block type, as the API names it.
+    pub fn block(&self) -> &'static str {
+        self.kind.name()
+    }
+    /// The field values the block must have.
+    pub fn fields(&self) -> &BTreeMap<String, Value> {
+        &self.fields
+    }
+    pub(crate) fn matches(&self, s: &Stmt) -> bool {
+        s.kind() == self.kind
+            && self.fields.iter().all(|(name, want)| {
+                s.field(name)
+                    .is_some_and(|have| match (want.as_f64(), have.as_f64()) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => *want == have,
+                    })
+            })
+    }
+    pub(crate) fn detail(&self) -> Detail {
+        Detail {
+            fields: self.fields.clone(),
+            ..Detail::block(self.block())
+        }
+    }
+    fn to_json(&self) -> Value {
+        json!({"type": self.block(), "fields": self.fields})
+    }
+}
+
+/// The first spec the statements do not hold: each spec needs a block of its own, so a spec
+/// listed twice needs two.
+pub(crate) fn missing<'s>(specs: &'s [BlockSpec], statements: &[&Stmt]) -> Option<&'s BlockSpec> {
+    specs.iter().find(|spec| {
+        let need = specs.iter().filter(|s| s == spec).count();
+        statements.iter().filter(|s| spec.matches(s)).count() < need
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -101,13 +167,21 @@ pub struct Level {
     /// Up to three hints, the gentlest first (every shipped puzzle level has one or more).
     pub hints: Vec<Text>,
     pub toolbox: Vec<String>,
+    /// The types of the required blocks, each once.
     pub required_blocks: Vec<String>,
     pub ideal_blocks: Option<u32>,
     pub(crate) maze: Option<MazeSpec>,
     pub(crate) artist: Option<ArtistSpec>,
-    /// The toolbox and the required blocks as sets, for a check without allocation.
+    /// The toolbox as a set, for a check without allocation.
     pub(crate) toolbox_set: TypeSet,
-    pub(crate) required_set: TypeSet,
+    /// The required blocks, with the field values they must have.
+    pub(crate) required: Vec<BlockSpec>,
+    /// The start blocks that are locked: every program must still hold them.
+    pub(crate) locked: Vec<BlockSpec>,
+    /// The toolbox limits: at most this many blocks of the type.
+    pub(crate) limits: Vec<(BlockType, u32)>,
+    /// The program the workspace opens with, locks included.
+    start: Option<Value>,
     reference: Option<Value>,
 }
 
@@ -117,8 +191,34 @@ impl Level {
         self.reference.as_ref()
     }
 
+    /// The required blocks, with the field values each must have.
+    pub fn required(&self) -> &[BlockSpec] {
+        &self.required
+    }
+
+    /// The locked start blocks, which every program must still hold.
+    pub fn locked_blocks(&self) -> &[BlockSpec] {
+        &self.locked
+    }
+
+    /// The program the workspace opens with, as Blockly loads it; none: an empty "when run".
+    pub fn start_blocks(&self) -> Option<&Value> {
+        self.start.as_ref()
+    }
+
     /// The API's `Level` in a language.
     pub fn to_json(&self, lang: &str) -> Value {
+        let limits: serde_json::Map<String, Value> = self
+            .limits
+            .iter()
+            .map(|(t, n)| (t.name().to_owned(), json!(n)))
+            .collect();
+        let with_fields: Vec<Value> = self
+            .required
+            .iter()
+            .filter(|r| !r.fields.is_empty())
+            .map(BlockSpec::to_json)
+            .collect();
         let mut v = json!({
             "id": self.id,
             "kind": self.kind.as_str(),
@@ -126,8 +226,12 @@ impl Level {
             "instructions": self.instructions.get(lang),
             "hints": self.hints.iter().map(|h| h.get(lang)).collect::<Vec<_>>(),
             "toolbox": self.toolbox,
+            "toolbox_limits": limits,
             "required_blocks": self.required_blocks,
+            "required_fields": with_fields,
             "ideal_blocks": self.ideal_blocks,
+            "start_blocks": self.start,
+            "locked_blocks": self.locked.iter().map(BlockSpec::to_json).collect::<Vec<_>>(),
         });
         if let Some(m) = &self.maze {
             v["maze"] = json!({"grid": m.grid, "start_direction": m.start_direction});
@@ -332,9 +436,28 @@ fn level(f: LevelFile) -> Result<Level, String> {
         return err("every text needs English and Swedish");
     }
     let toolbox_set = type_set(&id, &f.toolbox)?;
-    let required_set = type_set(&id, &f.required_blocks)?;
-    if !required_set.is_subset(toolbox_set) {
-        return err("a required block must be in the toolbox");
+    let required = f
+        .required_blocks
+        .iter()
+        .map(|r| required_spec(&id, r, toolbox_set))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut required_blocks: Vec<String> = Vec::new();
+    for r in &required {
+        if !required_blocks.iter().any(|b| b == r.block()) {
+            required_blocks.push(r.block().to_owned());
+        }
+    }
+    let mut limits = Vec::new();
+    for (name, limit) in &f.toolbox_limits {
+        let t = BlockType::from_name(name)
+            .filter(|t| f.toolbox.iter().any(|n| n == t.name()))
+            .ok_or_else(|| format!("{id}: a toolbox limit names a block of the toolbox"))?;
+        if *limit == 0 {
+            return err(
+                "a toolbox limit is at least 1: leave the block out of the toolbox instead",
+            );
+        }
+        limits.push((t, *limit));
     }
     let puzzle = matches!(f.kind, LevelKind::Maze | LevelKind::Artist);
     // Hints are optional for an operator's own courses; the shipped ones give every puzzle
@@ -350,6 +473,9 @@ fn level(f: LevelFile) -> Result<Level, String> {
     }
     if (f.kind == LevelKind::Prompt) != f.toolbox.is_empty() {
         return err("every puzzle level, and no prompt, has a toolbox");
+    }
+    if f.kind == LevelKind::Prompt && f.start_blocks.is_some() {
+        return err("a prompt has no start_blocks");
     }
     let for_kind = |ok: fn(BlockType) -> bool| {
         f.toolbox
@@ -377,9 +503,22 @@ fn level(f: LevelFile) -> Result<Level, String> {
     let reference = f
         .solution
         .as_deref()
-        .map(to_blockly)
+        .map(notation::to_blockly)
         .transpose()
         .map_err(|e| format!("{id}: {e}"))?;
+    let (start, locked) = match f.start_blocks.as_deref() {
+        Some(src) => {
+            let (program, locked) =
+                start_program(src).map_err(|e| format!("{id}: start_blocks: {e}"))?;
+            let parsed = crate::program::parse(&program)
+                .map_err(|e| format!("{id}: start_blocks: {}", e.message))?;
+            if !parsed.types.is_subset(toolbox_set) {
+                return err("start_blocks use only blocks of the toolbox");
+            }
+            (Some(program), locked)
+        }
+        None => (None, Vec::new()),
+    };
     let maze = match f.grid {
         Some(grid) => {
             let spec = MazeSpec {
@@ -390,8 +529,8 @@ fn level(f: LevelFile) -> Result<Level, String> {
             if width == 0 || spec.grid.iter().any(|r| r.len() != width) {
                 return err("a grid is a rectangle of at least one cell");
             }
-            if spec.grid.iter().flatten().any(|c| *c > GOAL) {
-                return err("grid cells are 0 wall, 1 open, 2 start, 3 goal");
+            if spec.grid.iter().flatten().any(|c| *c > OBSTACLE) {
+                return err("grid cells are 0 wall, 1 open, 2 start, 3 goal, 4 obstacle");
             }
             if spec.cells(START).count() != 1 || spec.cells(GOAL).count() != 1 {
                 return err("a grid has one start and one goal");
@@ -432,159 +571,56 @@ fn level(f: LevelFile) -> Result<Level, String> {
         instructions: f.instructions,
         hints: f.hints,
         toolbox: f.toolbox,
-        required_blocks: f.required_blocks,
+        required_blocks,
         ideal_blocks: f.ideal_blocks,
         maze,
         artist,
         toolbox_set,
-        required_set,
+        required,
+        locked,
+        limits,
+        start,
         reference,
     })
 }
 
-/// Turns the short notation of reference solutions into a Blockly program:
-/// `F` forward, `L`/`R` turn, `repeat N { … }`, `forever { … }`,
-/// `if forward|left|right { … } [else { … }]`; artist: `fd N`, `bk N`, `lt N`, `rt N`, `up`,
-/// `down`, `colour #rrggbb`.
-pub(crate) fn to_blockly(src: &str) -> Result<Value, String> {
-    let tokens: Vec<String> = src
-        .replace('{', " { ")
-        .replace('}', " } ")
-        .split_whitespace()
-        .map(str::to_owned)
+/// A required block of a content file, checked: a block of the toolbox, and field values
+/// that the block takes.
+fn required_spec(id: &str, r: &RequiredFile, toolbox: TypeSet) -> Result<BlockSpec, String> {
+    let (name, fields) = match r {
+        RequiredFile::Type(name) => (name, BTreeMap::new()),
+        RequiredFile::With { block, fields } => (block, fields.clone()),
+    };
+    let kind = BlockType::from_name(name).ok_or_else(|| format!("{id}: unknown block {name}"))?;
+    let mut one = TypeSet::default();
+    one.insert(kind);
+    if !one.is_subset(toolbox) {
+        return Err(format!("{id}: a required block must be in the toolbox"));
+    }
+    if let Some((field, value)) = fields.iter().find(|(f, v)| !kind.field_ok(f, v)) {
+        return Err(format!("{id}: {name} has no field {field} = {value}"));
+    }
+    Ok(BlockSpec { kind, fields })
+}
+
+/// The program a level opens with, from the same notation, where `!` before a block locks it:
+/// it cannot be deleted, moved or changed. Its "when run" stays in place. Also gives the
+/// locked blocks, which the judge requires.
+fn start_program(src: &str) -> Result<(Value, Vec<BlockSpec>), String> {
+    let (mut program, locked) = notation::workspace(src, "s")?;
+    program["blocks"]["blocks"][0]["movable"] = json!(false);
+    let locked = locked
+        .iter()
+        .map(|b| BlockSpec {
+            kind: BlockType::from_name(b["type"].as_str().unwrap_or_default())
+                .unwrap_or(BlockType::MazeMoveForward),
+            fields: b["fields"]
+                .as_object()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
+        })
         .collect();
-    let mut pos = 0;
-    let mut ids = 0;
-    let body = stack(&tokens, &mut pos, &mut ids)?;
-    if pos != tokens.len() {
-        return Err(format!("unexpected {}", tokens[pos]));
-    }
-    let mut start =
-        json!({"type": "when_run", "id": "start", "x": 20, "y": 20, "deletable": false});
-    if let Some(first) = body {
-        start["next"] = json!({"block": first});
-    }
-    Ok(json!({"blocks": {"languageVersion": 0, "blocks": [start]}}))
-}
-
-fn stack(t: &[String], pos: &mut usize, ids: &mut u32) -> Result<Option<Value>, String> {
-    let mut blocks = Vec::new();
-    while *pos < t.len() && t[*pos] != "}" {
-        blocks.push(one(t, pos, ids)?);
-    }
-    let mut next: Option<Value> = None;
-    for mut b in blocks.into_iter().rev() {
-        if let Some(n) = next.take() {
-            b["next"] = json!({"block": n});
-        }
-        next = Some(b);
-    }
-    Ok(next)
-}
-
-fn braced(t: &[String], pos: &mut usize, ids: &mut u32) -> Result<Option<Value>, String> {
-    if t.get(*pos).map(String::as_str) != Some("{") {
-        return Err("expected {".into());
-    }
-    *pos += 1;
-    let body = stack(t, pos, ids)?;
-    if t.get(*pos).map(String::as_str) != Some("}") {
-        return Err("expected }".into());
-    }
-    *pos += 1;
-    Ok(body)
-}
-
-fn with_input(mut b: Value, name: &str, body: Option<Value>) -> Value {
-    if let Some(body) = body {
-        b["inputs"][name] = json!({"block": body});
-    }
-    b
-}
-
-fn one(t: &[String], pos: &mut usize, ids: &mut u32) -> Result<Value, String> {
-    *ids += 1;
-    let id = format!("b{ids}");
-    let word = t.get(*pos).cloned().unwrap_or_default();
-    *pos += 1;
-    let arg = |pos: &mut usize| -> Result<String, String> {
-        let a = t
-            .get(*pos)
-            .cloned()
-            .ok_or_else(|| format!("{word} needs a value"))?;
-        *pos += 1;
-        Ok(a)
-    };
-    // Whole numbers as JSON integers, as Blockly saves them.
-    let num = |s: String| -> Result<Value, String> {
-        match (s.parse::<u32>(), s.parse::<f64>()) {
-            (Ok(n), _) => Ok(json!(n)),
-            (_, Ok(f)) if f.is_finite() => Ok(json!(f)),
-            _ => Err(format!("not a number: {s}")),
-        }
-    };
-    Ok(match word.as_str() {
-        "F" => json!({"type": "maze_move_forward", "id": id}),
-        "L" | "R" => {
-            json!({"type": "maze_turn", "id": id, "fields": {"DIR": if word == "L" { "turnLeft" } else { "turnRight" }}})
-        }
-        "repeat" => {
-            let n = num(arg(pos)?)?;
-            let b =
-                json!({"type": "controls_repeat", "id": id, "fields": {"TIMES": n}, "inputs": {}});
-            with_input(b, "DO", braced(t, pos, ids)?)
-        }
-        "forever" => with_input(
-            json!({"type": "maze_forever", "id": id, "inputs": {}}),
-            "DO",
-            braced(t, pos, ids)?,
-        ),
-        "if" => {
-            let side = match arg(pos)?.as_str() {
-                "forward" => "isPathForward",
-                "left" => "isPathLeft",
-                "right" => "isPathRight",
-                other => return Err(format!("if {other}?")),
-            };
-            let then = braced(t, pos, ids)?;
-            if t.get(*pos).map(String::as_str) == Some("else") {
-                *pos += 1;
-                let otherwise = braced(t, pos, ids)?;
-                let b = with_input(
-                    json!({"type": "maze_ifElse", "id": id, "fields": {"DIR": side}, "inputs": {}}),
-                    "DO",
-                    then,
-                );
-                with_input(b, "ELSE", otherwise)
-            } else {
-                with_input(
-                    json!({"type": "maze_if", "id": id, "fields": {"DIR": side}, "inputs": {}}),
-                    "DO",
-                    then,
-                )
-            }
-        }
-        "fd" | "bk" => {
-            let ty = if word == "fd" {
-                "artist_move_forward"
-            } else {
-                "artist_move_backward"
-            };
-            json!({"type": ty, "id": id, "fields": {"DISTANCE": num(arg(pos)?)?}})
-        }
-        "lt" | "rt" => {
-            let dir = if word == "lt" {
-                "turnLeft"
-            } else {
-                "turnRight"
-            };
-            json!({"type": "artist_turn", "id": id, "fields": {"DIR": dir, "ANGLE": num(arg(pos)?)?}})
-        }
-        "up" => json!({"type": "artist_pen_up", "id": id}),
-        "down" => json!({"type": "artist_pen_down", "id": id}),
-        "colour" => json!({"type": "artist_colour", "id": id, "fields": {"COLOUR": arg(pos)?}}),
-        other => return Err(format!("unknown word {other}")),
-    })
+    Ok((program, locked))
 }
 
 #[cfg(test)]

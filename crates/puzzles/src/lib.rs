@@ -8,15 +8,21 @@ pub mod creations;
 mod drawing;
 pub mod json;
 mod maze;
+mod notation;
 mod program;
+#[cfg(test)]
+mod rule_tests;
 mod stored;
 
 pub use canvas::{Colour, Segment};
-pub use content::{Catalog, Course, Lesson, Level, LevelKind, Text, add_courses_from, catalog};
+pub use content::{
+    BlockSpec, Catalog, Course, Lesson, Level, LevelKind, Text, add_courses_from, catalog,
+};
 pub use json::{Doc, JsonError, ProgramJson};
 use program::Program;
 pub use program::{KNOWN_BLOCKS, MAX_BLOCKS, MAX_DEPTH};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 pub use stored::{
     EMPTY_PROGRAM, MAX_NESTING, MAX_PROGRAM_BYTES, MAX_STORED_BLOCKS, MAX_STRING_CHARS,
     canonical_program, stored_form,
@@ -61,7 +67,13 @@ impl Status {
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     BlockNotAllowed,
+    /// More blocks of a type than the level's toolbox limit.
+    TooManyBlocks,
+    /// A block the level placed and locked is gone (or changed).
+    MissingLockedBlock,
     MissingRequiredBlock,
+    /// A loop or decision with nothing inside (or an empty `else`).
+    EmptyBlock,
     Crashed,
     NotReachedGoal,
     TooManySteps,
@@ -69,14 +81,73 @@ pub enum Reason {
 }
 
 impl Reason {
+    pub const ALL: [Reason; 9] = [
+        Reason::BlockNotAllowed,
+        Reason::TooManyBlocks,
+        Reason::MissingLockedBlock,
+        Reason::MissingRequiredBlock,
+        Reason::EmptyBlock,
+        Reason::Crashed,
+        Reason::NotReachedGoal,
+        Reason::TooManySteps,
+        Reason::WrongDrawing,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::BlockNotAllowed => "block_not_allowed",
+            Reason::TooManyBlocks => "too_many_blocks",
+            Reason::MissingLockedBlock => "missing_locked_block",
             Reason::MissingRequiredBlock => "missing_required_block",
+            Reason::EmptyBlock => "empty_block",
             Reason::Crashed => "crashed",
             Reason::NotReachedGoal => "not_reached_goal",
             Reason::TooManySteps => "too_many_steps",
             Reason::WrongDrawing => "wrong_drawing",
+        }
+    }
+}
+
+/// What a failure is about, so that its message can name it: a block (with the field values
+/// that matter), or a cell of the maze. Only the keys that apply are set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Detail {
+    /// The block type: the one not offered, over its limit, missing, empty, or the loop that
+    /// ran too long.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub block: Option<&'static str>,
+    /// The field values the missing block must have (`{"DIR": "turnRight"}`, say).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, serde_json::Value>,
+    /// The empty input of a block: `DO`, or `ELSE` of an if-else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<&'static str>,
+    /// The most blocks of `block` the level allows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// The maze cell: column `x` and row `y`, counted from 0 at the top left, as in the trace.
+    /// The cell hit on a crash, the cell where the explorer stopped short of the goal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y: Option<i64>,
+    /// What the explorer hit: `wall` (also off the grid) or `obstacle`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<&'static str>,
+}
+
+impl Detail {
+    pub(crate) fn block(name: &'static str) -> Detail {
+        Detail {
+            block: Some(name),
+            ..Detail::default()
+        }
+    }
+    pub(crate) fn at(x: i64, y: i64) -> Detail {
+        Detail {
+            x: Some(x),
+            y: Some(y),
+            ..Detail::default()
         }
     }
 }
@@ -128,11 +199,13 @@ pub enum TraceStep {
     },
 }
 
-/// What the server decided about one attempt; `reason` is set exactly when it failed.
+/// What the server decided about one attempt; `reason` is set exactly when it failed, and
+/// `detail` says what the failure is about when that is a block or a cell.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verdict {
     pub status: Status,
     pub reason: Option<Reason>,
+    pub detail: Option<Detail>,
     pub blocks_used: Option<u32>,
     pub ideal_blocks: Option<u32>,
     pub trace: Vec<TraceStep>,
@@ -170,15 +243,22 @@ fn verdict(status: Status, reason: Option<Reason>, blocks: u32, level: &Level) -
     Verdict {
         status,
         reason,
+        detail: None,
         blocks_used: Some(blocks),
         ideal_blocks: level.ideal_blocks,
         trace: Vec::new(),
     }
 }
 
-fn failed(reason: Reason, program: &Program, level: &Level, trace: Vec<TraceStep>) -> Verdict {
+fn failed(
+    (reason, detail): (Reason, Option<Detail>),
+    program: &Program,
+    level: &Level,
+    trace: Vec<TraceStep>,
+) -> Verdict {
     Verdict {
         trace,
+        detail,
         ..verdict(Status::Failed, Some(reason), program.blocks_used, level)
     }
 }
@@ -207,15 +287,61 @@ fn judge_answer(answer: &str) -> Result<Verdict, Invalid> {
     Ok(Verdict {
         status: Status::Completed,
         reason: None,
+        detail: None,
         blocks_used: None,
         ideal_blocks: None,
         trace: Vec::new(),
     })
 }
 
+/// What the level's own rules say of a program before it runs: the toolbox, its limits, the
+/// locked blocks, the required blocks, and no empty loop or decision, in that order.
+fn broken_rule(program: &Program, level: &Level) -> Option<(Reason, Option<Detail>)> {
+    if let Some(t) = program.types.first_not_in(level.toolbox_set) {
+        return Some((Reason::BlockNotAllowed, Some(Detail::block(t.name()))));
+    }
+    for (t, limit) in &level.limits {
+        if program.counts[*t as usize] > *limit {
+            let detail = Detail {
+                limit: Some(*limit),
+                ..Detail::block(t.name())
+            };
+            return Some((Reason::TooManyBlocks, Some(detail)));
+        }
+    }
+    let statements = program.statements();
+    if let Some(spec) = content::missing(&level.locked, &statements) {
+        return Some((Reason::MissingLockedBlock, Some(spec.detail())));
+    }
+    if let Some(spec) = content::missing(&level.required, &statements) {
+        return Some((Reason::MissingRequiredBlock, Some(spec.detail())));
+    }
+    statements.iter().find_map(|s| {
+        let (then, otherwise) = match s {
+            program::Stmt::Repeat { body, .. } | program::Stmt::Forever { body } => (body, None),
+            program::Stmt::If {
+                then, otherwise, ..
+            } => (then, otherwise.as_ref()),
+            _ => return None,
+        };
+        let input = if then.is_empty() {
+            "DO"
+        } else if otherwise.is_some_and(Vec::is_empty) {
+            "ELSE"
+        } else {
+            return None;
+        };
+        let detail = Detail {
+            input: Some(input),
+            ..Detail::block(s.kind().name())
+        };
+        Some((Reason::EmptyBlock, Some(detail)))
+    })
+}
+
 /// Decides a submission's verdict by running it: the client's word is never taken (PROG-2).
-/// The checks come in the order of the API: an invalid program is refused; then the toolbox,
-/// then the required blocks; then the program runs.
+/// The checks come in the order of the API: an invalid program is refused; then the level's
+/// rules (see `broken_rule`); then the program runs.
 pub fn judge(level: &Level, submission: Submission<'_>) -> Result<Verdict, Invalid> {
     let program = match (level.kind, submission) {
         (LevelKind::Prompt, Submission::Answer(a)) => return judge_answer(a),
@@ -231,22 +357,16 @@ pub fn judge(level: &Level, submission: Submission<'_>) -> Result<Verdict, Inval
         (_, Submission::Program(json)) => program::parse(json)?,
         (_, Submission::Json(json)) => program::parse(json)?,
     };
-    if !program.types.is_subset(level.toolbox_set) {
-        return Ok(failed(Reason::BlockNotAllowed, &program, level, Vec::new()));
-    }
-    if !level.required_set.is_subset(program.types) {
-        return Ok(failed(
-            Reason::MissingRequiredBlock,
-            &program,
-            level,
-            Vec::new(),
-        ));
+    if let Some(broken) = broken_rule(&program, level) {
+        return Ok(failed(broken, &program, level, Vec::new()));
     }
     if let Some(maze) = &level.maze {
         let (end, trace) = maze::run(maze, &program.body);
         return Ok(match end {
             maze::End::Goal => solved(&program, level, trace),
-            maze::End::Stopped(reason) => failed(reason, &program, level, trace),
+            maze::End::Stopped(reason, detail) => {
+                failed((reason, Some(detail)), &program, level, trace)
+            }
         });
     }
     let Some(canvas) = &level.artist else {
@@ -257,12 +377,18 @@ pub fn judge(level: &Level, submission: Submission<'_>) -> Result<Verdict, Inval
     };
     let drawing = artist::run(canvas, &program.body);
     if drawing.too_many_steps {
-        return Ok(failed(Reason::TooManySteps, &program, level, drawing.trace));
+        return Ok(failed(
+            (Reason::TooManySteps, None),
+            &program,
+            level,
+            drawing.trace,
+        ));
     }
     if level.kind == LevelKind::FreePlay {
         return Ok(Verdict {
             status: Status::Completed,
             reason: None,
+            detail: None,
             blocks_used: Some(program.blocks_used),
             ideal_blocks: None,
             trace: drawing.trace,
@@ -271,6 +397,11 @@ pub fn judge(level: &Level, submission: Submission<'_>) -> Result<Verdict, Inval
     if canvas.target.matches(&drawing.segments) {
         Ok(solved(&program, level, drawing.trace))
     } else {
-        Ok(failed(Reason::WrongDrawing, &program, level, drawing.trace))
+        Ok(failed(
+            (Reason::WrongDrawing, None),
+            &program,
+            level,
+            drawing.trace,
+        ))
     }
 }

@@ -1,7 +1,8 @@
-//! The maze interpreter: the avatar walks the grid; a wall ends the run, the goal solves it.
+//! The maze interpreter: the avatar walks the grid; a wall or an obstacle ends the run, the
+//! goal solves it.
 
-use crate::program::{Side, Stmt};
-use crate::{Reason, STEP_LIMIT, TraceStep};
+use crate::program::{BlockType, Side, Stmt};
+use crate::{Detail, Reason, STEP_LIMIT, TraceStep};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,8 +46,12 @@ impl Direction {
 pub const WALL: u8 = 0;
 pub const START: u8 = 2;
 pub const GOAL: u8 = 3;
+/// A rock (or the like) on the floor: blocked like a wall, and drawn as a thing in the way,
+/// so that a maze can be an open field with things to walk around.
+pub const OBSTACLE: u8 = 4;
 
-/// A maze: rows top to bottom; 0 wall, 1 open, 2 start, 3 goal. Off the grid is wall.
+/// A maze: rows top to bottom; 0 wall, 1 open, 2 start, 3 goal, 4 obstacle. Off the grid is
+/// wall.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MazeSpec {
     pub grid: Vec<Vec<u8>>,
@@ -77,10 +82,28 @@ impl MazeSpec {
 }
 
 /// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum End {
     Goal,
-    Stopped(Reason),
+    /// Failed, with what the failure is about: the cell hit or reached, or the loop.
+    Stopped(Reason, Detail),
+}
+
+impl End {
+    /// A run that took too many steps inside a loop of this kind. As the end passes out of
+    /// nested loops, the outermost one is named: the loop the learner sees as never ending.
+    fn in_loop(self, kind: BlockType) -> End {
+        match self {
+            End::Stopped(Reason::TooManySteps, d) => End::Stopped(
+                Reason::TooManySteps,
+                Detail {
+                    block: Some(kind.name()),
+                    ..d
+                },
+            ),
+            other => other,
+        }
+    }
 }
 
 struct Run<'a> {
@@ -97,7 +120,7 @@ impl Run<'_> {
     fn step(&mut self) -> Result<(), End> {
         self.steps += 1;
         if self.steps > STEP_LIMIT {
-            return Err(End::Stopped(Reason::TooManySteps));
+            return Err(End::Stopped(Reason::TooManySteps, Detail::default()));
         }
         Ok(())
     }
@@ -109,7 +132,13 @@ impl Run<'_> {
             Side::Right => self.facing.turned(true),
         };
         let (dx, dy) = d.delta();
-        self.maze.cell(self.x + dx, self.y + dy) != WALL
+        !matches!(self.maze.cell(self.x + dx, self.y + dy), WALL | OBSTACLE)
+    }
+
+    /// One round of a loop: a step, then the body.
+    fn round(&mut self, body: &[Stmt]) -> Result<(), End> {
+        self.step()?;
+        self.exec(body)
     }
 
     /// Runs statements; `Err` carries the end when the run stops early (goal, crash, steps).
@@ -122,13 +151,18 @@ impl Run<'_> {
                     let (dx, dy) = self.facing.delta();
                     let (nx, ny) = (self.x + dx, self.y + dy);
                     let cell = self.maze.cell(nx, ny);
-                    if cell == WALL {
+                    if matches!(cell, WALL | OBSTACLE) {
                         self.trace.push(TraceStep::Crash {
                             block: id.clone(),
                             x: nx,
                             y: ny,
                         });
-                        return Err(End::Stopped(Reason::Crashed));
+                        let what = if cell == WALL { "wall" } else { "obstacle" };
+                        let detail = Detail {
+                            cell: Some(what),
+                            ..Detail::at(nx, ny)
+                        };
+                        return Err(End::Stopped(Reason::Crashed, detail));
                     }
                     (self.x, self.y) = (nx, ny);
                     self.trace.push(TraceStep::Move {
@@ -152,13 +186,12 @@ impl Run<'_> {
                 }
                 Stmt::Repeat { times, body } => {
                     for _ in 0..*times {
-                        self.step()?;
-                        self.exec(body)?;
+                        self.round(body).map_err(|e| e.in_loop(BlockType::Repeat))?;
                     }
                 }
                 Stmt::Forever { body } => loop {
-                    self.step()?;
-                    self.exec(body)?;
+                    self.round(body)
+                        .map_err(|e| e.in_loop(BlockType::Forever))?;
                 },
                 Stmt::If {
                     side,
@@ -195,7 +228,7 @@ pub fn run(maze: &MazeSpec, body: &[Stmt]) -> (End, Vec<TraceStep>) {
         trace: Vec::new(),
     };
     let end = match r.exec(body) {
-        Ok(()) => End::Stopped(Reason::NotReachedGoal),
+        Ok(()) => End::Stopped(Reason::NotReachedGoal, Detail::at(r.x, r.y)),
         Err(e) => e,
     };
     (end, r.trace)
@@ -234,7 +267,16 @@ mod tests {
                 mv(),
             ],
         );
-        assert_eq!(end, End::Stopped(Reason::Crashed));
+        assert_eq!(
+            end,
+            End::Stopped(
+                Reason::Crashed,
+                Detail {
+                    cell: Some("wall"),
+                    ..Detail::at(0, 1)
+                }
+            )
+        );
         assert_eq!(
             trace,
             vec![
@@ -296,6 +338,43 @@ mod tests {
     }
 
     #[test]
+    fn an_obstacle_stops_the_explorer_and_closes_the_path() {
+        let m = MazeSpec {
+            grid: vec![vec![2, OBSTACLE, 3], vec![1, 1, 1]],
+            start_direction: Direction::East,
+        };
+        let (end, trace) = run(&m, &[mv()]);
+        assert_eq!(
+            end,
+            End::Stopped(
+                Reason::Crashed,
+                Detail {
+                    cell: Some("obstacle"),
+                    ..Detail::at(1, 0)
+                }
+            )
+        );
+        assert_eq!(
+            trace,
+            vec![TraceStep::Crash {
+                block: None,
+                x: 1,
+                y: 0
+            }]
+        );
+        let r = Run {
+            maze: &m,
+            x: 0,
+            y: 0,
+            facing: Direction::East,
+            steps: 0,
+            trace: vec![],
+        };
+        assert!(!r.open(Side::Forward), "an obstacle is no path");
+        assert!(r.open(Side::Right));
+    }
+
+    #[test]
     fn a_loop_round_is_a_step() {
         // An empty body still costs its loop one step a round.
         let m = MazeSpec {
@@ -312,8 +391,11 @@ mod tests {
                 }],
             }],
         );
-        // 1 + 100 × (1 + 1 + 99) = 10,101 steps.
-        assert_eq!(end, End::Stopped(Reason::TooManySteps));
+        // 1 + 100 × (1 + 1 + 99) = 10,101 steps. The outer loop is the one named.
+        assert_eq!(
+            end,
+            End::Stopped(Reason::TooManySteps, Detail::block("controls_repeat"))
+        );
         let (end, _) = run(
             &m,
             &[Stmt::Repeat {
@@ -324,7 +406,7 @@ mod tests {
                 }],
             }],
         );
-        // 1 + 99 × 101 = 10,000 steps: allowed.
-        assert_eq!(end, End::Stopped(Reason::NotReachedGoal));
+        // 1 + 99 × 101 = 10,000 steps: allowed. It ends where it began.
+        assert_eq!(end, End::Stopped(Reason::NotReachedGoal, Detail::at(0, 0)));
     }
 }

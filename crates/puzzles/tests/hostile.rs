@@ -67,9 +67,10 @@ fn multiplied_loops_stop_at_the_step_limit() {
     let v = timed("maze-7", &program(empty)).unwrap();
     assert_eq!(
         v.reason,
-        Some(Reason::TooManySteps),
-        "empty bodies still cost steps"
+        Some(Reason::EmptyBlock),
+        "an empty body is named before anything runs, however deep"
     );
+    assert!(v.trace.is_empty());
     let mut spiral = chain(vec![draw(400.0), rotate("turnRight", 1.0)]);
     for _ in 0..6 {
         spiral = repeat(100, spiral);
@@ -84,7 +85,7 @@ fn multiplied_loops_stop_at_the_step_limit() {
 fn endless_loops_without_moves_run_out_of_steps() {
     for body in [
         left(),
-        json!({"type": "maze_forever"}),
+        forever(forever(left())),
         if_path("isPathLeft", fwd()),
         forever(right()),
         repeat(0, fwd()),

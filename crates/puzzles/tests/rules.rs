@@ -308,8 +308,83 @@ fn a_forever_loop_that_never_reaches_the_goal_runs_out_of_steps() {
     // Step 1 is the loop block; each round is two more (the round and the turn), so the
     // 10,001st step is the turn of round 5,000: 4,999 turns happened.
     assert_eq!(v.trace.len(), 4_999);
+    assert_eq!(
+        v.detail.unwrap().block,
+        Some("maze_forever"),
+        "the loop is named"
+    );
+    // An empty loop does not run at all: it is named as empty.
     let empty = program(json!({"type": "maze_forever"}));
-    assert_eq!(run("maze-9", &empty).reason, Some(Reason::TooManySteps));
+    let v = run("maze-9", &empty);
+    assert_eq!(v.reason, Some(Reason::EmptyBlock));
+    let d = v.detail.unwrap();
+    assert_eq!((d.block, d.input), (Some("maze_forever"), Some("DO")));
+}
+
+#[test]
+fn the_shipped_levels_use_the_new_rules_and_name_what_failed() {
+    // An obstacle: the first move of maze-rocks hits the rock at row 2, column 3.
+    let v = run("maze-rocks", &program(fwd()));
+    assert_eq!(outcome(&v), (Status::Failed, Some(Reason::Crashed)));
+    let d = v.detail.unwrap();
+    assert_eq!((d.x, d.y, d.cell), (Some(2), Some(1), Some("obstacle")));
+    // The start blocks of a first loop level run, and stop short of the flag.
+    let first = level("maze-first-loop");
+    let start = first.start_blocks().unwrap();
+    let v = judge(first, Submission::Program(start)).unwrap();
+    assert_eq!(outcome(&v), (Status::Failed, Some(Reason::NotReachedGoal)));
+    assert_eq!(
+        (v.detail.as_ref().unwrap().x, v.detail.unwrap().y),
+        (Some(3), Some(1))
+    );
+    // A locked, empty loop: its start is judged empty; without it the lock is missed.
+    let fill = level("maze-fill-the-loop");
+    assert_eq!(fill.locked_blocks().len(), 1);
+    let v = judge(fill, Submission::Program(fill.start_blocks().unwrap())).unwrap();
+    assert_eq!(v.reason, Some(Reason::EmptyBlock));
+    let v = run("maze-fill-the-loop", &program(chain(vec![fwd(), right()])));
+    assert_eq!(v.reason, Some(Reason::MissingLockedBlock));
+    assert_eq!(v.detail.unwrap().block, Some("maze_forever"));
+    // A toolbox limit and a required turn direction.
+    let v = run(
+        "maze-few-moves",
+        &program(chain(vec![
+            fwd(),
+            fwd(),
+            fwd(),
+            fwd(),
+            right(),
+            repeat(4, fwd()),
+        ])),
+    );
+    assert_eq!(v.reason, Some(Reason::TooManyBlocks));
+    assert_eq!(v.detail.unwrap().limit, Some(2));
+    let two_turns = repeat(4, chain(vec![repeat(3, fwd()), right(), right()]));
+    let v = run("maze-pond", &program(two_turns));
+    assert_eq!(v.reason, Some(Reason::TooManyBlocks), "one turn block only");
+    let v = run(
+        "maze-pond",
+        &program(repeat(4, chain(vec![repeat(3, fwd()), left()]))),
+    );
+    assert_eq!(v.reason, Some(Reason::MissingRequiredBlock));
+    let d = v.detail.unwrap();
+    assert_eq!(
+        (d.block, d.fields["DIR"].as_str()),
+        (Some("maze_turn"), Some("turnRight"))
+    );
+    // The artist: a locked colour, and a required angle.
+    let v = run("artist-fence", &program(repeat(5, draw(60.0))));
+    assert_eq!(v.reason, Some(Reason::MissingLockedBlock));
+    assert_eq!(v.detail.unwrap().fields["COLOUR"], "#16a34a");
+    let v = run(
+        "artist-octagon",
+        &program(repeat(
+            8,
+            chain(vec![draw(50.0), rotate("turnRight", 40.0)]),
+        )),
+    );
+    assert_eq!(v.reason, Some(Reason::MissingRequiredBlock));
+    assert_eq!(v.detail.unwrap().fields["ANGLE"], 45);
 }
 
 #[test]
@@ -471,13 +546,13 @@ fn verdicts_serialise_as_the_api_answers() {
     let v = run("maze-1", &program(left()));
     assert_eq!(
         serde_json::to_value(&v).unwrap(),
-        json!({"status": "failed", "reason": "not_reached_goal", "blocks_used": 1,
-               "ideal_blocks": 2, "trace": [{"op": "turn", "direction": "north"}]})
+        json!({"status": "failed", "reason": "not_reached_goal", "detail": {"x": 1, "y": 1},
+               "blocks_used": 1, "ideal_blocks": 2, "trace": [{"op": "turn", "direction": "north"}]})
     );
     let v = judge(level("maze-reflect"), Submission::Answer("ok")).unwrap();
     assert_eq!(
         serde_json::to_value(&v).unwrap(),
-        json!({"status": "completed", "reason": null, "blocks_used": null,
+        json!({"status": "completed", "reason": null, "detail": null, "blocks_used": null,
                "ideal_blocks": null, "trace": []})
     );
 }

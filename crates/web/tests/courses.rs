@@ -428,8 +428,10 @@ async fn long_chains_are_judged_and_deep_bodies_refused(app: TestApp) {
                 .blocks_used
                 .unwrap();
         assert_eq!(v["blocks_used"], 400 + reference, "{}", l.id);
-        // The turns cancel out: the solution after them still solves the level, above its ideal.
-        let status = if l.toolbox.iter().any(|b| b == "maze_turn") {
+        // The turns cancel out: the solution after them still solves the level, above its ideal,
+        // unless the level limits its turns.
+        let limited = l.to_json("en")["toolbox_limits"].get("maze_turn").is_some();
+        let status = if l.toolbox.iter().any(|b| b == "maze_turn") && !limited {
             "passed"
         } else {
             "failed"
@@ -531,6 +533,114 @@ async fn the_course_pages_work_without_an_account() {
     );
     let prompt = app.get("/levels/maze-reflect", None).await;
     assert!(prompt.text.contains("id=\"answer-form\""));
+}
+
+// The level JSON (API and page) carries the level's own rules, and a failure names its block
+// or cell, in the caller's language.
+#[tokio::test]
+async fn levels_carry_their_rules_and_failures_name_the_block_or_cell() {
+    let app = TestApp::sqlite().await;
+    let fill = app
+        .get("/api/v1/levels/maze-fill-the-loop", None)
+        .await
+        .json();
+    let level = &fill["level"];
+    let start = &level["start_blocks"]["blocks"]["blocks"][0];
+    assert_eq!(
+        (start["type"].as_str(), start["movable"].as_bool()),
+        (Some("when_run"), Some(false))
+    );
+    assert_eq!(start["next"]["block"]["type"], "maze_forever");
+    assert_eq!(start["next"]["block"]["deletable"], false);
+    assert_eq!(
+        level["locked_blocks"],
+        json!([{"type": "maze_forever", "fields": {}}])
+    );
+    let pond = app.get("/api/v1/levels/maze-pond", None).await.json();
+    assert_eq!(
+        pond["level"]["toolbox_limits"],
+        json!({"maze_move_forward": 1, "maze_turn": 1})
+    );
+    assert_eq!(
+        pond["level"]["required_fields"],
+        json!([{"type": "maze_turn", "fields": {"DIR": "turnRight"}}])
+    );
+    assert_eq!(pond["level"]["start_blocks"], Value::Null);
+    let rocks = app.get("/api/v1/levels/maze-rocks", None).await.json();
+    assert_eq!(rocks["level"]["maze"]["grid"][1], json!([0, 2, 4, 3, 0]));
+    let page = app.get("/levels/maze-fill-the-loop", None).await;
+    let data = level_data(&page.text);
+    assert_eq!(data["level"]["locked_blocks"], level["locked_blocks"]);
+    assert_eq!(data["level"]["start_blocks"], level["start_blocks"]);
+
+    let hit = app
+        .post(
+            "/api/v1/levels/maze-rocks/attempts",
+            json!({"program": one_step()}),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(hit["reason"], "crashed");
+    assert_eq!(hit["detail"], json!({"x": 2, "y": 1, "cell": "obstacle"}));
+    assert!(
+        hit["message"]
+            .as_str()
+            .unwrap()
+            .contains("rock at row 2, column 3"),
+        "{hit}"
+    );
+    let sv = app
+        .post(
+            "/api/v1/levels/maze-rocks/attempts?lang=sv",
+            json!({"program": one_step()}),
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        sv["message"]
+            .as_str()
+            .unwrap()
+            .contains("stenen på rad 2, kolumn 3"),
+        "{sv}"
+    );
+    let left = json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "next": {"block":
+        {"type": "controls_repeat", "fields": {"TIMES": 4}, "inputs": {"DO": {"block": {"type": "controls_repeat", "fields": {"TIMES": 3},
+        "inputs": {"DO": {"block": {"type": "maze_move_forward"}}}, "next": {"block": {"type": "maze_turn", "fields": {"DIR": "turnLeft"}}}}}}}}}]}});
+    let turn = app
+        .post(
+            "/api/v1/levels/maze-pond/attempts",
+            json!({"program": left}),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(turn["reason"], "missing_required_block");
+    assert_eq!(
+        turn["detail"],
+        json!({"block": "maze_turn", "fields": {"DIR": "turnRight"}})
+    );
+    assert!(
+        turn["message"].as_str().unwrap().contains("turn right"),
+        "{turn}"
+    );
+    let solved = app
+        .post(
+            "/api/v1/levels/maze-rocks/attempts",
+            json!({"program": solution("maze-rocks")}),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        (
+            solved["status"].as_str(),
+            &solved["message"],
+            &solved["detail"]
+        ),
+        (Some("perfect"), &Value::Null, &Value::Null)
+    );
 }
 
 // promise PROG-3: a signed-in learner sees their statuses and their own code again.

@@ -1306,8 +1306,8 @@ async fn class_with_alva(app: &TestApp, t: &str) -> (String, String, String) {
 }
 
 /// Alva's six failed attempts at the course's last maze, far down her page: its id, and the
-/// reason the grader gave, in English and Swedish.
-async fn stuck_far_down(app: &TestApp, kid: &str) -> (String, (&'static str, &'static str)) {
+/// reason the grader gave, in English and Swedish, naming the cell it is about.
+async fn stuck_far_down(app: &TestApp, kid: &str) -> (String, (String, String)) {
     let levels = kodlek_puzzles::catalog().levels_of("maze-intro");
     let far = levels
         .iter()
@@ -1317,6 +1317,7 @@ async fn stuck_far_down(app: &TestApp, kid: &str) -> (String, (&'static str, &'s
         .id
         .clone();
     let mut reason = String::new();
+    let mut detail = Value::Null;
     for _ in 0..6 {
         let r = app
             .post(
@@ -1328,12 +1329,22 @@ async fn stuck_far_down(app: &TestApp, kid: &str) -> (String, (&'static str, &'s
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.json()["status"], "failed", "{}", r.text);
         reason = r.json()["reason"].as_str().unwrap().to_owned();
+        detail = r.json()["detail"].clone();
     }
-    let text = match reason.as_str() {
-        "crashed" => ("bumped into a wall", "gick in i en vägg"),
-        "not_reached_goal" => ("stopped before the flag", "stannade före flaggan"),
-        other => panic!("a reason this test does not know: {other}"),
+    let (row, column) = (
+        detail["y"].as_i64().unwrap() + 1,
+        detail["x"].as_i64().unwrap() + 1,
+    );
+    let (en, sv) = match (reason.as_str(), detail["cell"].as_str()) {
+        ("crashed", Some("wall")) => ("bumped into the wall", "gick in i väggen"),
+        ("crashed", Some("obstacle")) => ("bumped into a rock", "gick in i en sten"),
+        ("not_reached_goal", None) => ("stopped", "stannade"),
+        other => panic!("a reason this test does not know: {other:?}"),
     };
+    let text = (
+        format!("{en} at row {row}, column {column}"),
+        format!("{sv} på rad {row}, kolumn {column}"),
+    );
     (far, text)
 }
 
@@ -1375,7 +1386,7 @@ async fn failed_attempts_say_why_and_the_level_shows_the_program(app: TestApp) {
         student.text
     );
     let sv = page(&app, &format!("/sections/{id}/students/{alva}?lang=sv"), &t).await;
-    assert!(sv.text.contains(text.1), "{}", sv.text);
+    assert!(sv.text.contains(&text.1), "{}", sv.text);
 
     let open = format!("/sections/{id}/students/{alva}/levels/{far}");
     assert!(student.text.contains(&format!("href=\"{open}\"")));
@@ -1388,7 +1399,7 @@ async fn failed_attempts_say_why_and_the_level_shows_the_program(app: TestApp) {
         "{}",
         r.text
     );
-    assert!(r.text.contains(text.0));
+    assert!(r.text.contains(&text.0));
     assert!(r.text.contains(&format!("href=\"/levels/{far}\"")));
     let sv = page(&app, &format!("{open}?lang=sv"), &t).await;
     assert!(sv.text.contains("Alvas program"), "{}", sv.text);

@@ -52,6 +52,50 @@ pub enum BlockType {
 }
 
 impl BlockType {
+    /// Every statement block, in the order of the enum (a `TypeSet` bit, a count's index).
+    pub const ALL: [BlockType; 12] = [
+        BlockType::MazeMoveForward,
+        BlockType::MazeTurn,
+        BlockType::Repeat,
+        BlockType::Forever,
+        BlockType::If,
+        BlockType::IfElse,
+        BlockType::ArtistMoveForward,
+        BlockType::ArtistMoveBackward,
+        BlockType::ArtistTurn,
+        BlockType::PenUp,
+        BlockType::PenDown,
+        BlockType::Colour,
+    ];
+
+    /// The block's type as Blockly and the API name it.
+    pub fn name(self) -> &'static str {
+        KNOWN_BLOCKS[self as usize]
+    }
+
+    /// Whether `value` is one the block's field `field` takes (the parser's own limits).
+    pub fn field_ok(self, field: &str, value: &Value) -> bool {
+        use BlockType::*;
+        let one_of = |options: &[&str]| value.as_str().is_some_and(|v| options.contains(&v));
+        let up_to = |max: f64| {
+            value
+                .as_f64()
+                .is_some_and(|n| n.is_finite() && (0.0..=max).contains(&n))
+        };
+        match (self, field) {
+            (MazeTurn | ArtistTurn, "DIR") => one_of(&["turnLeft", "turnRight"]),
+            (If | IfElse, "DIR") => one_of(&["isPathForward", "isPathLeft", "isPathRight"]),
+            (Repeat, "TIMES") => up_to(100.0) && value.as_f64().is_some_and(|n| n.fract() == 0.0),
+            (ArtistMoveForward | ArtistMoveBackward, "DISTANCE") => up_to(400.0),
+            (ArtistTurn, "ANGLE") => up_to(360.0),
+            (Colour, "COLOUR") => value
+                .as_str()
+                .and_then(crate::canvas::Colour::parse)
+                .is_some(),
+            _ => false,
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<BlockType> {
         use BlockType::*;
         Some(match name {
@@ -105,6 +149,13 @@ impl TypeSet {
     pub fn is_subset(self, of: TypeSet) -> bool {
         self.0 & !of.0 == 0
     }
+    /// The first type, in the order of [`BlockType::ALL`], that is here and not in `of`.
+    pub fn first_not_in(self, of: TypeSet) -> Option<BlockType> {
+        let rest = self.0 & !of.0;
+        BlockType::ALL
+            .into_iter()
+            .find(|t| rest & (1 << *t as u16) != 0)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,12 +204,83 @@ pub enum Stmt {
     },
 }
 
+impl Stmt {
+    /// The block type the statement was written with.
+    pub fn kind(&self) -> BlockType {
+        use BlockType::*;
+        match self {
+            Stmt::Move { .. } => MazeMoveForward,
+            Stmt::Turn { .. } => MazeTurn,
+            Stmt::Repeat { .. } => Repeat,
+            Stmt::Forever { .. } => Forever,
+            Stmt::If {
+                otherwise: None, ..
+            } => If,
+            Stmt::If { .. } => IfElse,
+            // A backward move is stored negated; `-0.0` still says which block it was.
+            Stmt::Draw { distance, .. } if distance.is_sign_negative() => ArtistMoveBackward,
+            Stmt::Draw { .. } => ArtistMoveForward,
+            Stmt::Rotate { .. } => ArtistTurn,
+            Stmt::Pen { down: true } => PenDown,
+            Stmt::Pen { down: false } => PenUp,
+            Stmt::Colour { .. } => Colour,
+        }
+    }
+
+    /// The value of one of the block's fields, as Blockly saved it.
+    pub fn field(&self, name: &str) -> Option<Value> {
+        let turn = |right: bool| Value::from(if right { "turnRight" } else { "turnLeft" });
+        match (self, name) {
+            (Stmt::Turn { right, .. }, "DIR") => Some(turn(*right)),
+            (Stmt::Rotate { degrees, .. }, "DIR") => Some(turn(degrees.is_sign_positive())),
+            (Stmt::Rotate { degrees, .. }, "ANGLE") => Some(Value::from(degrees.abs())),
+            (Stmt::Repeat { times, .. }, "TIMES") => Some(Value::from(*times)),
+            (Stmt::If { side, .. }, "DIR") => Some(Value::from(match side {
+                Side::Forward => "isPathForward",
+                Side::Left => "isPathLeft",
+                Side::Right => "isPathRight",
+            })),
+            (Stmt::Draw { distance, .. }, "DISTANCE") => Some(Value::from(distance.abs())),
+            (Stmt::Colour { colour }, "COLOUR") => Some(Value::from(colour.to_string())),
+            _ => None,
+        }
+    }
+
+    /// The statements inside it: a loop's body, or both branches of a decision.
+    pub fn inner(&self) -> impl Iterator<Item = &Stmt> {
+        let (a, b): (&[Stmt], &[Stmt]) = match self {
+            Stmt::Repeat { body, .. } | Stmt::Forever { body } => (body.as_slice(), &[][..]),
+            Stmt::If {
+                then, otherwise, ..
+            } => (then.as_slice(), otherwise.as_deref().unwrap_or(&[])),
+            _ => (&[][..], &[][..]),
+        };
+        a.iter().chain(b)
+    }
+}
+
 /// A parsed `when_run` stack: what runs, which block types it uses, and how many blocks count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
     pub body: Vec<Stmt>,
     pub types: TypeSet,
     pub blocks_used: u32,
+    /// How many blocks of each type count, by the index of [`BlockType::ALL`].
+    pub counts: [u32; 12],
+}
+
+impl Program {
+    /// Every statement that runs or could run, outer ones before the ones inside them.
+    pub fn statements(&self) -> Vec<&Stmt> {
+        let mut out = Vec::new();
+        let mut todo: Vec<&Stmt> = self.body.iter().rev().collect();
+        while let Some(s) = todo.pop() {
+            out.push(s);
+            let inner: Vec<&Stmt> = s.inner().collect();
+            todo.extend(inner.into_iter().rev());
+        }
+        out
+    }
 }
 
 /// What the parser needs of a JSON value, so that it reads a `serde_json::Value` (the public
@@ -361,6 +483,7 @@ fn block_id<'t, T: Tree<'t>>(b: T) -> Option<String> {
 struct Parser {
     types: TypeSet,
     blocks: u32,
+    counts: [u32; 12],
 }
 
 impl Parser {
@@ -412,6 +535,7 @@ impl Parser {
             return Err(invalid(format!("program: at most {MAX_BLOCKS} blocks")));
         }
         self.types.insert(kind);
+        self.counts[kind as usize] += 1;
         // The statement inputs this type has; anything else under `inputs` is checked for shape
         // and otherwise ignored, like a stray stack.
         let (mut first, mut second) = (None, None);
@@ -521,6 +645,7 @@ pub fn parse<'t, T: Tree<'t>>(json: T) -> Result<Program, Invalid> {
     let mut p = Parser {
         types: TypeSet::default(),
         blocks: 0,
+        counts: [0; 12],
     };
     let body = match start.get("next").map(filling).transpose()?.flatten() {
         Some(first) => p.stack(first, 1)?,
@@ -530,6 +655,7 @@ pub fn parse<'t, T: Tree<'t>>(json: T) -> Result<Program, Invalid> {
         body,
         types: p.types,
         blocks_used: p.blocks,
+        counts: p.counts,
     })
 }
 

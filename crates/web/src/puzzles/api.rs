@@ -56,7 +56,7 @@ pub async fn course(
 }
 
 #[utoipa::path(get, tag = TAG, path = "/api/v1/levels/{level_id}", params(("level_id" = String, Path)),
-    responses((status = 200, description = "`{\"level\": Level}`: id, kind, title, instructions, hints (up to three, in the requested language), toolbox, required_blocks, ideal_blocks, and maze or artist"), (status = 404, body = ErrorBody, description = "`not_found`")))]
+    responses((status = 200, description = "`{\"level\": Level}`: id, kind, title, instructions, hints (up to three, in the requested language), toolbox, toolbox_limits (`{block_type: int}`: at most that many of the type), required_blocks (block types), required_fields (`[{\"type\", \"fields\"}]`: required blocks with the field values they must have), ideal_blocks, start_blocks (a program the workspace opens with, or null; its locked blocks carry `deletable`, `movable` and `editable` false), locked_blocks (`[{\"type\", \"fields\"}]`: blocks every program must keep), and maze (grid cells 0 wall, 1 open, 2 start, 3 goal, 4 obstacle) or artist"), (status = 404, body = ErrorBody, description = "`not_found`")))]
 pub async fn level(
     lang: Lang,
     Path(id): Path<String>,
@@ -69,13 +69,14 @@ pub async fn level(
     responses((status = 200, body = crate::puzzles::AttemptAnswer), (status = 404, body = ErrorBody, description = "No such level: `not_found`"), (status = 409, body = ErrorBody, description = "The id was used for another program or level, or the learner's storage is full: `attempt_id_conflict`, `storage_full`"), (status = 422, body = ErrorBody, description = "`invalid_program`, `invalid_answer`, `invalid_field`"), (status = 429, body = ErrorBody, description = "`rate_limited`"), (status = 503, body = ErrorBody, description = "`overloaded`")))]
 pub async fn attempt(
     State(state): State<AppState>,
+    lang: Lang,
     MaybeSignedIn(me): MaybeSignedIn,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     StrictJson(body): StrictJson<crate::puzzles::AttemptBody>,
 ) -> Result<Json<crate::puzzles::AttemptAnswer>, ApiError> {
     Ok(Json(
-        crate::puzzles::attempt(&state, me.as_ref(), ip, &id, body).await?,
+        crate::puzzles::attempt(&state, me.as_ref(), lang, ip, &id, body).await?,
     ))
 }
 

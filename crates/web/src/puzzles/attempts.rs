@@ -3,7 +3,8 @@
 
 use crate::AppState;
 use crate::kit::error::ApiError;
-use crate::kit::extract::SignedIn;
+use crate::kit::extract::{Lang, SignedIn};
+use crate::kit::i18n::Tr;
 use axum::http::StatusCode;
 use kodlek_domain::{now_millis, rfc3339};
 use kodlek_puzzles::{Doc, Level, ProgramJson, Submission, TraceStep, Verdict, catalog};
@@ -58,6 +59,12 @@ pub struct AttemptAnswer {
     #[schema(example = "perfect")]
     pub status: String,
     pub reason: Option<String>,
+    /// What a failure is about, when it is a block or a maze cell: `{"block"?, "fields"?,
+    /// "input"?, "limit"?, "x"?, "y"?, "cell"?}`, only the keys that apply; null otherwise.
+    pub detail: Option<DetailView>,
+    /// A failure in words, in the caller's language, naming its block or cell; null unless
+    /// the status is `failed`.
+    pub message: Option<String>,
     pub blocks_used: Option<u32>,
     pub ideal_blocks: Option<u32>,
     /// What happened, step by step, for the animation: `{"op": "move"|"turn"|"crash"|"goal"|"line"|"jump", ...}`.
@@ -65,6 +72,50 @@ pub struct AttemptAnswer {
     pub trace: Vec<TraceStep>,
     pub saved: bool,
     pub progress: Option<ProgressView>,
+}
+
+/// What a failed attempt is about, so that its message can name it. Only the keys that apply
+/// are present.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DetailView {
+    /// The block type: the one the toolbox does not offer, the one over its limit, the locked
+    /// or required block that is missing, the empty one, or the loop that ran too long.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "maze_turn")]
+    pub block: Option<String>,
+    /// The field values the missing block must have, such as `{"DIR": "turnRight"}`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schema(value_type = Object)]
+    pub fields: BTreeMap<String, Value>,
+    /// The empty input of `block`: `DO`, or `ELSE` of an if-else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// The most blocks of `block` the level allows (`too_many_blocks`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// The maze cell, column `x` and row `y` from 0 at the top left as in the trace: the cell
+    /// hit (`crashed`) or where the explorer stopped (`not_reached_goal`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y: Option<i64>,
+    /// What was hit: `wall` (also off the grid) or `obstacle`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+}
+
+impl From<&kodlek_puzzles::Detail> for DetailView {
+    fn from(d: &kodlek_puzzles::Detail) -> DetailView {
+        DetailView {
+            block: d.block.map(str::to_owned),
+            fields: d.fields.clone(),
+            input: d.input.map(str::to_owned),
+            limit: d.limit,
+            x: d.x,
+            y: d.y,
+            cell: d.cell.map(str::to_owned),
+        }
+    }
 }
 
 /// Anonymous attempts are limited in memory, per node: they must not write a row (ANON-3).
@@ -174,10 +225,14 @@ fn stored_text(body: String) -> StoredProgram {
     }
 }
 
-fn answer_of(v: Verdict, saved: bool, progress: Option<ProgressView>) -> AttemptAnswer {
+fn answer_of(v: Verdict, tr: &Tr, saved: bool, progress: Option<ProgressView>) -> AttemptAnswer {
     AttemptAnswer {
         status: v.status.as_str().to_owned(),
         reason: v.reason.map(|r| r.as_str().to_owned()),
+        detail: v.detail.as_ref().map(DetailView::from),
+        message: v.reason.map(|r| {
+            crate::puzzles::reasons::failure_text(tr, "level-failed", r, v.detail.as_ref())
+        }),
         blocks_used: v.blocks_used,
         ideal_blocks: v.ideal_blocks,
         // Written straight into the answer, without a `Value` of every step in between.
@@ -191,11 +246,13 @@ fn answer_of(v: Verdict, saved: bool, progress: Option<ProgressView>) -> Attempt
 pub async fn attempt(
     state: &AppState,
     me: Option<&SignedIn>,
+    lang: Lang,
     ip: IpAddr,
     level_id: &str,
     body: AttemptBody,
 ) -> Result<AttemptAnswer, ApiError> {
     let level = level(level_id)?;
+    let tr = Tr::new(lang);
     let client_attempt_id = body
         .client_attempt_id
         .as_deref()
@@ -211,14 +268,14 @@ pub async fn attempt(
         let v = judge(level, doc.as_ref(), body.answer.as_deref())?;
         // The same limits for everyone, though nothing anonymous is stored.
         doc.as_ref().map(stored_doc).transpose()?;
-        return Ok(answer_of(v, false, None));
+        return Ok(answer_of(v, &tr, false, None));
     };
     let v = judge(level, doc.as_ref(), body.answer.as_deref())?;
     let program = doc.as_ref().map(stored_doc).transpose()?;
     // Nothing is kept for a child awaiting a parent's permission, or whose parent stopped
     // collection (promise U13-7): the verdict is given, and the browser keeps it.
     if state.store.child_control(&me.account.id).await?.is_some() {
-        return Ok(answer_of(v, false, None));
+        return Ok(answer_of(v, &tr, false, None));
     }
     let answer = body.answer.as_ref().map(|a| a.trim().to_owned());
     let new = NewAttempt {
@@ -232,7 +289,7 @@ pub async fn attempt(
         client_attempt_id,
     };
     match state.writer.record(new).await? {
-        AttemptOutcome::Recorded(p) => Ok(answer_of(v, true, Some((&p).into()))),
+        AttemptOutcome::Recorded(p) => Ok(answer_of(v, &tr, true, Some((&p).into()))),
         AttemptOutcome::AlreadyRecorded {
             program_hash,
             answer: stored_answer,
@@ -246,7 +303,7 @@ pub async fn attempt(
                 ));
             }
             // Judging is deterministic: the same program gets the verdict it got before.
-            Ok(answer_of(v, true, Some((&progress).into())))
+            Ok(answer_of(v, &tr, true, Some((&progress).into())))
         }
         AttemptOutcome::AttemptIdConflict => Err(ApiError::new(
             StatusCode::CONFLICT,

@@ -4,15 +4,16 @@ mod api;
 mod attempts;
 mod certificate;
 mod pages;
+pub mod reasons;
 
 use crate::AppState;
 use axum::Router;
 use utoipa::OpenApi;
 
 pub use attempts::{
-    AnonymousLimiter, AttemptAnswer, AttemptBody, AttemptView, AttemptsBody, ImportAnswer,
-    ImportBody, ImportEntry, MyProgress, ProgressView, Resume, attempt, import, level, my_attempts,
-    my_progress, resume, storage_is_full, stored_program, stored_program_json,
+    AnonymousLimiter, AttemptAnswer, AttemptBody, AttemptView, AttemptsBody, DetailView,
+    ImportAnswer, ImportBody, ImportEntry, MyProgress, ProgressView, Resume, attempt, import,
+    level, my_attempts, my_progress, resume, storage_is_full, stored_program, stored_program_json,
 };
 
 /// The puzzles' JSON operations, for the OpenAPI document.

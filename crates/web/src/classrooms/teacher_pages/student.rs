@@ -133,12 +133,17 @@ pub(super) fn attempt_row(p: &Page, level_id: &str, a: AttemptView) -> AttemptRo
 /// Why a stored program failed, in the teacher's words. The reason is not stored: the grader
 /// is deterministic, so running the stored (canonical) program again gives the same verdict.
 pub(super) fn failure_text(p: &Page, level_id: &str, program: &str) -> String {
-    let reason = crate::puzzles::level(level_id).ok().and_then(|level| {
+    let verdict = crate::puzzles::level(level_id).ok().and_then(|level| {
         let doc = Doc::parse(program).ok()?;
-        judge(level, Submission::Json(doc.root())).ok()?.reason
+        judge(level, Submission::Json(doc.root())).ok()
     });
-    match reason {
-        Some(r) => p.t(format!("sections-reason-{}", r.as_str().replace('_', "-"))),
+    match verdict
+        .as_ref()
+        .and_then(|v| Some((v.reason?, v.detail.as_ref())))
+    {
+        Some((r, detail)) => {
+            crate::puzzles::reasons::failure_text(&tr(p), "sections-reason", r, detail)
+        }
         None => p.t("sections-reason-unknown"),
     }
 }
