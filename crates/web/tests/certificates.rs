@@ -142,39 +142,6 @@ async fn without_an_account_the_page_explains(app: TestApp) {
     assert!(!first.text.contains("certificate-link"));
 }
 
-/// A browser-like visit: the form token from the cookie the page set.
-async fn form_token(app: &TestApp, path: &str) -> (String, String) {
-    let page = app.get(path, None).await;
-    let cookie = page
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("kodlek_csrf="))
-        .unwrap();
-    let pair = cookie.split(';').next().unwrap().to_owned();
-    let token = pair.trim_start_matches("kodlek_csrf=").to_owned();
-    assert!(page.text.contains(&format!("value=\"{token}\"")));
-    (pair, token)
-}
-
-async fn post_form(
-    app: &TestApp,
-    path: &str,
-    cookie: &str,
-    fields: &[(&str, &str)],
-) -> common::Answer {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let r = axum::http::Request::builder()
-        .method("POST")
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookie)
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    app.send(r).await
-}
-
 /// What a browser kept for each level: the reference solutions, an answer for the prompt.
 fn kept_work(course: &str) -> Vec<serde_json::Value> {
     kodlek_puzzles::catalog()
@@ -192,7 +159,7 @@ fn kept_work(course: &str) -> Vec<serde_json::Value> {
 // again, under a name that is printed and kept nowhere.
 async fn without_an_account_the_server_judges_again(app: TestApp) {
     let path = "/courses/maze-intro/certificate";
-    let (csrf, token) = form_token(&app, path).await;
+    let (csrf, token) = app.form_token(path, None).await;
     let page = app.get(path, None).await;
     assert!(page.text.contains("id=\"certificate-browser\" hidden"));
     assert!(page.text.contains("data-levels=\"maze-1 maze-2 "));
@@ -200,17 +167,17 @@ async fn without_an_account_the_server_judges_again(app: TestApp) {
 
     let all = kept_work("maze-intro");
     let work = json!({"attempts": all}).to_string();
-    let made = post_form(
-        &app,
-        path,
-        &csrf,
-        &[
-            ("csrf_token", &token),
-            ("name", "  Sam Berg "),
-            ("work", &work),
-        ],
-    )
-    .await;
+    let made = app
+        .post_form(
+            path,
+            &csrf,
+            &[
+                ("csrf_token", &token),
+                ("name", "  Sam Berg "),
+                ("work", &work),
+            ],
+        )
+        .await;
     assert_eq!(made.status, StatusCode::OK, "{}", made.text);
     assert!(
         made.text
@@ -228,62 +195,64 @@ async fn without_an_account_the_server_judges_again(app: TestApp) {
     let mut claimed = all.clone();
     claimed[1] = json!({"level_id": "maze-2", "program": {"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "id": "s"}]}}, "status": "perfect"});
     let forged = json!({"attempts": claimed}).to_string();
-    let refused = post_form(
-        &app,
-        path,
-        &csrf,
-        &[("csrf_token", &token), ("name", "Sam"), ("work", &forged)],
-    )
-    .await;
+    let refused = app
+        .post_form(
+            path,
+            &csrf,
+            &[("csrf_token", &token), ("name", "Sam"), ("work", &forged)],
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!refused.text.contains("id=\"certificate\""));
     let mut failing = all.clone();
     failing[1] = json!({"level_id": "maze-2", "program": {"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "id": "s"}]}}});
     let failing = json!({"attempts": failing}).to_string();
-    let refused = post_form(
-        &app,
-        path,
-        &csrf,
-        &[("csrf_token", &token), ("name", "Sam"), ("work", &failing)],
-    )
-    .await;
+    let refused = app
+        .post_form(
+            path,
+            &csrf,
+            &[("csrf_token", &token), ("name", "Sam"), ("work", &failing)],
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.text.contains("id=\"levels-left\""));
     assert!(refused.text.contains("href=\"/levels/maze-2\""));
     assert!(!refused.text.contains("href=\"/levels/maze-1\""));
     assert!(!refused.text.contains("id=\"certificate\""));
     let missing = json!({"attempts": all[1..]}).to_string();
-    let refused = post_form(
-        &app,
-        path,
-        &csrf,
-        &[("csrf_token", &token), ("name", "Sam"), ("work", &missing)],
-    )
-    .await;
+    let refused = app
+        .post_form(
+            path,
+            &csrf,
+            &[("csrf_token", &token), ("name", "Sam"), ("work", &missing)],
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.text.contains("href=\"/levels/maze-1\""));
 
     // No name, a name too long, no token: no certificate.
     for name in ["", "   ", &"x".repeat(61), "a\u{7}b"] {
-        let r = post_form(
-            &app,
-            path,
-            &csrf,
-            &[("csrf_token", &token), ("name", name), ("work", &work)],
-        )
-        .await;
+        let r = app
+            .post_form(
+                path,
+                &csrf,
+                &[("csrf_token", &token), ("name", name), ("work", &work)],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
         assert!(!r.text.contains("id=\"certificate\""));
     }
-    let r = post_form(&app, path, &csrf, &[("name", "Sam"), ("work", &work)]).await;
+    let r = app
+        .post_form(path, &csrf, &[("name", "Sam"), ("work", &work)])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = post_form(
-        &app,
-        "/courses/nope/certificate",
-        &csrf,
-        &[("csrf_token", &token), ("name", "Sam"), ("work", &work)],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "/courses/nope/certificate",
+            &csrf,
+            &[("csrf_token", &token), ("name", "Sam"), ("work", &work)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 

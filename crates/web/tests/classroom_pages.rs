@@ -4,8 +4,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::StatusCode;
 use common::{Answer, TestApp};
 use serde_json::{Value, json};
 
@@ -32,35 +31,8 @@ fn s(v: &Value) -> &str {
     v.as_str().unwrap()
 }
 
-/// The form-token cookie (`name=value`) and the token, from a first visit to a page.
-async fn form_token(app: &TestApp, path: &str) -> (String, String) {
-    let page = app.get(path, None).await;
-    let cookie = page
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("kodlek_csrf="))
-        .expect("a form token cookie");
-    let pair = cookie.split(';').next().unwrap().to_owned();
-    let token = pair.trim_start_matches("kodlek_csrf=").to_owned();
-    (pair, token)
-}
-
 async fn get(app: &TestApp, path: &str, cookies: &str) -> Answer {
     app.get(path, Some(cookies)).await
-}
-
-async fn post_form(app: &TestApp, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Answer {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let r = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookies)
-        .body(Body::from(body))
-        .unwrap();
-    app.send(r).await
 }
 
 fn location(a: &Answer) -> &str {
@@ -73,8 +45,7 @@ fn location(a: &Answer) -> &str {
 /// Picks a secret through the page's form, as a browser does.
 async fn pick(app: &TestApp, code: &str, student: &str, secret: &str, csrf: &str) -> Answer {
     let (_, token) = csrf.split_once('=').unwrap();
-    post_form(
-        app,
+    app.post_form(
         &format!("/sign-in/{code}/{student}"),
         csrf,
         &[("csrf_token", token), ("secret", secret)],
@@ -117,7 +88,7 @@ async fn picture_sign_in_through_the_pages(app: TestApp) {
 
     // The code as a child types it: lower case, with a dash.
     let typed = format!("{}-{}", &code[..3], &code[3..]).to_lowercase();
-    let (csrf, _) = form_token(&app, &format!("/sign-in/{typed}")).await;
+    let (csrf, _) = app.form_token(&format!("/sign-in/{typed}"), None).await;
     let names = get(&app, &format!("/sign-in/{typed}"), &csrf).await;
     assert_eq!(names.status, StatusCode::OK);
     assert!(names.text.contains("Who are you?"));
@@ -159,13 +130,13 @@ async fn picture_sign_in_through_the_pages(app: TestApp) {
     assert!(r.session_cookie().is_none());
 
     // Without the form token, nothing happens.
-    let r = post_form(
-        &app,
-        &format!("/sign-in/{code}/{alva}"),
-        &csrf,
-        &[("secret", &picture)],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &format!("/sign-in/{code}/{alva}"),
+            &csrf,
+            &[("secret", &picture)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     let r = pick(&app, &typed, &alva, &picture, &csrf).await;
@@ -185,13 +156,13 @@ async fn picture_sign_in_through_the_pages(app: TestApp) {
     assert_eq!(course.status, StatusCode::OK);
     // Signing out on the shared computer still makes the browser forget the learner.
     let (_, token) = csrf.split_once('=').unwrap();
-    let out = post_form(
-        &app,
-        "/sign-out",
-        &format!("{csrf}; {session}"),
-        &[("csrf_token", token)],
-    )
-    .await;
+    let out = app
+        .post_form(
+            "/sign-out",
+            &format!("{csrf}; {session}"),
+            &[("csrf_token", token)],
+        )
+        .await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(out.headers["clear-site-data"], "\"storage\"");
     assert_eq!(
@@ -224,7 +195,7 @@ async fn ten_wrong_pictures_lock_the_page(app: TestApp) {
     let sec = app.section(&t, "picture").await;
     let code = s(&sec["code"]).to_owned();
     let (alva, picture) = add(&app, &t, s(&sec["id"]), "Alva").await;
-    let (csrf, _) = form_token(&app, &format!("/sign-in/{code}")).await;
+    let (csrf, _) = app.form_token(&format!("/sign-in/{code}"), None).await;
     for _ in 0..10 {
         let r = pick(&app, &code, &alva, other_picture(&picture), &csrf).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -260,7 +231,7 @@ async fn words_sign_in_forgives_capitals_and_spaces(app: TestApp) {
     let sec = app.section(&t, "word").await;
     let code = s(&sec["code"]).to_owned();
     let (kid, words) = add(&app, &t, s(&sec["id"]), "Kim").await;
-    let (csrf, _) = form_token(&app, &format!("/sign-in/{code}")).await;
+    let (csrf, _) = app.form_token(&format!("/sign-in/{code}"), None).await;
     let page = get(&app, &format!("/sign-in/{code}/{kid}"), &csrf).await;
     assert!(page.text.contains("Type your two secret words."));
     for attr in [
@@ -362,7 +333,7 @@ async fn join_and_leave_through_my_sections(app: TestApp) {
     let sec = app.section(&t, "email").await;
     let code = s(&sec["code"]).to_owned();
     let (student, _) = app.student("Sam", "sam@example.org", 14).await;
-    let (csrf, token) = form_token(&app, "/sign-in").await;
+    let (csrf, token) = app.form_token("/sign-in", None).await;
     let cookies = format!("{csrf}; {student}");
 
     let page = get(&app, "/my-sections", &cookies).await;
@@ -370,25 +341,25 @@ async fn join_and_leave_through_my_sections(app: TestApp) {
     assert!(page.text.contains("You are not in a class yet."));
     csp_clean(&page.text);
 
-    let r = post_form(
-        &app,
-        "/my-sections/join",
-        &cookies,
-        &[("csrf_token", &token), ("code", "kmn-pqx")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "/my-sections/join",
+            &cookies,
+            &[("csrf_token", &token), ("code", "kmn-pqx")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.text.contains("find a class with that code"), "{}", r.text);
     assert!(r.text.contains("value=\"kmn-pqx\""));
 
     let typed = code.to_lowercase();
-    let r = post_form(
-        &app,
-        "/my-sections/join",
-        &cookies,
-        &[("csrf_token", &token), ("code", &typed)],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "/my-sections/join",
+            &cookies,
+            &[("csrf_token", &token), ("code", &typed)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let page = get(&app, location(&r), &cookies).await;
     assert!(page.text.contains("You joined Class 2B!"), "{}", page.text);
@@ -449,7 +420,9 @@ async fn join_and_leave_through_my_sections(app: TestApp) {
             .contains("ser Ms Berg och Mr Ek inte längre hur det går för dig")
     );
 
-    let r = post_form(&app, &leave, &cookies, &[("csrf_token", &token)]).await;
+    let r = app
+        .post_form(&leave, &cookies, &[("csrf_token", &token)])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = get(&app, location(&r), &cookies).await;
     assert!(page.text.contains("You left the class."));
@@ -460,13 +433,15 @@ async fn join_and_leave_through_my_sections(app: TestApp) {
         .json();
     assert!(detail["students"].as_array().unwrap().is_empty());
     // A second click changes nothing and blames nobody.
-    let r = post_form(&app, &leave, &cookies, &[("csrf_token", &token)]).await;
+    let r = app
+        .post_form(&leave, &cookies, &[("csrf_token", &token)])
+        .await;
     assert_eq!(location(&r), "/my-sections");
 }
 
 /// Signs a managed student in through the pages; returns the cookies of their browser.
 async fn signed_in_kid(app: &TestApp, code: &str, kid: &str, picture: &str) -> String {
-    let (csrf, _) = form_token(app, &format!("/sign-in/{code}")).await;
+    let (csrf, _) = app.form_token(&format!("/sign-in/{code}"), None).await;
     let r = pick(app, code, kid, picture, &csrf).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     format!("{csrf}; {}", r.session_cookie().unwrap())
@@ -487,7 +462,9 @@ async fn a_managed_student_cannot_leave_the_last_class(app: TestApp) {
     let page = get(&app, "/my-sections", &cookies).await;
     assert!(page.text.contains("Class 2B"));
     let leave = format!("/my-sections/{}/leave", s(&sec["id"]));
-    let r = post_form(&app, &leave, &cookies, &[("csrf_token", &token)]).await;
+    let r = app
+        .post_form(&leave, &cookies, &[("csrf_token", &token)])
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(
         r.text
@@ -530,34 +507,34 @@ async fn taking_control_ends_the_secret(app: TestApp) {
     let sv = get(&app, "/account?lang=sv", &cookies).await;
     assert!(sv.text.contains("Gör kontot till ditt eget"));
 
-    let r = post_form(
-        &app,
-        "/account/take-control",
-        &cookies,
-        &[
-            ("csrf_token", &token),
-            ("username", "alva"),
-            ("password", "short"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "/account/take-control",
+            &cookies,
+            &[
+                ("csrf_token", &token),
+                ("username", "alva"),
+                ("password", "short"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.text.contains("Make this account your own"),
         "still managed"
     );
 
-    let r = post_form(
-        &app,
-        "/account/take-control",
-        &cookies,
-        &[
-            ("csrf_token", &token),
-            ("username", " alva.b "),
-            ("password", PW),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "/account/take-control",
+            &cookies,
+            &[
+                ("csrf_token", &token),
+                ("username", " alva.b "),
+                ("password", PW),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.text.contains("This account is yours now!"), "{}", r.text);
     assert!(!r.text.contains("take-control-form"));
@@ -567,7 +544,7 @@ async fn taking_control_ends_the_secret(app: TestApp) {
     assert_eq!(me["user"]["username"], "alva.b");
 
     // The picture no longer opens the account, and the name is gone from the page.
-    let (csrf, _) = form_token(&app, &format!("/sign-in/{code}")).await;
+    let (csrf, _) = app.form_token(&format!("/sign-in/{code}"), None).await;
     let names = get(&app, &format!("/sign-in/{code}"), &csrf).await;
     assert!(!names.text.contains("Alva"));
     let r = pick(&app, &code, &kid, &picture, &csrf).await;
@@ -583,13 +560,9 @@ async fn taking_control_ends_the_secret(app: TestApp) {
         .await;
     assert!(r.status.is_success(), "{}", r.text);
     // A second send of the form asks for nothing it cannot do.
-    let r = post_form(
-        &app,
-        "/account/take-control",
-        &cookies,
-        &[("csrf_token", &token)],
-    )
-    .await;
+    let r = app
+        .post_form("/account/take-control", &cookies, &[("csrf_token", &token)])
+        .await;
     assert_eq!(location(&r), "/account");
 }
 
@@ -598,7 +571,7 @@ async fn swedish_pages(app: TestApp) {
     let sec = app.section(&t, "picture").await;
     let code = s(&sec["code"]).to_owned();
     let (alva, picture) = add(&app, &t, s(&sec["id"]), "Alva").await;
-    let (csrf, _) = form_token(&app, &format!("/sign-in/{code}")).await;
+    let (csrf, _) = app.form_token(&format!("/sign-in/{code}"), None).await;
     let r = get(&app, &format!("/sign-in/{code}?lang=sv"), &csrf).await;
     assert!(r.text.contains("<html lang=\"sv\">"));
     assert!(r.text.contains("Vem är du?"));
@@ -608,13 +581,13 @@ async fn swedish_pages(app: TestApp) {
     assert!(r.text.contains("<span>äpple</span>"), "Swedish labels");
     assert!(r.text.contains("Inte du? Välj ditt namn"));
     let (_, token) = csrf.split_once('=').unwrap();
-    let r = post_form(
-        &app,
-        &format!("/sign-in/{code}/{alva}?lang=sv"),
-        &csrf,
-        &[("csrf_token", token), ("secret", other_picture(&picture))],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &format!("/sign-in/{code}/{alva}?lang=sv"),
+            &csrf,
+            &[("csrf_token", token), ("secret", other_picture(&picture))],
+        )
+        .await;
     assert!(r.text.contains("Det är inte din bild. Försök igen!"));
     let r = app.get("/sign-in/ZZZZZZ?lang=sv", None).await;
     assert!(r.text.contains("Vi hittar inte den klassen"));

@@ -4,8 +4,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::StatusCode;
 use common::{Answer, TestApp};
 use serde_json::{Value, json};
 
@@ -23,20 +22,6 @@ async fn with_csrf(app: &TestApp, cookie: &str) -> (String, String) {
         .to_owned();
     let token = pair.trim_start_matches("kodlek_csrf=").to_owned();
     (format!("{cookie}; {pair}"), token)
-}
-
-async fn post_form(app: &TestApp, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Answer {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let r = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookie)
-        .body(Body::from(body))
-        .unwrap();
-    app.send(r).await
 }
 
 fn location(a: &Answer) -> String {
@@ -88,17 +73,17 @@ async fn my_projects_pages_in_both_languages() {
     assert!(sv.text.contains("Mina projekt"), "{}", sv.text);
     loads_nothing_from_elsewhere(&sv.text);
 
-    let made = post_form(
-        &app,
-        "/projects",
-        &cookie,
-        &[
-            ("csrf_token", &token),
-            ("kind", "sprites"),
-            ("title", "Dog race"),
-        ],
-    )
-    .await;
+    let made = app
+        .post_form(
+            "/projects",
+            &cookie,
+            &[
+                ("csrf_token", &token),
+                ("kind", "sprites"),
+                ("title", "Dog race"),
+            ],
+        )
+        .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
     let path = location(&made);
     let editor = app.get(&path, Some(&cookie)).await;
@@ -108,22 +93,22 @@ async fn my_projects_pages_in_both_languages() {
     loads_nothing_from_elsewhere(&editor.text);
 
     // A title that gives away how to reach the child is refused with a clear message.
-    let bad = post_form(
-        &app,
-        &format!("{path}/rename"),
-        &cookie,
-        &[("csrf_token", &token), ("title", "ring mig 0701234567")],
-    )
-    .await;
+    let bad = app
+        .post_form(
+            &format!("{path}/rename"),
+            &cookie,
+            &[("csrf_token", &token), ("title", "ring mig 0701234567")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text.contains("phone number"), "{}", bad.text);
-    let renamed = post_form(
-        &app,
-        &format!("{path}/rename"),
-        &cookie,
-        &[("csrf_token", &token), ("title", "Cat race")],
-    )
-    .await;
+    let renamed = app
+        .post_form(
+            &format!("{path}/rename"),
+            &cookie,
+            &[("csrf_token", &token), ("title", "Cat race")],
+        )
+        .await;
     assert_eq!(renamed.status, StatusCode::SEE_OTHER);
     assert!(
         app.get("/projects", Some(&cookie))
@@ -131,26 +116,22 @@ async fn my_projects_pages_in_both_languages() {
             .text
             .contains("Cat race")
     );
-    let gone = post_form(
-        &app,
-        &format!("{path}/delete"),
-        &cookie,
-        &[("csrf_token", &token)],
-    )
-    .await;
+    let gone = app
+        .post_form(
+            &format!("{path}/delete"),
+            &cookie,
+            &[("csrf_token", &token)],
+        )
+        .await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER);
     assert_eq!(
         app.get(&path, Some(&cookie)).await.status,
         StatusCode::NOT_FOUND
     );
     // Without the form token, nothing happens.
-    let forged = post_form(
-        &app,
-        "/projects",
-        &kim,
-        &[("kind", "sprites"), ("title", "X")],
-    )
-    .await;
+    let forged = app
+        .post_form("/projects", &kim, &[("kind", "sprites"), ("title", "X")])
+        .await;
     assert_ne!(forged.status, StatusCode::SEE_OTHER);
     // Signed out, the pages send to the sign-in.
     assert_eq!(location(&app.get("/projects", None).await), "/sign-in");
@@ -174,13 +155,13 @@ async fn social_networks_get_plain_links_and_only_from_teens() {
             .get(&format!("/projects/{id}/share"), Some(&cookie))
             .await;
         assert!(!page.text.contains("facebook"), "nothing before sharing");
-        let shared = post_form(
-            &app,
-            &format!("/projects/{id}/share"),
-            &cookie,
-            &[("csrf_token", &token), ("sharing", "link")],
-        )
-        .await;
+        let shared = app
+            .post_form(
+                &format!("/projects/{id}/share"),
+                &cookie,
+                &[("csrf_token", &token), ("sharing", "link")],
+            )
+            .await;
         assert_eq!(shared.status, StatusCode::SEE_OTHER, "{}", shared.text);
         let page = app
             .get(&format!("/projects/{id}/share"), Some(&cookie))
@@ -264,17 +245,17 @@ async fn shared_and_gallery_pages() {
         let token = pair.trim_start_matches("kodlek_csrf=").to_owned();
         (pair, token)
     };
-    let sent = post_form(
-        &app,
-        &format!("/shared/{sid}/report"),
-        &cookie,
-        &[
-            ("csrf_token", &token),
-            ("reason", "other"),
-            ("details", "Looks sad"),
-        ],
-    )
-    .await;
+    let sent = app
+        .post_form(
+            &format!("/shared/{sid}/report"),
+            &cookie,
+            &[
+                ("csrf_token", &token),
+                ("reason", "other"),
+                ("details", "Looks sad"),
+            ],
+        )
+        .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
     assert_eq!(app.state.store.open_reports(10).await.unwrap().len(), 1);
 }
@@ -311,20 +292,19 @@ async fn the_teachers_page_switches_and_hides() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Det dina elever delar") && page.text.contains("Rocket ride"));
-    let off = post_form(
-        &app,
-        &format!("/sections/{sec}/shares"),
-        &cookie,
-        &[("csrf_token", &token), ("sharing_allowed", "off")],
-    )
-    .await;
+    let off = app
+        .post_form(
+            &format!("/sections/{sec}/shares"),
+            &cookie,
+            &[("csrf_token", &token), ("sharing_allowed", "off")],
+        )
+        .await;
     assert_eq!(off.status, StatusCode::SEE_OTHER);
     assert_eq!(
         app.get(&format!("/api/v1/shared/{sid}"), None).await.status,
         StatusCode::NOT_FOUND
     );
-    post_form(
-        &app,
+    app.post_form(
         &format!("/sections/{sec}/shares"),
         &cookie,
         &[("csrf_token", &token), ("sharing_allowed", "on")],
@@ -334,13 +314,13 @@ async fn the_teachers_page_switches_and_hides() {
         app.get(&format!("/api/v1/shared/{sid}"), None).await.status,
         StatusCode::OK
     );
-    let hid = post_form(
-        &app,
-        &format!("/sections/{sec}/shares/{sid}"),
-        &cookie,
-        &[("csrf_token", &token), ("hidden_by_teacher", "true")],
-    )
-    .await;
+    let hid = app
+        .post_form(
+            &format!("/sections/{sec}/shares/{sid}"),
+            &cookie,
+            &[("csrf_token", &token), ("hidden_by_teacher", "true")],
+        )
+        .await;
     assert_eq!(hid.status, StatusCode::SEE_OTHER);
     assert_eq!(
         app.get(&format!("/api/v1/shared/{sid}"), None).await.status,
@@ -457,17 +437,17 @@ async fn the_moderation_page_decides() {
     let page = app.get("/staff/reports", Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains(&sid));
-    let done = post_form(
-        &app,
-        &format!("/staff/reports/{sid}"),
-        &cookie,
-        &[
-            ("csrf_token", &token),
-            ("decision", "hide"),
-            ("reason", "Not for children"),
-        ],
-    )
-    .await;
+    let done = app
+        .post_form(
+            &format!("/staff/reports/{sid}"),
+            &cookie,
+            &[
+                ("csrf_token", &token),
+                ("decision", "hide"),
+                ("reason", "Not for children"),
+            ],
+        )
+        .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
     assert_eq!(
         app.get(&format!("/api/v1/shared/{sid}"), None).await.status,

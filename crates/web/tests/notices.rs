@@ -3,8 +3,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use common::TestApp;
 use kodlek_domain::{EmailAddress, now_millis};
 use kodlek_store::{NOTICE_VERSION, NoticeVersionRecord};
@@ -599,40 +598,6 @@ on_both_backends!(
     consent_is_asked_given_and_withdrawn,
 );
 
-async fn form_token(app: &TestApp, path: &str, cookie: Option<&str>) -> (String, String) {
-    let page = app.get(path, cookie).await;
-    let pair = page
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("kodlek_csrf="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let token = pair.trim_start_matches("kodlek_csrf=").to_owned();
-    (pair, token)
-}
-
-async fn post_form(
-    app: &TestApp,
-    path: &str,
-    cookie: &str,
-    fields: &[(&str, &str)],
-) -> common::Answer {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let r = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookie)
-        .body(Body::from(body))
-        .unwrap();
-    app.send(r).await
-}
-
 // promise NOTICE-3: the next sign-in asks first; the JSON sign-in answers as before; the
 // account page lets the user say yes or withdraw at any time.
 #[tokio::test]
@@ -652,53 +617,53 @@ async fn the_sign_in_pages_ask_and_the_account_page_changes_the_answer() {
         "the JSON answer is unchanged"
     );
 
-    let (csrf, token) = form_token(&app, "/sign-in", None).await;
+    let (csrf, token) = app.form_token("/sign-in", None).await;
     let fields = [
         ("csrf_token", token.as_str()),
         ("login", "tess@example.org"),
         ("password", "correct horse battery"),
     ];
-    let signed = post_form(&app, "/sign-in", &csrf, &fields).await;
+    let signed = app.post_form("/sign-in", &csrf, &fields).await;
     assert_eq!(signed.status, StatusCode::SEE_OTHER);
     assert_eq!(signed.headers["location"], "/consent");
     let cookies = format!("{csrf}; {}", signed.session_cookie().unwrap());
     let question = app.get("/consent?lang=sv", Some(&cookies)).await;
     assert!(question.text.contains("id=\"consent-question\""));
     assert!(question.text.contains("avidentifierad"));
-    let answered = post_form(
-        &app,
-        "/consent",
-        &cookies,
-        &[
-            ("csrf_token", &token),
-            ("purpose", "research_export"),
-            ("granted", "no"),
-        ],
-    )
-    .await;
+    let answered = app
+        .post_form(
+            "/consent",
+            &cookies,
+            &[
+                ("csrf_token", &token),
+                ("purpose", "research_export"),
+                ("granted", "no"),
+            ],
+        )
+        .await;
     assert_eq!(answered.headers["location"], "/consent");
     assert_eq!(
         app.get("/consent", Some(&cookies)).await.headers["location"],
         "/account"
     );
     // Answered: the next sign-in goes straight to the account page.
-    let again = post_form(&app, "/sign-in", &csrf, &fields).await;
+    let again = app.post_form("/sign-in", &csrf, &fields).await;
     assert_eq!(again.headers["location"], "/account");
 
     let page = app.get("/account", Some(&cookies)).await;
     assert!(page.text.contains("id=\"consents\""));
     assert!(page.text.contains("Your answer: no."));
-    let yes = post_form(
-        &app,
-        "/account/consents",
-        &cookies,
-        &[
-            ("csrf_token", &token),
-            ("purpose", "research_export"),
-            ("granted", "yes"),
-        ],
-    )
-    .await;
+    let yes = app
+        .post_form(
+            "/account/consents",
+            &cookies,
+            &[
+                ("csrf_token", &token),
+                ("purpose", "research_export"),
+                ("granted", "yes"),
+            ],
+        )
+        .await;
     assert_eq!(yes.status, StatusCode::SEE_OTHER);
     let page = app.get("/account?lang=sv", Some(&cookies)).await;
     assert!(page.text.contains("Ditt svar: ja.") && page.text.contains("Ta tillbaka mitt ja"));
@@ -713,18 +678,18 @@ async fn the_sign_in_pages_ask_and_the_account_page_changes_the_answer() {
     );
 
     // A child is not asked on signing in.
-    let (csrf2, token2) = form_token(&app, "/sign-in", None).await;
+    let (csrf2, token2) = app.form_token("/sign-in", None).await;
     app.student("Kim", "kim@example.org", 10).await;
-    let kid = post_form(
-        &app,
-        "/sign-in",
-        &csrf2,
-        &[
-            ("csrf_token", &token2),
-            ("login", "kim@example.org"),
-            ("password", "correct horse battery"),
-        ],
-    )
-    .await;
+    let kid = app
+        .post_form(
+            "/sign-in",
+            &csrf2,
+            &[
+                ("csrf_token", &token2),
+                ("login", "kim@example.org"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
     assert_eq!(kid.headers["location"], "/account");
 }

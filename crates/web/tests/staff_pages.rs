@@ -3,9 +3,8 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
-use common::{Answer, TestApp};
+use axum::http::StatusCode;
+use common::TestApp;
 use kodlek_domain::now_millis;
 use kodlek_privacy::totp;
 use kodlek_store::new_id;
@@ -20,48 +19,22 @@ async fn make_staff(app: &TestApp, roles: &str) -> (String, String) {
     (email, secret)
 }
 
-async fn form_token(app: &TestApp, path: &str) -> (String, String) {
-    let page = app.get(path, None).await;
-    let cookie = page
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("kodlek_csrf="))
-        .expect("a form token cookie");
-    let pair = cookie.split(';').next().unwrap().to_owned();
-    let token = pair.trim_start_matches("kodlek_csrf=").to_owned();
-    (pair, token)
-}
-
-async fn post_form(app: &TestApp, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Answer {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let r = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookies)
-        .body(Body::from(body))
-        .unwrap();
-    app.send(r).await
-}
-
 /// Signs in on the staff page; the cookies a browser would then send.
 async fn sign_in_on_the_page(app: &TestApp, email: &str, secret: &str) -> String {
-    let (csrf, token) = form_token(app, "/staff/sign-in").await;
+    let (csrf, token) = app.form_token("/staff/sign-in", None).await;
     let code = totp::code_at(secret, (now_millis() / 1000) as u64).unwrap();
-    let r = post_form(
-        app,
-        "/staff/sign-in",
-        &csrf,
-        &[
-            ("csrf_token", &token),
-            ("login", email),
-            ("password", PW),
-            ("totp", &code),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "/staff/sign-in",
+            &csrf,
+            &[
+                ("csrf_token", &token),
+                ("login", email),
+                ("password", PW),
+                ("totp", &code),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert_eq!(r.headers["location"], "/staff");
     format!("{csrf}; {}", r.session_cookie().unwrap())
@@ -92,33 +65,33 @@ async fn the_console_needs_staff_a_code_and_a_reason(app: TestApp) {
         );
     }
     // A user cannot sign in on the staff page, and staff need the code.
-    let (csrf, token) = form_token(&app, "/staff/sign-in").await;
-    let r = post_form(
-        &app,
-        "/staff/sign-in",
-        &csrf,
-        &[
-            ("csrf_token", &token),
-            ("login", "lea.pages@example.org"),
-            ("password", "correct horse battery"),
-            ("totp", "123456"),
-        ],
-    )
-    .await;
+    let (csrf, token) = app.form_token("/staff/sign-in", None).await;
+    let r = app
+        .post_form(
+            "/staff/sign-in",
+            &csrf,
+            &[
+                ("csrf_token", &token),
+                ("login", "lea.pages@example.org"),
+                ("password", "correct horse battery"),
+                ("totp", "123456"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.session_cookie().is_none());
-    let r = post_form(
-        &app,
-        "/staff/sign-in",
-        &csrf,
-        &[
-            ("csrf_token", &token),
-            ("login", &email),
-            ("password", PW),
-            ("totp", ""),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "/staff/sign-in",
+            &csrf,
+            &[
+                ("csrf_token", &token),
+                ("login", &email),
+                ("password", PW),
+                ("totp", ""),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(
         r.text.contains("authenticator app"),
@@ -150,28 +123,30 @@ async fn the_console_needs_staff_a_code_and_a_reason(app: TestApp) {
         .trim_start_matches("kodlek_csrf=")
         .to_owned();
     let access = format!("/staff/users/{id}/access");
-    let r = post_form(&app, &access, &cookies, &[("reason", REASON)]).await;
+    let r = app
+        .post_form(&access, &cookies, &[("reason", REASON)])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "a form without its token");
-    let r = post_form(
-        &app,
-        &access,
-        &cookies,
-        &[("csrf_token", &token), ("reason", "short")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &access,
+            &cookies,
+            &[("csrf_token", &token), ("reason", "short")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!r.text.contains("lea.pages@example.org"));
-    let r = post_form(
-        &app,
-        &access,
-        &cookies,
-        &[
-            ("csrf_token", &token),
-            ("reason", REASON),
-            ("ticket", "T-12"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &access,
+            &cookies,
+            &[
+                ("csrf_token", &token),
+                ("reason", REASON),
+                ("ticket", "T-12"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
         r.text.contains("lea.pages@example.org"),
@@ -200,26 +175,26 @@ async fn the_console_needs_staff_a_code_and_a_reason(app: TestApp) {
 
     // Erasure needs the confirmation box, then erases in one step (promise U13-8).
     let erase = format!("/staff/users/{id}/erase");
-    let r = post_form(
-        &app,
-        &erase,
-        &cookies,
-        &[("csrf_token", &token), ("reason", REASON)],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &erase,
+            &cookies,
+            &[("csrf_token", &token), ("reason", REASON)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(app.state.store.account_by_id(id).await.unwrap().is_some());
-    let r = post_form(
-        &app,
-        &erase,
-        &cookies,
-        &[
-            ("csrf_token", &token),
-            ("reason", REASON),
-            ("confirm", "on"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &erase,
+            &cookies,
+            &[
+                ("csrf_token", &token),
+                ("reason", REASON),
+                ("confirm", "on"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert!(app.state.store.account_by_id(id).await.unwrap().is_none());
 }
@@ -270,13 +245,13 @@ async fn the_console_reads_support_requests_and_publishes_notices(app: TestApp) 
     );
     let sv = app.get("/staff/support?lang=sv", Some(&support)).await;
     assert!(sv.text.contains("Supportförfrågningar"));
-    let r = post_form(
-        &app,
-        &format!("/staff/support/{request_id}/close"),
-        &support,
-        &[("csrf_token", &token_of(&support)), ("note", "Answered")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &format!("/staff/support/{request_id}/close"),
+            &support,
+            &[("csrf_token", &token_of(&support)), ("note", "Answered")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let page = app
         .get("/staff/support?done=support-closed", Some(&support))
@@ -294,18 +269,18 @@ async fn the_console_reads_support_requests_and_publishes_notices(app: TestApp) 
         StatusCode::FORBIDDEN
     );
     let token = token_of(&admin);
-    let r = post_form(
-        &app,
-        "/staff/incidents",
-        &admin,
-        &[
-            ("csrf_token", &token),
-            ("summary", "A lost laptop"),
-            ("details", "It held display names."),
-            ("user_ids", "no-such-id"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "/staff/incidents",
+            &admin,
+            &[
+                ("csrf_token", &token),
+                ("summary", "A lost laptop"),
+                ("details", "It held display names."),
+                ("user_ids", "no-such-id"),
+            ],
+        )
+        .await;
     assert_eq!(
         r.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -313,32 +288,32 @@ async fn the_console_reads_support_requests_and_publishes_notices(app: TestApp) 
     );
     assert!(r.text.contains("no-such-id") && r.text.contains("A lost laptop"));
     let id = learner["id"].as_str().unwrap();
-    let r = post_form(
-        &app,
-        "/staff/incidents",
-        &admin,
-        &[
-            ("csrf_token", &token),
-            ("summary", "A lost laptop"),
-            ("details", "It held display names."),
-            ("user_ids", id),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "/staff/incidents",
+            &admin,
+            &[
+                ("csrf_token", &token),
+                ("summary", "A lost laptop"),
+                ("details", "It held display names."),
+                ("user_ids", id),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let account = app.get("/account?lang=en", Some(&learner_cookie)).await;
     assert!(account.text.contains("A lost laptop"));
-    let r = post_form(
-        &app,
-        "/staff/notice-versions",
-        &admin,
-        &[
-            ("csrf_token", &token),
-            ("version_summary", "Request logs are kept for 30 days"),
-            ("significant", "yes"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "/staff/notice-versions",
+            &admin,
+            &[
+                ("csrf_token", &token),
+                ("version_summary", "Request logs are kept for 30 days"),
+                ("significant", "yes"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let page = app.get("/staff/notices?lang=sv", Some(&admin)).await;
     assert!(

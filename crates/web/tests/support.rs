@@ -2,8 +2,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::StatusCode;
 use common::{TestApp, contains};
 use kodlek_domain::now_millis;
 use kodlek_store::SupportRequestRecord;
@@ -302,40 +301,6 @@ on_both_backends!(
     reply_addresses_are_erased_90_days_after_closing,
 );
 
-async fn form_token(app: &TestApp, path: &str) -> (String, String) {
-    let page = app.get(path, None).await;
-    let pair = page
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("kodlek_csrf="))
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let token = pair.trim_start_matches("kodlek_csrf=").to_owned();
-    (pair, token)
-}
-
-async fn post_form(
-    app: &TestApp,
-    path: &str,
-    cookie: &str,
-    fields: &[(&str, &str)],
-) -> common::Answer {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let r = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookie)
-        .body(Body::from(body))
-        .unwrap();
-    app.send(r).await
-}
-
 // promise MSG-3: every page's footer and the privacy notice lead to the support page, in
 // both languages.
 #[tokio::test]
@@ -375,19 +340,19 @@ async fn the_support_page_is_linked_from_every_footer_and_the_notice() {
 #[tokio::test]
 async fn the_support_form_sends_and_keeps_typed_text_on_errors() {
     let app = TestApp::sqlite().await;
-    let (csrf, token) = form_token(&app, "/support").await;
-    let bad = post_form(
-        &app,
-        "/support",
-        &csrf,
-        &[
-            ("csrf_token", &token),
-            ("topic", "bug"),
-            ("message", "It breaks &lt;here&gt; too"),
-            ("reply_to", "oops"),
-        ],
-    )
-    .await;
+    let (csrf, token) = app.form_token("/support", None).await;
+    let bad = app
+        .post_form(
+            "/support",
+            &csrf,
+            &[
+                ("csrf_token", &token),
+                ("topic", "bug"),
+                ("message", "It breaks &lt;here&gt; too"),
+                ("reply_to", "oops"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text.contains("role=\"alert\""));
     assert!(bad.text.contains("Please give an email address"));
@@ -401,48 +366,48 @@ async fn the_support_form_sends_and_keeps_typed_text_on_errors() {
     );
     assert!(bad.text.contains("value=\"oops\""));
     assert!(bad.text.contains("<option value=\"bug\" selected>"));
-    let no_topic = post_form(
-        &app,
-        "/support",
-        &csrf,
-        &[("csrf_token", &token), ("message", "hi")],
-    )
-    .await;
+    let no_topic = app
+        .post_form(
+            "/support",
+            &csrf,
+            &[("csrf_token", &token), ("message", "hi")],
+        )
+        .await;
     assert_eq!(no_topic.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         no_topic
             .text
             .contains("Please choose what your message is about.")
     );
-    let forged = post_form(
-        &app,
-        "/support",
-        &csrf,
-        &[
-            ("csrf_token", "wrong-token-value-x"),
-            ("topic", "bug"),
-            ("message", "hi"),
-        ],
-    )
-    .await;
+    let forged = app
+        .post_form(
+            "/support",
+            &csrf,
+            &[
+                ("csrf_token", "wrong-token-value-x"),
+                ("topic", "bug"),
+                ("message", "hi"),
+            ],
+        )
+        .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert!(
         stored(&app).await.is_empty(),
         "nothing stored by a bad form"
     );
 
-    let ok = post_form(
-        &app,
-        "/support",
-        &csrf,
-        &[
-            ("csrf_token", &token),
-            ("topic", "bug"),
-            ("message", "It breaks"),
-            ("reply_to", ""),
-        ],
-    )
-    .await;
+    let ok = app
+        .post_form(
+            "/support",
+            &csrf,
+            &[
+                ("csrf_token", &token),
+                ("topic", "bug"),
+                ("message", "It breaks"),
+                ("reply_to", ""),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     assert_eq!(ok.headers["location"], "/support/sent");
     let thanks = app.get("/support/sent?lang=sv", None).await;

@@ -163,60 +163,27 @@ async fn bad_bodies_get_clear_errors() {
     assert_eq!(unknown.code(), "not_found");
 }
 
-/// A browser-like visit: the form token from the cookie a page set.
-async fn form_token(app: &TestApp, path: &str) -> (String, String) {
-    let page = app.get(path, None).await;
-    let cookie = page
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("kodlek_csrf="))
-        .unwrap();
-    let pair = cookie.split(';').next().unwrap().to_owned();
-    let token = pair.trim_start_matches("kodlek_csrf=").to_owned();
-    assert!(page.text.contains(&format!("value=\"{token}\"")));
-    (pair, token)
-}
-
-async fn post_form(
-    app: &TestApp,
-    path: &str,
-    cookie: &str,
-    fields: &[(&str, &str)],
-) -> common::Answer {
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    let r = req(Method::POST, path)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", cookie)
-        .body(Body::from(body))
-        .unwrap();
-    app.send(r).await
-}
-
 #[tokio::test]
 async fn forms_need_their_token() {
     let app = TestApp::sqlite().await;
-    let (csrf, token) = form_token(&app, "/sign-up/parent").await;
+    let (csrf, token) = app.form_token("/sign-up/parent", None).await;
     let fields = [
         ("display_name", "Pat"),
         ("email", "pat@example.org"),
         ("password", PW),
     ];
-    let a = post_form(&app, "/sign-up/parent", &csrf, &fields).await;
+    let a = app.post_form("/sign-up/parent", &csrf, &fields).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN, "no token in the form");
     assert!(a.text.contains("role=\"alert\""));
     let mut with = fields.to_vec();
     with.push(("csrf_token", "wrong-token-value-here"));
     assert_eq!(
-        post_form(&app, "/sign-up/parent", &csrf, &with)
-            .await
-            .status,
+        app.post_form("/sign-up/parent", &csrf, &with).await.status,
         StatusCode::FORBIDDEN
     );
     let mut with = fields.to_vec();
     with.push(("csrf_token", &token));
-    let a = post_form(&app, "/sign-up/parent", &csrf, &with).await;
+    let a = app.post_form("/sign-up/parent", &csrf, &with).await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     assert_eq!(a.headers.get("location").unwrap(), "/account");
 }
@@ -225,20 +192,20 @@ async fn forms_need_their_token() {
 #[tokio::test]
 async fn the_account_page_saves_and_explains() {
     let app = TestApp::sqlite().await;
-    let (csrf, token) = form_token(&app, "/sign-up/student").await;
-    let a = post_form(
-        &app,
-        "/sign-up/student",
-        &csrf,
-        &[
-            ("csrf_token", &token),
-            ("display_name", "Kim"),
-            ("age", "eleven"),
-            ("email", "kim@example.org"),
-            ("password", PW),
-        ],
-    )
-    .await;
+    let (csrf, token) = app.form_token("/sign-up/student", None).await;
+    let a = app
+        .post_form(
+            "/sign-up/student",
+            &csrf,
+            &[
+                ("csrf_token", &token),
+                ("display_name", "Kim"),
+                ("age", "eleven"),
+                ("email", "kim@example.org"),
+                ("password", PW),
+            ],
+        )
+        .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         a.text.contains("role=\"alert\"") && a.text.contains("whole number of years"),
@@ -246,20 +213,20 @@ async fn the_account_page_saves_and_explains() {
         a.text
     );
     assert!(a.text.contains("value=\"Kim\""), "what was typed stays");
-    let a = post_form(
-        &app,
-        "/sign-up/student",
-        &csrf,
-        &[
-            ("csrf_token", &token),
-            ("display_name", "Kim"),
-            ("age", "11"),
-            ("email", "kim@example.org"),
-            ("parent_email", common::PARENT_EMAIL),
-            ("password", PW),
-        ],
-    )
-    .await;
+    let a = app
+        .post_form(
+            "/sign-up/student",
+            &csrf,
+            &[
+                ("csrf_token", &token),
+                ("display_name", "Kim"),
+                ("age", "11"),
+                ("email", "kim@example.org"),
+                ("parent_email", common::PARENT_EMAIL),
+                ("password", PW),
+            ],
+        )
+        .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text);
     // promise U13-7: the parent says yes before anything Kim changes is kept.
     app.grant_permission().await;
@@ -271,18 +238,18 @@ async fn the_account_page_saves_and_explains() {
         page.text.contains("never the address itself"),
         "a child's address cannot be shown"
     );
-    let saved = post_form(
-        &app,
-        "/account/profile",
-        &cookies,
-        &[
-            ("csrf_token", &token),
-            ("display_name", "Kimmy"),
-            ("age", "11"),
-            ("gender", ""),
-        ],
-    )
-    .await;
+    let saved = app
+        .post_form(
+            "/account/profile",
+            &cookies,
+            &[
+                ("csrf_token", &token),
+                ("display_name", "Kimmy"),
+                ("age", "11"),
+                ("gender", ""),
+            ],
+        )
+        .await;
     assert_eq!(
         saved.headers.get("location").unwrap(),
         "/account?done=saved"
@@ -301,22 +268,22 @@ async fn the_account_page_saves_and_explains() {
             .starts_with("attachment")
     );
     assert!(json.text.contains("Kimmy"));
-    let wrong = post_form(
-        &app,
-        "/account/delete",
-        &cookies,
-        &[("csrf_token", &token), ("password", "not my password")],
-    )
-    .await;
+    let wrong = app
+        .post_form(
+            "/account/delete",
+            &cookies,
+            &[("csrf_token", &token), ("password", "not my password")],
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
     assert!(wrong.text.contains("role=\"alert\""));
-    let gone = post_form(
-        &app,
-        "/account/delete",
-        &cookies,
-        &[("csrf_token", &token), ("password", PW)],
-    )
-    .await;
+    let gone = app
+        .post_form(
+            "/account/delete",
+            &cookies,
+            &[("csrf_token", &token), ("password", PW)],
+        )
+        .await;
     assert_eq!(gone.headers.get("location").unwrap(), "/?done=deleted");
     assert_eq!(
         app.get("/account", Some(&cookies))

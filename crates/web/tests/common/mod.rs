@@ -65,6 +65,41 @@ fn hasher() -> PasswordHasher {
 }
 
 impl TestApp {
+    /// A browser-like visit to a page with a form (signed in with `cookie`, if given): the form
+    /// token's cookie pair (`kodlek_csrf=...`) and the token. A form on the page carries it.
+    pub async fn form_token(&self, path: &str, cookie: Option<&str>) -> (String, String) {
+        let page = self.get(path, cookie).await;
+        let pair = page
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("kodlek_csrf="))
+            .expect("a form token cookie")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let token = pair.trim_start_matches("kodlek_csrf=").to_owned();
+        if page.text.contains("name=\"csrf_token\"") {
+            assert!(page.text.contains(&format!("value=\"{token}\"")));
+        }
+        (pair, token)
+    }
+
+    /// Sends a form as a browser does: the fields URL-encoded, with these cookies.
+    pub async fn post_form(&self, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Answer {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let r = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookies)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(r).await
+    }
+
     pub async fn with_store(
         store: Arc<dyn Store>,
         dir: PathBuf,
