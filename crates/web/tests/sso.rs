@@ -174,6 +174,15 @@ async fn with_district(mut app: TestApp, recheck_secs: u64) -> Option<(TestApp, 
     Some((app, idp))
 }
 
+/// The district identity of the provider's `sub`, as stored.
+async fn identity_of(app: &TestApp, sub: &str) -> Option<kodlek_store::IdentityRecord> {
+    app.state
+        .store
+        .identity_by_subject("district", sub)
+        .await
+        .unwrap()
+}
+
 /// `name=value` of a cookie the answer sets.
 fn set_cookie(a: &Answer, name: &str) -> Option<String> {
     a.set_cookies()
@@ -308,14 +317,7 @@ async fn a_new_teacher_signs_up_and_returns(app: TestApp) {
         .delete("/api/v1/me", Some(json!({"password": ""})), Some(&cookie2))
         .await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
-    assert!(
-        app.state
-            .store
-            .identity_by_subject("district", &sub)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(identity_of(&app, &sub).await.is_none());
 }
 
 // promise SSO-3: a child signs up through the provider: of what it sends, the address is kept
@@ -527,14 +529,7 @@ async fn every_bad_answer_is_refused(app: TestApp) {
             "{mode}"
         );
     }
-    assert!(
-        app.state
-            .store
-            .identity_by_subject("district", &sub)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(identity_of(&app, &sub).await.is_none());
 }
 
 // promise SSO-2: once the provider stops vouching for a person, the next re-check (due within
@@ -547,13 +542,7 @@ async fn revocation_ends_a_live_session(app: TestApp) {
     let (page, _) = through(&app, &idp, &sub, "/sign-in/sso/district", None).await;
     let made = make_account(&app, &page, "role=teacher&display_name=Rita").await;
     let cookie = made.session_cookie().unwrap();
-    let identity = app
-        .state
-        .store
-        .identity_by_subject("district", &sub)
-        .await
-        .unwrap()
-        .unwrap();
+    let identity = identity_of(&app, &sub).await.unwrap();
     let stored = identity.token_ciphertext.clone().unwrap();
     assert_eq!(identity.token_kind.as_deref(), Some("refresh"));
     assert!(stored.starts_with('v'), "encrypted at rest");
@@ -567,13 +556,7 @@ async fn revocation_ends_a_live_session(app: TestApp) {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(kodlek_web::sso::recheck_due(&app.state).await.unwrap(), 1);
     assert_eq!(me(&app, &cookie).await.status, StatusCode::UNAUTHORIZED);
-    let identity = app
-        .state
-        .store
-        .identity_by_subject("district", &sub)
-        .await
-        .unwrap()
-        .unwrap();
+    let identity = identity_of(&app, &sub).await.unwrap();
     assert_eq!(identity.token_ciphertext, None, "the token is forgotten");
     let (again, _) = through(&app, &idp, &sub, "/sign-in/sso/district", None).await;
     assert_eq!(again.status, StatusCode::FORBIDDEN, "{}", again.text);
@@ -617,13 +600,7 @@ async fn a_silent_provider_ends_sessions_after_the_grace(app: TestApp) {
     checked(kodlek_web::sso::UNANSWERED_GRACE + 5_000).await;
     assert_eq!(kodlek_web::sso::recheck_due(&app.state).await.unwrap(), 1);
     assert_eq!(me(&app, &cookie).await.status, StatusCode::UNAUTHORIZED);
-    let identity = app
-        .state
-        .store
-        .identity_by_subject("district", &sub)
-        .await
-        .unwrap()
-        .unwrap();
+    let identity = identity_of(&app, &sub).await.unwrap();
     assert!(identity.token_ciphertext.is_some(), "the token is kept");
 }
 
