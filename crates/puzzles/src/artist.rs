@@ -23,6 +23,9 @@ pub struct Drawing {
     pub segments: Vec<Segment>,
     pub trace: Vec<TraceStep>,
     pub too_many_steps: bool,
+    /// The step limit ran out inside a repeat block (the only loop a canvas has): the one to
+    /// name when the learner is told the program ran too long.
+    pub stopped_in_loop: bool,
 }
 
 /// Rounds to two decimals, and never to a negative zero (which JSON would show as `-0.0`).
@@ -107,6 +110,7 @@ impl Turtle {
                 Stmt::Repeat { times, body } => {
                     for _ in 0..*times {
                         if !self.step() || !self.exec(body) {
+                            self.out.stopped_in_loop = true;
                             return false;
                         }
                     }
@@ -132,6 +136,7 @@ pub fn run(spec: &ArtistSpec, body: &[Stmt]) -> Drawing {
             segments: Vec::new(),
             trace: Vec::new(),
             too_many_steps: false,
+            stopped_in_loop: false,
         },
     };
     t.exec(body);
@@ -238,5 +243,6 @@ mod tests {
             }],
         );
         assert!(d.too_many_steps);
+        assert!(d.stopped_in_loop);
     }
 }

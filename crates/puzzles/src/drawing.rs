@@ -2,6 +2,7 @@
 //! normalised (undirected, zero-length pieces dropped, collinear touching pieces merged).
 
 use crate::canvas::Segment;
+use serde::Serialize;
 
 /// How far (in pixels) ink may lie from the other drawing and still count as on it. Generous
 /// enough for rounding (coordinates have two decimals), far too small to pass a wrong shape.
@@ -241,21 +242,47 @@ impl Target {
         &self.segments
     }
 
-    /// A drawing matches when each covers the other: nothing of the target missing, no ink
-    /// beyond it. The cost is at most (drawn pieces × target pieces), and the target is small.
-    pub fn matches(&self, drawn: &[Segment]) -> bool {
+    /// How a drawing differs from the target, if it does (a drawing matches when each covers
+    /// the other: nothing of the target missing, no ink beyond it): `Extra` when it has ink the target
+    /// has not (a wrong turn or length usually shows there first), otherwise `Missing`. The
+    /// cost is at most (drawn pieces × target pieces), and the target is small.
+    pub fn mismatch(&self, drawn: &[Segment]) -> Option<Mismatch> {
         // The common cases first: the very lines of the reference solution, in its order; then
         // the same lines after normalising.
         if drawn == self.segments.as_slice() {
-            return true;
+            return None;
         }
         let lines = normalise(drawn, self.check_colour);
         if lines == self.lines {
-            return true;
+            return None;
         }
         let pieces: Vec<Piece> = lines.iter().map(piece).collect();
-        // Extra ink first: a wrong drawing usually fails there on an early piece.
-        covered(&pieces, &self.pieces) && covered(&self.pieces, &pieces)
+        if !covered(&pieces, &self.pieces) {
+            Some(Mismatch::Extra)
+        } else if !covered(&self.pieces, &pieces) {
+            Some(Mismatch::Missing)
+        } else {
+            None
+        }
+    }
+}
+
+/// How a drawing differs from its target, for the learner's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mismatch {
+    /// A line (or a colour) the picture does not have.
+    Extra,
+    /// Everything drawn is in the picture, but part of the picture is not drawn yet.
+    Missing,
+}
+
+impl Mismatch {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mismatch::Extra => "extra",
+            Mismatch::Missing => "missing",
+        }
     }
 }
 
@@ -265,7 +292,9 @@ mod tests {
     use crate::canvas::Colour;
 
     fn same_drawing(drawn: &[Segment], target: &[Segment], check_colour: bool) -> bool {
-        Target::new(target.to_vec(), check_colour).matches(drawn)
+        Target::new(target.to_vec(), check_colour)
+            .mismatch(drawn)
+            .is_none()
     }
 
     fn seg(from: [f64; 2], to: [f64; 2]) -> Segment {
@@ -343,6 +372,23 @@ mod tests {
             !same_drawing(&hatch, &target, false),
             "ink near one side does not cover the square"
         );
+    }
+
+    #[test]
+    fn a_wrong_drawing_says_whether_it_has_too_much_or_too_little() {
+        let target = Target::new(square(100.0), false);
+        assert_eq!(target.mismatch(&square(100.0)), None);
+        let three_sides = square(100.0)[..3].to_vec();
+        assert_eq!(target.mismatch(&three_sides), Some(Mismatch::Missing));
+        assert_eq!(target.mismatch(&[]), Some(Mismatch::Missing));
+        let mut stub = square(100.0);
+        stub.push(seg([200.0, 200.0], [203.0, 203.0]));
+        assert_eq!(target.mismatch(&stub), Some(Mismatch::Extra));
+        // A wrong turn both leaves a side out and draws one the picture has not: the line
+        // that is there but should not be is what the learner can see and fix.
+        let mut wrong_turn = three_sides.clone();
+        wrong_turn.push(seg([100.0, 100.0], [0.0, 100.0]));
+        assert_eq!(target.mismatch(&wrong_turn), Some(Mismatch::Extra));
     }
 
     #[test]

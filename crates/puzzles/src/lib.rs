@@ -18,8 +18,9 @@ pub use canvas::{Colour, Segment};
 pub use content::{
     BlockSpec, Catalog, Course, Lesson, Level, LevelKind, Text, add_courses_from, catalog,
 };
+pub use drawing::Mismatch;
 pub use json::{Doc, JsonError, ProgramJson};
-use program::Program;
+use program::{BlockType, Program};
 pub use program::{KNOWN_BLOCKS, MAX_BLOCKS, MAX_DEPTH};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -134,6 +135,10 @@ pub struct Detail {
     /// What the explorer hit: `wall` (also off the grid) or `obstacle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<&'static str>,
+    /// How a drawing differs from the picture: `extra` (a line the picture has not) or
+    /// `missing` (part of the picture not drawn yet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drawing: Option<Mismatch>,
 }
 
 impl Detail {
@@ -377,8 +382,11 @@ pub fn judge(level: &Level, submission: Submission<'_>) -> Result<Verdict, Inval
     };
     let drawing = artist::run(canvas, &program.body);
     if drawing.too_many_steps {
+        let detail = drawing
+            .stopped_in_loop
+            .then(|| Detail::block(BlockType::Repeat.name()));
         return Ok(failed(
-            (Reason::TooManySteps, None),
+            (Reason::TooManySteps, detail),
             &program,
             level,
             drawing.trace,
@@ -394,14 +402,19 @@ pub fn judge(level: &Level, submission: Submission<'_>) -> Result<Verdict, Inval
             trace: drawing.trace,
         });
     }
-    if canvas.target.matches(&drawing.segments) {
-        Ok(solved(&program, level, drawing.trace))
-    } else {
-        Ok(failed(
-            (Reason::WrongDrawing, None),
-            &program,
-            level,
-            drawing.trace,
-        ))
+    match canvas.target.mismatch(&drawing.segments) {
+        None => Ok(solved(&program, level, drawing.trace)),
+        Some(mismatch) => {
+            let detail = Detail {
+                drawing: Some(mismatch),
+                ..Detail::default()
+            };
+            Ok(failed(
+                (Reason::WrongDrawing, Some(detail)),
+                &program,
+                level,
+                drawing.trace,
+            ))
+        }
     }
 }

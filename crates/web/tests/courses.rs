@@ -643,6 +643,114 @@ async fn levels_carry_their_rules_and_failures_name_the_block_or_cell() {
     );
 }
 
+/// Blocks one under the other, as Blockly nests them: each the `next` of the one before.
+fn chain(blocks: &[Value]) -> Value {
+    let Some((first, rest)) = blocks.split_first() else {
+        return Value::Null;
+    };
+    let mut block = first.clone();
+    if !rest.is_empty() {
+        block["next"] = json!({"block": chain(rest)});
+    }
+    block
+}
+
+/// An artist program: `when run` with `blocks` under it.
+fn artist_program(blocks: &[Value]) -> Value {
+    json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "next": {"block": chain(blocks)}}]}})
+}
+
+fn forward(distance: u32) -> Value {
+    json!({"type": "artist_move_forward", "fields": {"DISTANCE": distance}})
+}
+
+fn turn(dir: &str, angle: u32) -> Value {
+    json!({"type": "artist_turn", "fields": {"DIR": dir, "ANGLE": angle}})
+}
+
+fn repeat(times: u32, body: &[Value]) -> Value {
+    json!({"type": "controls_repeat", "fields": {"TIMES": times}, "inputs": {"DO": {"block": chain(body)}}})
+}
+
+// A wrong drawing says whether a line is too many or part of the picture is missing, and a
+// program that runs too long on the canvas names its repeat block.
+#[tokio::test]
+async fn artist_failures_say_what_is_wrong_with_the_drawing() {
+    let app = TestApp::sqlite().await;
+    let attempt = |program: Value, lang: &'static str| {
+        let app = &app;
+        async move {
+            app.post(
+                &format!("/api/v1/levels/artist-3/attempts?lang={lang}"),
+                json!({"program": program}),
+                None,
+            )
+            .await
+            .json()
+        }
+    };
+    let three_sides = attempt(
+        artist_program(&[repeat(3, &[forward(100), turn("turnRight", 90)])]),
+        "en",
+    )
+    .await;
+    assert_eq!(
+        (&three_sides["reason"], &three_sides["detail"]),
+        (&json!("wrong_drawing"), &json!({"drawing": "missing"}))
+    );
+    assert!(
+        three_sides["message"]
+            .as_str()
+            .unwrap()
+            .contains("not drawn yet"),
+        "{three_sides}"
+    );
+    let other_way = attempt(
+        artist_program(&[repeat(4, &[forward(100), turn("turnLeft", 90)])]),
+        "sv",
+    )
+    .await;
+    assert_eq!(other_way["detail"], json!({"drawing": "extra"}));
+    assert!(
+        other_way["message"]
+            .as_str()
+            .unwrap()
+            .contains("inte finns på bilden"),
+        "{other_way}"
+    );
+    let too_long = attempt(
+        artist_program(&[repeat(
+            100,
+            &[repeat(100, &[forward(1), turn("turnRight", 90)])],
+        )]),
+        "en",
+    )
+    .await;
+    assert_eq!(
+        (&too_long["reason"], &too_long["detail"]),
+        (
+            &json!("too_many_steps"),
+            &json!({"block": "controls_repeat"})
+        )
+    );
+    assert!(
+        too_long["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"repeat\" block repeats too many times"),
+        "{too_long}"
+    );
+    let square = attempt(
+        artist_program(&[repeat(4, &[forward(100), turn("turnRight", 90)])]),
+        "en",
+    )
+    .await;
+    assert_eq!(
+        (square["status"].as_str(), &square["detail"]),
+        (Some("perfect"), &Value::Null)
+    );
+}
+
 // promise PROG-3: a signed-in learner sees their statuses and their own code again.
 #[tokio::test]
 async fn signed_in_pages_show_progress_and_own_code() {

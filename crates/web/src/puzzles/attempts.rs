@@ -59,8 +59,9 @@ pub struct AttemptAnswer {
     #[schema(example = "perfect")]
     pub status: String,
     pub reason: Option<String>,
-    /// What a failure is about, when it is a block or a maze cell: `{"block"?, "fields"?,
-    /// "input"?, "limit"?, "x"?, "y"?, "cell"?}`, only the keys that apply; null otherwise.
+    /// What a failure is about, when it is a block, a maze cell or the drawing: `{"block"?,
+    /// "fields"?, "input"?, "limit"?, "x"?, "y"?, "cell"?, "drawing"?}`, only the keys that
+    /// apply; null otherwise.
     pub detail: Option<DetailView>,
     /// A failure in words, in the caller's language, naming its block or cell; null unless
     /// the status is `failed`.
@@ -102,6 +103,11 @@ pub struct DetailView {
     /// What was hit: `wall` (also off the grid) or `obstacle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
+    /// How a drawing differs from the picture (`wrong_drawing`): `extra`, a line the picture
+    /// does not have, or `missing`, part of the picture not drawn yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "missing")]
+    pub drawing: Option<String>,
 }
 
 impl From<&kodlek_puzzles::Detail> for DetailView {
@@ -114,6 +120,7 @@ impl From<&kodlek_puzzles::Detail> for DetailView {
             x: d.x,
             y: d.y,
             cell: d.cell.map(str::to_owned),
+            drawing: d.drawing.map(|m| m.as_str().to_owned()),
         }
     }
 }

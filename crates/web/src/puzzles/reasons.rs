@@ -2,7 +2,7 @@
 //! stored attempt, each naming the block or the maze cell the grader's verdict is about.
 
 use crate::kit::i18n::Tr;
-use kodlek_puzzles::{Detail, Reason};
+use kodlek_puzzles::{Detail, Mismatch, Reason};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -93,6 +93,13 @@ pub fn failure_text(tr: &Tr, prefix: &str, reason: Reason, detail: Option<&Detai
         Reason::Crashed if d.cell == Some("obstacle") => format!("{prefix}-obstacle-at"),
         Reason::Crashed | Reason::NotReachedGoal if d.x.is_some() => format!("{base}-at"),
         Reason::EmptyBlock if d.input == Some("ELSE") => format!("{prefix}-empty-else"),
+        // A repeat block always ends: it ran too many rounds, it did not run forever.
+        Reason::TooManySteps if d.block == Some("controls_repeat") => format!("{base}-repeat"),
+        Reason::WrongDrawing => match d.drawing {
+            Some(Mismatch::Extra) => format!("{base}-extra"),
+            Some(Mismatch::Missing) => format!("{base}-missing"),
+            None => base,
+        },
         Reason::TooManySteps | Reason::BlockNotAllowed | Reason::MissingRequiredBlock
             if d.block.is_some() =>
         {
@@ -141,6 +148,13 @@ mod tests {
         d.cell = o
             .get("cell")
             .map(|c| if c == "wall" { "wall" } else { "obstacle" });
+        d.drawing = o.get("drawing").map(|m| {
+            if m == "extra" {
+                Mismatch::Extra
+            } else {
+                Mismatch::Missing
+            }
+        });
         d
     }
 
@@ -196,6 +210,21 @@ mod tests {
                 Reason::TooManySteps,
                 json!({"block": "maze_forever"}),
                 "repeat until done",
+            ),
+            (
+                Reason::TooManySteps,
+                json!({"block": "controls_repeat"}),
+                "too many times",
+            ),
+            (
+                Reason::WrongDrawing,
+                json!({"drawing": "extra"}),
+                "not in the picture",
+            ),
+            (
+                Reason::WrongDrawing,
+                json!({"drawing": "missing"}),
+                "not drawn yet",
             ),
         ];
         for prefix in ["level-failed", "sections-reason"] {
