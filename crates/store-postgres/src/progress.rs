@@ -212,4 +212,20 @@ impl ProgressStore for PgStore {
             .map_err(db_err)?;
         Ok(r.map(|r| r.get("body")))
     }
+
+    async fn level_tally(&self) -> StoreResult<Vec<LevelTallyRow>> {
+        let rows = sqlx::query(sql::LEVEL_TALLY)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| LevelTallyRow {
+                level_id: r.get("level_id"),
+                attempts: r.get("attempts"),
+                best_status: r.get("best_status"),
+                learners: r.get("learners"),
+            })
+            .collect())
+    }
 }

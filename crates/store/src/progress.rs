@@ -70,6 +70,16 @@ pub struct AttemptRecord {
     pub answer: Option<String>,
 }
 
+/// So many learners made `attempts` tries at a level and reached `best_status`: one row of
+/// the tally that course figures are made from. It names no account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelTallyRow {
+    pub level_id: String,
+    pub attempts: i64,
+    pub best_status: String,
+    pub learners: i64,
+}
+
 /// The order of statuses: a best status never goes down.
 pub fn status_rank(status: &str) -> u8 {
     match status {
@@ -129,4 +139,7 @@ pub trait ProgressStore {
         level_id: &str,
     ) -> StoreResult<Vec<AttemptRecord>>;
     async fn program(&self, hash: &str) -> StoreResult<Option<String>>;
+    /// Every level's learners, counted by tries and best status, in the order of level id,
+    /// tries and status.
+    async fn level_tally(&self) -> StoreResult<Vec<LevelTallyRow>>;
 }

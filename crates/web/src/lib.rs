@@ -11,6 +11,7 @@ pub mod families;
 pub mod media;
 pub mod notices;
 pub mod puzzles;
+pub mod research;
 pub mod sso;
 pub mod staff;
 pub mod support;
@@ -114,6 +115,7 @@ pub fn router_with(state: AppState, shedding: shedding::Shedding) -> Router {
         .merge(puzzles::routes())
         .merge(classrooms::routes())
         .merge(staff::routes())
+        .merge(research::routes())
         .merge(support::routes())
         .merge(notices::routes())
         .merge(families::routes())

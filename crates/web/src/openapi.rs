@@ -47,6 +47,7 @@ pub fn document() -> Value {
     api.merge(crate::puzzles::Api::openapi());
     api.merge(crate::classrooms::Api::openapi());
     api.merge(crate::staff::Api::openapi());
+    api.merge(crate::research::Api::openapi());
     api.merge(crate::support::Api::openapi());
     api.merge(crate::notices::Api::openapi());
     api.merge(crate::families::Api::openapi());

@@ -151,7 +151,7 @@ async fn staff_sign_in_needs_a_current_code_used_once(app: TestApp) {
 
 /// Every staff route with the role it needs: a staff route added without a row here fails
 /// `every_staff_route_is_in_the_table`.
-const ROUTES: [(&str, &str, &str); 14] = [
+const ROUTES: [(&str, &str, &str); 15] = [
     ("GET", "/api/v1/staff/users", "support"),
     ("POST", "/api/v1/staff/users/{id}/access", "support"),
     ("POST", "/api/v1/staff/users/{id}/erase", "support"),
@@ -186,6 +186,8 @@ const ROUTES: [(&str, &str, &str); 14] = [
         "/api/v1/staff/projects/{share_id}/moderation",
         "moderator",
     ),
+    // promise PROG-5: course figures are the researchers'.
+    ("GET", "/api/v1/staff/research/levels", "research"),
 ];
 
 #[test]
@@ -798,7 +800,119 @@ async fn staff_decisions_reach_users_and_the_audit(app: TestApp) {
     );
 }
 
+// promise PROG-5: progress improves the courses in aggregate only: figures per level from all
+// learners together, none for a level too few tried, and no learner named.
+async fn course_figures_come_from_many_learners_and_name_none(app: TestApp) {
+    let solution = kodlek_puzzles::catalog()
+        .level("maze-1")
+        .unwrap()
+        .1
+        .reference_solution()
+        .unwrap()
+        .clone();
+    let wrong = json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run"}]}});
+    let mut learners = Vec::new();
+    for i in 0..10 {
+        let name = format!("Learner{i}");
+        let (cookie, me) = app
+            .student(&name, &format!("learner{i}.{}@example.org", new_id()), 13)
+            .await;
+        // Four of the ten need a second try at maze-1; three also try maze-2.
+        if i < 4 {
+            app.post(
+                "/api/v1/levels/maze-1/attempts",
+                json!({"program": wrong}),
+                Some(&cookie),
+            )
+            .await;
+        }
+        let r = app
+            .post(
+                "/api/v1/levels/maze-1/attempts",
+                json!({"program": solution}),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(r.json()["status"], "perfect", "{}", r.text);
+        if i < 3 {
+            app.post(
+                "/api/v1/levels/maze-2/attempts",
+                json!({"program": wrong}),
+                Some(&cookie),
+            )
+            .await;
+        }
+        learners.push((name, me["id"].as_str().unwrap().to_owned()));
+    }
+    let (_, research) = staff_with(&app, "research").await;
+    let r = app
+        .get("/api/v1/staff/research/levels", Some(&research))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let body = r.json();
+    assert_eq!(body["min_group"], 10);
+    let levels = body["levels"].as_array().unwrap();
+    let catalog_levels: usize = kodlek_puzzles::catalog()
+        .courses()
+        .iter()
+        .map(|c| c.level_count())
+        .sum();
+    assert_eq!(levels.len(), catalog_levels, "every level, tried or not");
+    let level = |id: &str| levels.iter().find(|l| l["level_id"] == id).unwrap().clone();
+    assert_eq!(
+        level("maze-1"),
+        json!({"level_id": "maze-1", "course_id": "maze-intro", "reported": true, "learners": 10,
+            "solved_share": 1.0, "perfect_share": 1.0, "tries_median": 1, "tries_p90": 2})
+    );
+    assert_eq!(
+        level("maze-2"),
+        json!({"level_id": "maze-2", "course_id": "maze-intro", "reported": false, "learners": null,
+            "solved_share": null, "perfect_share": null, "tries_median": null, "tries_p90": null}),
+        "three learners are too few for a figure"
+    );
+    let page = app.get("/staff/research?lang=sv", Some(&research)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let row = |id: &str| {
+        let at = page.text.find(&format!("data-level-id=\"{id}\"")).unwrap();
+        page.text[at..at + page.text[at..].find("</tr>").unwrap()].to_owned()
+    };
+    assert!(
+        row("maze-1").contains("<td>10</td><td>100 %</td><td>100 %</td><td>1</td><td>2</td>"),
+        "{}",
+        row("maze-1")
+    );
+    assert!(row("maze-2").contains("färre än 10"), "{}", row("maze-2"));
+    let home = app.get("/staff", Some(&research)).await;
+    assert!(home.text.contains("href=\"/staff/research\""));
+    for text in [&r.text, &page.text] {
+        for (name, id) in &learners {
+            assert!(!text.contains(name.as_str()) && !text.contains(id.as_str()));
+        }
+    }
+    let (_, support) = staff_with(&app, "support").await;
+    let r = app
+        .get("/api/v1/staff/research/levels", Some(&support))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let page = app.get("/staff/research", Some(&support)).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(
+        !app.get("/staff", Some(&support))
+            .await
+            .text
+            .contains("/staff/research")
+    );
+    let teacher = app
+        .verified_teacher("Tess", &format!("tess.{}@example.org", new_id()))
+        .await;
+    let r = app
+        .get("/api/v1/staff/research/levels", Some(&teacher))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
 on_both_backends!(
+    course_figures_come_from_many_learners_and_name_none,
     staff_decisions_reach_users_and_the_audit,
     staff_sign_in_needs_a_current_code_used_once,
     each_staff_route_answers_each_role,

@@ -48,7 +48,7 @@ macro_rules! conformance_suite {
             leaving_erases_only_managed_students_left_alone, the_progress_grid_holds_current_members_only,
             progress_versions_follow_every_change, a_batch_reads_as_one_attempt_after_another,
             concurrent_writers_lose_nothing, client_attempt_ids_belong_to_one_level,
-            the_storage_budget_is_counted_and_kept,
+            the_storage_budget_is_counted_and_kept, the_level_tally_counts_learners_and_names_none,
             wrong_secrets_lock_sign_in, concurrent_guesses_never_pass_the_limit, taking_control_drops_the_secret, invitations_are_single_use,
             jobs_are_queued_once_per_key, jobs_are_claimed_when_due_and_once,
             concurrent_claimers_take_each_job_once, failed_jobs_are_retried_later_then_kept_as_dead,

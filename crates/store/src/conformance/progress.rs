@@ -372,3 +372,52 @@ pub async fn a_batch_is_all_or_nothing(s: &dyn Store) {
     assert_eq!(s.progress_of("a1").await.unwrap().len(), 1);
     assert!(s.account_by_id("a2").await.unwrap().is_some());
 }
+
+pub async fn the_level_tally_counts_learners_and_names_none(s: &dyn Store) {
+    assert!(s.level_tally().await.unwrap().is_empty());
+    for a in ["a1", "a2", "a3"] {
+        s.insert_account(&sample_account(a, None)).await.unwrap();
+    }
+    s.record_attempts(&[
+        // a1 and a2: two tries at maze-1, solved perfectly; a3: one failed try.
+        attempt("t1", "a1", "maze-1", 10, "failed", None),
+        attempt("t2", "a1", "maze-1", 20, "perfect", None),
+        attempt("t3", "a2", "maze-1", 30, "perfect", None),
+        attempt("t4", "a2", "maze-1", 40, "failed", None),
+        attempt("t5", "a3", "maze-1", 50, "failed", None),
+        attempt("t6", "a3", "maze-2", 60, "passed", None),
+    ])
+    .await
+    .unwrap();
+    let tally = s.level_tally().await.unwrap();
+    let rows: Vec<_> = tally
+        .iter()
+        .map(|r| {
+            (
+                r.level_id.as_str(),
+                r.attempts,
+                r.best_status.as_str(),
+                r.learners,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("maze-1", 1, "failed", 1),
+            ("maze-1", 2, "perfect", 2),
+            ("maze-2", 1, "passed", 1),
+        ],
+        "the best status counts, not the last"
+    );
+    assert!(s.erase_account("a1").await.unwrap());
+    let after = s.level_tally().await.unwrap();
+    assert_eq!(
+        after
+            .iter()
+            .find(|r| r.best_status == "perfect")
+            .map(|r| r.learners),
+        Some(1),
+        "an erased learner leaves the tally"
+    );
+}

@@ -9,7 +9,7 @@ staff-role-support-allows = Find users, open a user's data with a reason, and er
 staff-role-moderator = Moderator
 staff-role-moderator-allows = Decide about reported creations in the gallery.
 staff-role-research = Research
-staff-role-research-allows = Make de-identified exports for evaluators.
+staff-role-research-allows = See how each level goes for all learners together, with no learner named.
 staff-role-legal = Legal
 staff-role-legal-allows = Disclose a user's data where the law requires it.
 staff-role-admin = Admin
@@ -101,3 +101,17 @@ staff-version-history = Earlier versions
 done-notice-published = The new version is published.
 staff-nav-support = Support requests
 staff-nav-notices = Incidents and notice versions
+
+# The staff console's course figures (/staff/research).
+research-title = Course figures
+research-nav = Course figures
+research-intro = How each level goes for all learners together, to see which puzzles take too many tries. No learner is named, and a level tried by fewer than { $min } learners shows no figures.
+research-caption = Every level of every course, in order
+research-course = Course
+research-level = Level
+research-learners = Learners
+research-solved = Solved
+research-perfect = Solved perfectly
+research-tries-median = Tries (median)
+research-tries-p90 = Tries (9 in 10 within)
+research-too-few = fewer than { $min }

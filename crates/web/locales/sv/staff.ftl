@@ -9,7 +9,7 @@ staff-role-support-allows = Hitta användare, öppna en användares uppgifter me
 staff-role-moderator = Moderator
 staff-role-moderator-allows = Besluta om anmälda verk i galleriet.
 staff-role-research = Forskning
-staff-role-research-allows = Göra avidentifierade uttag för utvärderare.
+staff-role-research-allows = Se hur varje nivå går för alla elever tillsammans, utan att någon elev nämns.
 staff-role-legal = Juridik
 staff-role-legal-allows = Lämna ut en användares uppgifter när lagen kräver det.
 staff-role-admin = Administratör
@@ -101,3 +101,17 @@ staff-version-history = Tidigare versioner
 done-notice-published = Den nya versionen är publicerad.
 staff-nav-support = Supportförfrågningar
 staff-nav-notices = Incidenter och integritetsinformation
+
+# Personalens kurssiffror (/staff/research).
+research-title = Kurssiffror
+research-nav = Kurssiffror
+research-intro = Hur varje nivå går för alla elever tillsammans, för att se vilka pussel som kräver för många försök. Ingen elev nämns, och en nivå som färre än { $min } elever har provat visar inga siffror.
+research-caption = Varje nivå i varje kurs, i ordning
+research-course = Kurs
+research-level = Nivå
+research-learners = Elever
+research-solved = Lösta
+research-perfect = Perfekt lösta
+research-tries-median = Försök (median)
+research-tries-p90 = Försök (9 av 10 inom)
+research-too-few = färre än { $min }

@@ -90,6 +90,7 @@ struct HomeT {
     support: bool,
     admin: bool,
     moderator: bool,
+    research: bool,
 }
 
 async fn home(State(state): State<AppState>, p: Page, me: MaybeSignedIn) -> Response {
@@ -114,6 +115,7 @@ async fn home(State(state): State<AppState>, p: Page, me: MaybeSignedIn) -> Resp
         support: staff.has(StaffRole::Support),
         admin: staff.has(StaffRole::Admin),
         moderator: staff.has(StaffRole::Moderator),
+        research: staff.has(StaffRole::Research),
     };
     render(&state, &p, StatusCode::OK, &t)
 }
