@@ -803,14 +803,7 @@ async fn staff_decisions_reach_users_and_the_audit(app: TestApp) {
 // promise PROG-5: progress improves the courses in aggregate only: figures per level from all
 // learners together, none for a level too few tried, and no learner named.
 async fn course_figures_come_from_many_learners_and_name_none(app: TestApp) {
-    let solution = kodlek_puzzles::catalog()
-        .level("maze-1")
-        .unwrap()
-        .1
-        .reference_solution()
-        .unwrap()
-        .clone();
-    let wrong = json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run"}]}});
+    let (solution, wrong) = (common::solution("maze-1"), common::empty_program());
     let mut learners = Vec::new();
     for i in 0..10 {
         let name = format!("Learner{i}");
@@ -819,28 +812,12 @@ async fn course_figures_come_from_many_learners_and_name_none(app: TestApp) {
             .await;
         // Four of the ten need a second try at maze-1; three also try maze-2.
         if i < 4 {
-            app.post(
-                "/api/v1/levels/maze-1/attempts",
-                json!({"program": wrong}),
-                Some(&cookie),
-            )
-            .await;
+            app.attempt("maze-1", &wrong, Some(&cookie)).await;
         }
-        let r = app
-            .post(
-                "/api/v1/levels/maze-1/attempts",
-                json!({"program": solution}),
-                Some(&cookie),
-            )
-            .await;
+        let r = app.attempt("maze-1", &solution, Some(&cookie)).await;
         assert_eq!(r.json()["status"], "perfect", "{}", r.text);
         if i < 3 {
-            app.post(
-                "/api/v1/levels/maze-2/attempts",
-                json!({"program": wrong}),
-                Some(&cookie),
-            )
-            .await;
+            app.attempt("maze-2", &wrong, Some(&cookie)).await;
         }
         learners.push((name, me["id"].as_str().unwrap().to_owned()));
     }

@@ -13,6 +13,22 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower::ServiceExt;
 
+/// A level's reference solution, as the content gives it.
+pub fn solution(level: &str) -> Value {
+    kodlek_puzzles::catalog()
+        .level(level)
+        .unwrap()
+        .1
+        .reference_solution()
+        .unwrap()
+        .clone()
+}
+
+/// A program that is only "when run": it never reaches a goal or draws a line.
+pub fn empty_program() -> Value {
+    serde_json::json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run"}]}})
+}
+
 /// The parent's address that [`TestApp::sign_up`] gives for a child under 13.
 pub const PARENT_EMAIL: &str = "parent.of.a.child@example.net";
 
@@ -331,6 +347,16 @@ impl TestApp {
             &format!("/api/v1/sign-in/{code}"),
             serde_json::json!({"student_id": student, "secret": secret}),
             None,
+        )
+        .await
+    }
+
+    /// An attempt at a level with this program, as the editor sends it.
+    pub async fn attempt(&self, level: &str, program: &Value, cookie: Option<&str>) -> Answer {
+        self.post(
+            &format!("/api/v1/levels/{level}/attempts"),
+            serde_json::json!({ "program": program }),
+            cookie,
         )
         .await
     }
