@@ -84,11 +84,17 @@ test('a child solves the first maze with the keyboard alone and goes on to the n
 
     // T goes back to the blocks; Enter takes "move forward" to the program and Enter puts it
     // under the block picked there.
+    // A person sees the block lift before pressing Enter again, and land before going on: the
+    // test waits for the same (a slow machine may take a moment to start or end the move).
+    const moving = (yes) =>
+      page.waitForFunction((want) => window.kodlekBlockly.KeyboardMover.mover.isMoving() === want, yes);
     for (let i = 0; i < moves; i += 1) {
       await page.keyboard.press('t');
       assert.equal((await focused(page)).label.replace(/,$/, ''), 'move forward');
       await page.keyboard.press('Enter');
+      await moving(true);
       await page.keyboard.press('Enter');
+      await moving(false);
     }
     assert.deepEqual(await program(page), Array(moves).fill('maze_move_forward'));
     await page.kodlekAudit();

@@ -378,6 +378,14 @@ pub async fn the_level_tally_counts_learners_and_names_none(s: &dyn Store) {
     for a in ["a1", "a2", "a3"] {
         s.insert_account(&sample_account(a, None)).await.unwrap();
     }
+    let teacher = AccountRecord {
+        role: kodlek_domain::Role::Teacher,
+        age_years: None,
+        age_stated_at: None,
+        gender: None,
+        ..sample_account("t1", None)
+    };
+    s.insert_account(&teacher).await.unwrap();
     s.record_attempts(&[
         // a1 and a2: two tries at maze-1, solved perfectly; a3: one failed try.
         attempt("t1", "a1", "maze-1", 10, "failed", None),
@@ -386,6 +394,8 @@ pub async fn the_level_tally_counts_learners_and_names_none(s: &dyn Store) {
         attempt("t4", "a2", "maze-1", 40, "failed", None),
         attempt("t5", "a3", "maze-1", 50, "failed", None),
         attempt("t6", "a3", "maze-2", 60, "passed", None),
+        // A teacher trying the level before the lesson is not a learner.
+        attempt("t7", "t1", "maze-1", 70, "perfect", None),
     ])
     .await
     .unwrap();

@@ -19,7 +19,9 @@ pub const STORAGE_USED: &str = "SELECT bytes FROM storage_use WHERE account_id =
 pub const PROGRAM: &str = "SELECT body FROM programs WHERE hash = $1";
 
 /// How many learners made each number of tries at each level, by their best status: the
-/// whole of what course figures are made from, with no account in it.
-pub const LEVEL_TALLY: &str = "SELECT level_id, attempts, best_status, COUNT(*) AS learners \
-     FROM level_progress GROUP BY level_id, attempts, best_status \
-     ORDER BY level_id, attempts, best_status";
+/// whole of what course figures are made from, with no account in it. Learners are students: a
+/// teacher trying the level before a lesson is not one.
+pub const LEVEL_TALLY: &str = "SELECT p.level_id, p.attempts, p.best_status, COUNT(*) AS learners \
+     FROM level_progress p JOIN accounts a ON a.id = p.account_id WHERE a.role = 'student' \
+     GROUP BY p.level_id, p.attempts, p.best_status \
+     ORDER BY p.level_id, p.attempts, p.best_status";
