@@ -141,3 +141,34 @@ test('a staff member signs in with a code, finds a learner and opens their data 
 
   assert.match(kodlek(['audit', 'verify']), /audit chain intact: 2 entries/);
 });
+
+test('a researcher reads the course figures in both languages, and a level few tried shows none', { timeout: TEST_TIMEOUT }, async (t) => {
+  const stamp = Date.now();
+  const email = `research.${stamp}@kodlek.example`;
+  const printed = kodlek(['staff', 'add', '--email', email, '--display-name', 'Rita Research', '--roles', 'research']);
+  const password = /^password: (.+)$/m.exec(printed)?.[1];
+  const uri = /(otpauth:\/\/totp\/\S+)/.exec(printed)?.[1];
+  assert.ok(password && uri, printed);
+
+  await withPage(browser, server, t, {}, async (page) => {
+    await page.goto('/staff/sign-in?lang=en');
+    const form = 'form#staff-sign-in-form';
+    await page.fill(`${form} [name=login]`, email);
+    await page.fill(`${form} [name=password]`, password);
+    await page.fill(`${form} [name=totp]`, totp(uri));
+    await submit(page, `${form} button[type=submit]`);
+    assert.equal(await page.locator('#staff-find').count(), 0, 'no user search without the support role');
+    await Promise.all([page.waitForEvent('load'), page.click('#staff-research')]);
+    await page.kodlekAudit();
+    const table = page.locator('#research-levels');
+    const rows = table.locator('tbody tr[data-level-id]');
+    assert.ok((await rows.count()) >= 40, 'every level of both courses');
+    const first = await rows.first().innerText();
+    assert.match(first, /fewer than 10/, first);
+    assert.match(await page.locator('h1').innerText(), /Course figures/);
+    assert.match(await table.locator('tbody[data-course-id=maze-intro] th[scope=rowgroup]').innerText(), /maze/i);
+    await page.goto('/staff/research?lang=sv');
+    assert.match(await page.locator('h1').innerText(), /Kurssiffror/);
+    assert.match(await rows.first().innerText(), /färre än 10/);
+  });
+});

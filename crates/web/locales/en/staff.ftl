@@ -107,7 +107,6 @@ research-title = Course figures
 research-nav = Course figures
 research-intro = How each level goes for all learners together, to see which puzzles take too many tries. No learner is named, and a level tried by fewer than { $min } learners shows no figures.
 research-caption = Every level of every course, in order
-research-course = Course
 research-level = Level
 research-learners = Learners
 research-solved = Solved

@@ -107,7 +107,6 @@ research-title = Kurssiffror
 research-nav = Kurssiffror
 research-intro = Hur varje nivå går för alla elever tillsammans, för att se vilka pussel som kräver för många försök. Ingen elev nämns, och en nivå som färre än { $min } elever har provat visar inga siffror.
 research-caption = Varje nivå i varje kurs, i ordning
-research-course = Kurs
 research-level = Nivå
 research-learners = Elever
 research-solved = Lösta

@@ -19,9 +19,15 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/research", get(research))
 }
 
-/// One row of the table: the level's words in the page's language, and its figures as text.
+/// A course's part of the table: its title in the page's language and its levels' rows.
+struct CourseRows {
+    course_id: String,
+    title: String,
+    rows: Vec<Row>,
+}
+
+/// One row of the table: the level's title in the page's language, and its figures as text.
 struct Row {
-    course: String,
     level: String,
     level_id: String,
     learners: String,
@@ -35,7 +41,7 @@ struct Row {
 #[template(path = "research/levels.html")]
 struct LevelsT {
     p: Page,
-    rows: Vec<Row>,
+    courses: Vec<CourseRows>,
     min_group: u64,
 }
 
@@ -44,20 +50,12 @@ fn percent(share: Option<f64>) -> String {
 }
 
 fn row(p: &Page, v: LevelFiguresView) -> Row {
-    let lang = p.lang();
-    let catalog = kodlek_puzzles::catalog();
-    let (course, level) = catalog
+    let level = kodlek_puzzles::catalog()
         .level(&v.level_id)
-        .map(|(c, l)| {
-            (
-                c.title.get(lang.code()).to_owned(),
-                l.title.get(lang.code()).to_owned(),
-            )
-        })
+        .map(|(_, l)| l.title.get(p.lang().code()).to_owned())
         .unwrap_or_default();
     let number = |n: Option<u64>| n.map_or_else(|| "–".to_owned(), |n| n.to_string());
     Row {
-        course,
         level,
         learners: match v.learners {
             Some(n) => n.to_string(),
@@ -77,8 +75,26 @@ async fn research(State(state): State<AppState>, p: Page, me: MaybeSignedIn) -> 
     }
     match levels::figures(&state).await {
         Ok(figures) => {
+            // The figures come in the courses' order: a new course starts a new part.
+            let mut courses: Vec<CourseRows> = Vec::new();
+            for v in figures {
+                if courses.last().is_none_or(|c| c.course_id != v.course_id) {
+                    let title = kodlek_puzzles::catalog()
+                        .course(&v.course_id)
+                        .map(|c| c.title.get(p.lang().code()).to_owned())
+                        .unwrap_or_default();
+                    courses.push(CourseRows {
+                        course_id: v.course_id.clone(),
+                        title,
+                        rows: Vec::new(),
+                    });
+                }
+                if let Some(c) = courses.last_mut() {
+                    c.rows.push(row(&p, v));
+                }
+            }
             let t = LevelsT {
-                rows: figures.into_iter().map(|v| row(&p, v)).collect(),
+                courses,
                 p: p.clone(),
                 min_group: MIN_GROUP,
             };
