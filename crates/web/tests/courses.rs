@@ -3,18 +3,8 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::TestApp;
+use common::{TestApp, solution};
 use serde_json::{Value, json};
-
-fn solution(level: &str) -> Value {
-    kodlek_puzzles::catalog()
-        .level(level)
-        .unwrap()
-        .1
-        .reference_solution()
-        .unwrap()
-        .clone()
-}
 
 /// A program as it is stored and read back: its canonical form, without Blockly's own keys.
 fn stored(program: &Value) -> Value {

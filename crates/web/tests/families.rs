@@ -5,23 +5,13 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{PARENT_EMAIL, TestApp, contains};
+use common::{PARENT_EMAIL, TestApp, contains, solution};
 use kodlek_domain::now_millis;
 use kodlek_web::families::ChildSignUp;
 use serde_json::{Value, json};
 
 const PW: &str = "correct horse battery";
 const DAY: i64 = 24 * 3600 * 1000;
-
-fn solution(level: &str) -> Value {
-    kodlek_puzzles::catalog()
-        .level(level)
-        .unwrap()
-        .1
-        .reference_solution()
-        .unwrap()
-        .clone()
-}
 
 async fn run_jobs(app: &TestApp, now: i64) {
     let runner = kodlek_web::background(&app.state);

@@ -12,13 +12,7 @@ const DEEP: usize = 10_000;
 
 /// The reference solution of a level as its `next` connection's text, to hang under a start.
 fn solution_next(level: &str) -> String {
-    let s = kodlek_puzzles::catalog()
-        .level(level)
-        .unwrap()
-        .1
-        .reference_solution()
-        .unwrap();
-    s["blocks"]["blocks"][0]["next"].to_string()
+    common::solution(level)["blocks"]["blocks"][0]["next"].to_string()
 }
 
 /// A correct program whose start block carries Blockly's ignored `extraState`, nested

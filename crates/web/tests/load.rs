@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode};
-use common::TestApp;
+use common::{TestApp, solution};
 use kodlek_privacy::PasswordHasher;
 use kodlek_web::shedding::{BodyBudget, InFlight, Shedding};
 use serde_json::json;
@@ -57,16 +57,6 @@ async fn a_flood_of_wrong_sign_ins_is_shed_and_a_correct_one_follows(app: TestAp
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert!(a.session_cookie().is_some());
-}
-
-fn solution(level: &str) -> serde_json::Value {
-    kodlek_puzzles::catalog()
-        .level(level)
-        .unwrap()
-        .1
-        .reference_solution()
-        .unwrap()
-        .clone()
 }
 
 /// An attempt whose body is declared as `len` bytes but arrives only when `rest` is sent.

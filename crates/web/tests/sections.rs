@@ -930,13 +930,7 @@ async fn the_dashboard_shows_progress_and_code(app: TestApp) {
         .await
         .session_cookie()
         .unwrap();
-    let solution = kodlek_puzzles::catalog()
-        .level("maze-1")
-        .unwrap()
-        .1
-        .reference_solution()
-        .unwrap()
-        .clone();
+    let solution = common::solution("maze-1");
     let wrong =
         json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "id": "s"}]}});
     let r = app

@@ -567,13 +567,7 @@ async fn the_dashboard_and_student_page_show_progress_and_code(app: TestApp) {
     .await;
     let alva = student_id(&app, &t, &id, "Alva").await;
     let kid = student_session(&app, &t, &id, &alva).await;
-    let solution = kodlek_puzzles::catalog()
-        .level("maze-1")
-        .unwrap()
-        .1
-        .reference_solution()
-        .unwrap()
-        .clone();
+    let solution = common::solution("maze-1");
     let wrong = json!({"blocks": {"languageVersion": 0, "blocks": [{"type": "when_run", "id": "s",
         "next": {"block": {"type": "controls_repeat", "fields": {"TIMES": 4}, "inputs": {"DO": {"block":
         {"type": "maze_move_forward", "next": {"block": {"type": "maze_turn", "fields": {"DIR": "turnLeft"}}}}}}}}}]}});
@@ -749,13 +743,7 @@ async fn the_csv_cannot_start_formulas(app: TestApp) {
     .await;
     let alva = student_id(&app, &t, &id, "Alva").await;
     let kid = student_session(&app, &t, &id, &alva).await;
-    let solution = kodlek_puzzles::catalog()
-        .level("maze-1")
-        .unwrap()
-        .1
-        .reference_solution()
-        .unwrap()
-        .clone();
+    let solution = common::solution("maze-1");
     app.post(
         "/api/v1/levels/maze-1/attempts",
         json!({"program": solution}),
