@@ -3,20 +3,11 @@
 // remembered programs with it. The server runs them all again and decides; what this browser
 // remembers of verdicts only decides whether the form is worth showing.
 
-import { loadProgress, statusRank } from './progress.js';
+import { keptAttempt, loadProgress, statusRank } from './progress.js';
 
 /** The body the server re-judges: each level's best program (or answer), as carrying does. */
 function workOf(ids, levels) {
-  const attempts = [];
-  for (const id of ids) {
-    const e = levels[id];
-    if (!e || typeof e !== 'object') continue;
-    const program = e.best_program ?? e.program;
-    const answer = e.best_answer ?? e.answer;
-    if (program && typeof program === 'object') attempts.push({ level_id: id, program });
-    else if (typeof answer === 'string') attempts.push({ level_id: id, answer });
-  }
-  return { attempts };
+  return { attempts: ids.map((id) => keptAttempt(id, levels[id])).filter(Boolean) };
 }
 
 export function offerBrowserCertificate() {

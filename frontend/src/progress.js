@@ -88,15 +88,24 @@ export function importBody() {
     (a, b) => (RANK[levels[b]?.status] ?? -1) - (RANK[levels[a]?.status] ?? -1),
   );
   for (const id of ids) {
-    const e = levels[id];
-    if (!e || typeof e !== 'object') continue;
-    const program = e.best_program ?? e.program;
-    const answer = e.best_answer ?? e.answer;
-    if (program && typeof program === 'object') attempts.push({ level_id: id, program });
-    else if (typeof answer === 'string') attempts.push({ level_id: id, answer });
+    const attempt = keptAttempt(id, levels[id]);
+    if (attempt) attempts.push(attempt);
     if (attempts.length >= IMPORT_LIMIT) break;
   }
   return { attempts };
+}
+
+/**
+ * What this browser kept of one level, as the server takes it to judge again: the best program
+ * (or written answer) with its level, or null when nothing usable is kept.
+ */
+export function keptAttempt(id, entry) {
+  if (!entry || typeof entry !== 'object') return null;
+  const program = entry.best_program ?? entry.program;
+  const answer = entry.best_answer ?? entry.answer;
+  if (program && typeof program === 'object') return { level_id: id, program };
+  if (typeof answer === 'string') return { level_id: id, answer };
+  return null;
 }
 
 export function statusRank(status) {
